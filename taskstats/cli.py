@@ -1,0 +1,117 @@
+"""The ``taskstats`` command line: a thin layer over the library."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from taskstats import __version__
+from taskstats.errors import TaskstatsError
+
+
+class _Group(click.Group):
+    """Shows a one-line error for the project's own errors; ``--debug`` shows the traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except TaskstatsError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="taskstats")
+@click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Task decomposition tables (目标任务分解表) into tidy data, measures and reports."""
+    ctx.obj = {"debug": debug}
+
+
+@main.command()
+@click.argument("districts", nargs=-1)
+@click.option(
+    "--raw-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of district folders (default data/raw).",
+)
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the tidy tables (default data/processed).",
+)
+def ingest(districts: tuple[str, ...], raw_dir: Path | None, out_dir: Path | None) -> None:
+    """Rebuild the tidy tables in data/processed from data/raw (all districts by default)."""
+    from taskstats import config
+    from taskstats.ingest import OUTPUT_FILES
+    from taskstats.ingest import ingest as run_ingest
+
+    tables, summary = run_ingest(list(districts) or None, raw_dir=raw_dir, out_dir=out_dir)
+    click.echo(_table(summary))
+    total = len(tables.tasks)
+    click.echo(
+        f"\n{total} tasks, {len(tables.task_units)} unit assignments, "
+        f"{len(tables.task_leaders)} leader assignments, {len(tables.quality)} anomalies."
+    )
+    out = out_dir or config.processed_data_dir()
+    click.echo(f"Wrote {', '.join(OUTPUT_FILES)} to {out}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--layout",
+    default="auto",
+    show_default=True,
+    type=click.Choice(["auto", "cells", "delimited", "inline", "csv", "xlsx"]),
+)
+@click.option("--encoding", default="auto", show_default=True)
+@click.option("--sheet", default=None, help="Spreadsheet sheet to read.")
+@click.option("--all-anomalies", is_flag=True, help="List every anomaly, not the first 20.")
+def inspect(file: Path, layout: str, encoding: str, sheet: str | None, all_anomalies: bool) -> None:
+    """Show what taskstats finds in FILE: layout, rows, tasks, units, leaders, anomalies."""
+    from taskstats.ingest import _ad_hoc_manifest, read_district
+
+    read = read_district(_ad_hoc_manifest(file, None, layout, encoding, sheet, "unknown"))
+    r, t = read.result, read.tables
+    click.echo(f"file:      {file}")
+    click.echo(f"layout:    {r.layout}" + (f" (sheet {r.sheet})" if r.sheet else ""))
+    if r.encoding:
+        click.echo(f"encoding:  {r.encoding}")
+    click.echo(f"columns:   {', '.join(r.columns)}")
+    click.echo(f"rows seen: {r.rows_seen}")
+    click.echo(f"tasks:     {len(t.tasks)}")
+    sections = t.tasks["section"].replace("", "(none)").value_counts(sort=False)
+    for name, n in sections.items():
+        click.echo(f"  {name}: {n}")
+    named_units = t.task_units.loc[~t.task_units["collective"], "unit"].nunique()
+    named_leaders = t.task_leaders.loc[~t.task_leaders["collective"], "leader"].nunique()
+    click.echo(
+        f"units:     {named_units} named, "
+        f"{int(t.task_units['collective'].sum())} collective assignments"
+    )
+    click.echo(f"leaders:   {named_leaders} named")
+    click.echo(f"sources:   {t.tasks['source'].value_counts().to_dict()}")
+    q = t.quality
+    click.echo(f"anomalies: {len(q)} ({q['kind'].value_counts().to_dict()})")
+    shown = q if all_anomalies else q.head(20)
+    for row in shown.itertuples():
+        where = f"line {row.line}" if pd.notna(row.line) else "file"
+        task = f" task {row.task_id}" if row.task_id else ""
+        click.echo(f"  [{row.severity}] {row.kind} ({where}{task}): {row.message}")
+    if len(q) > len(shown):
+        click.echo(f"  … {len(q) - len(shown)} more (use --all-anomalies)")
+
+
+def _table(df: pd.DataFrame) -> str:
+    return df.to_string(index=False) if not df.empty else "(nothing)"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
