@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from taskstats.errors import ManifestError
+from taskstats.normalize import fold
 
 MANIFEST_NAME = "manifest.toml"
 LAYOUTS = ("auto", "cells", "delimited", "inline", "xlsx", "csv")
@@ -99,11 +100,11 @@ class Manifest:
 
     def source_for_section(self, section: str, subsection: str = "") -> str:
         """The default source for a task in the given section."""
-        for title in (subsection, section):
+        for title in (fold(subsection), fold(section)):
             if not title:
                 continue
             for key, values in self.section_defaults.items():
-                if title.startswith(key) and "source" in values:
+                if title.startswith(fold(key)) and "source" in values:
                     return values["source"]
         return self.default_source
 

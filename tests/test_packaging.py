@@ -1,0 +1,93 @@
+"""The project's own files: dependencies agree, the CLI answers, the README's commands exist."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+from click.testing import CliRunner
+from conftest import DALIAN
+
+import taskstats
+from taskstats import config
+from taskstats.cli import main
+
+ROOT = config.PROJ_ROOT
+
+
+def _env_dependencies() -> dict[str, str]:
+    deps: dict[str, str] = {}
+    in_deps = False
+    for line in (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines():
+        if line.startswith("dependencies:"):
+            in_deps = True
+            continue
+        match = re.match(r"^  - ([A-Za-z0-9_.-]+)\s*([<>=!~].*)?$", line)
+        if in_deps and match:
+            deps[match.group(1).lower()] = (match.group(2) or "").strip()
+    return deps
+
+
+def _pyproject_dependencies() -> dict[str, str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    deps: dict[str, str] = {}
+    for spec in project["dependencies"] + project["optional-dependencies"]["dev"]:
+        match = re.match(r"^([A-Za-z0-9_.-]+)\s*(.*)$", spec)
+        deps[match.group(1).lower()] = match.group(2).strip()
+    return deps
+
+
+def test_environment_yml_agrees_with_pyproject():
+    env = _env_dependencies()
+    assert env.pop("python") == "=3.11"
+    assert env.pop("pip") == ""
+    assert env == _pyproject_dependencies()
+    assert "  - pip:\n      - -e .\n" in (ROOT / "environment.yml").read_text(encoding="utf-8")
+
+
+def test_readme_opens_with_the_two_commands_ci_runs():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```(?:sh|bash)\n(.*?)```", readme, re.S)
+    assert blocks[0].strip() == "make all"
+    assert blocks[1].strip() == "make test"
+    assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_public_api_is_small_and_listed():
+    assert "load" in taskstats.__all__ and "read_table" in taskstats.__all__
+    for name in taskstats.__all__:
+        assert hasattr(taskstats, name), name
+
+
+def test_cli_version_and_help():
+    runner = CliRunner()
+    assert (
+        runner.invoke(main, ["--version"]).output.strip()
+        == f"taskstats, version {taskstats.__version__}"
+    )
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0 and "ingest" in result.output and "inspect" in result.output
+
+
+def test_cli_inspect_reports_layout_and_anomalies():
+    result = CliRunner().invoke(main, ["inspect", str(DALIAN)])
+    assert result.exit_code == 0, result.output
+    assert "layout:    cells" in result.output
+    assert "tasks:     168" in result.output
+    assert "missing_text (line 179 task 21)" in result.output
+
+
+def test_cli_error_is_one_line_and_exit_2(tmp_path):
+    bad = tmp_path / "notes.txt"
+    bad.write_text("只是一段话。\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["inspect", str(bad)])
+    assert result.exit_code == 2
+    assert result.output.startswith(f"error: {bad}: no table layout recognised")
+    assert "Traceback" not in result.output
+
+
+def test_cli_ingest_to_a_folder(tmp_path):
+    result = CliRunner().invoke(main, ["ingest", "nanjing-gulou", "--out-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "nanjing-gulou" in result.output and "72 tasks" in result.output
+    assert (tmp_path / "tasks.csv").exists()
