@@ -19,6 +19,17 @@ from taskstats.errors import (
 )
 from taskstats.ingest import ingest, load, read_table
 from taskstats.manifest import Manifest, discover_manifests, read_manifest
+from taskstats.metrics import (
+    compare_districts,
+    concentration,
+    coordination,
+    leader_units,
+    leader_workload,
+    measurability,
+    source_mix,
+    subset,
+    unit_workload,
+)
 from taskstats.tidy import TaskTables
 
 __all__ = [
@@ -30,9 +41,18 @@ __all__ = [
     "TaskTables",
     "TaskstatsError",
     "__version__",
+    "compare_districts",
+    "concentration",
+    "coordination",
     "discover_manifests",
     "ingest",
+    "leader_units",
+    "leader_workload",
     "load",
+    "measurability",
     "read_manifest",
     "read_table",
+    "source_mix",
+    "subset",
+    "unit_workload",
 ]

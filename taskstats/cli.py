@@ -109,6 +109,48 @@ def inspect(file: Path, layout: str, encoding: str, sheet: str | None, all_anoma
         click.echo(f"  … {len(q) - len(shown)} more (use --all-anomalies)")
 
 
+@main.command()
+@click.argument("districts", nargs=-1)
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a text table.")
+def compare(districts: tuple[str, ...], as_csv: bool) -> None:
+    """Print the district comparison: the same indicators side by side (all districts by default)."""
+    from taskstats.ingest import load
+    from taskstats.metrics import compare_districts
+
+    table = compare_districts(load(list(districts) or None))
+    click.echo(table.to_csv(index=False) if as_csv else table.set_index("district").T.to_string())
+
+
+@main.command()
+@click.argument("district")
+@click.option(
+    "--of",
+    "of",
+    type=click.Choice(["leader", "unit"]),
+    default="leader",
+    show_default=True,
+    help="Workload per leader or per unit.",
+)
+@click.option(
+    "--by",
+    type=click.Choice(["source", "section"]),
+    default=None,
+    help="Break leader workload down by source or section.",
+)
+@click.option("--top", type=int, default=20, show_default=True, help="Rows to show (0: all).")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a text table.")
+def workload(district: str, of: str, by: str | None, top: int, as_csv: bool) -> None:
+    """Print the workload per leader or per unit in DISTRICT."""
+    from taskstats.ingest import load
+    from taskstats.metrics import leader_workload, unit_workload
+
+    tables = load(district)
+    table = leader_workload(tables, by=by) if of == "leader" else unit_workload(tables)
+    if top:
+        table = table.head(top)
+    click.echo(table.to_csv(index=False) if as_csv else _table(table))
+
+
 def _table(df: pd.DataFrame) -> str:
     return df.to_string(index=False) if not df.empty else "(nothing)"
 

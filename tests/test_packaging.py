@@ -91,3 +91,13 @@ def test_cli_ingest_to_a_folder(tmp_path):
     assert result.exit_code == 0, result.output
     assert "nanjing-gulou" in result.output and "72 tasks" in result.output
     assert (tmp_path / "tasks.csv").exists()
+
+
+def test_cli_compare_and_workload():
+    runner = CliRunner()
+    result = runner.invoke(main, ["compare", "--csv"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0].startswith("district,tasks,named_leaders")
+    assert len(result.output.strip().splitlines()) == 5
+    result = runner.invoke(main, ["workload", "qingdao-westcoast", "--top", "1", "--csv"])
+    assert result.output.splitlines()[1].startswith("qingdao-westcoast,隋斌,42,")

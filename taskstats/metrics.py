@@ -1,0 +1,524 @@
+"""Measures of a decomposition table: who carries what, where it came from, how it is shared.
+
+Every function takes the tidy tables (:func:`taskstats.load`) and returns a new DataFrame in long
+(tidy) form, ready for seaborn; none reads or writes a file or changes its input. Each accepts
+a subset: ``district``, ``section`` and ``source`` (a value or a list of values).
+
+How tasks are attributed, one mechanism for every measure (:func:`attribute`):
+
+- ``full``: each named leader or unit counts the task once, so a task shared by three leaders
+  counts three times in all.
+- ``weighted``: a task shared by n named leaders (or n named lead units) counts 1/n for each, so
+  a district's weights sum to its number of tasks that name one.
+- ``lead_only`` (units): only lead units count, once each.
+
+Collectives (各相关单位, 各副区长 …) never enter a ranking or a weight of named leaders or units;
+where they are reported, it is in rows of their own with ``collective`` set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+
+from taskstats.tidy import TaskTables
+
+SOURCES = ["province", "city", "self", "unknown"]
+ATTRIBUTIONS = ("full", "weighted", "lead_only")
+Filter = str | Iterable[str] | None
+
+
+def subset(
+    tables: TaskTables,
+    *,
+    district: Filter = None,
+    section: Filter = None,
+    source: Filter = None,
+) -> TaskTables:
+    """The tables restricted to some districts, sections or sources (units, leaders follow).
+
+    ``section`` matches a task's section or sub-section title.
+    """
+    tasks = tables.tasks
+    keep = pd.Series(True, index=tasks.index)
+    if district is not None:
+        keep &= tasks["district"].isin(_as_list(district))
+    if section is not None:
+        wanted = _as_list(section)
+        keep &= tasks["section"].isin(wanted) | tasks["subsection"].isin(wanted)
+    if source is not None:
+        keep &= tasks["source"].isin(_as_list(source))
+    if keep.all():
+        return tables
+    tasks = tasks[keep]
+    keys = pd.MultiIndex.from_frame(tasks[["district", "task_id"]])
+
+    def follow(df: pd.DataFrame) -> pd.DataFrame:
+        return df[pd.MultiIndex.from_frame(df[["district", "task_id"]]).isin(keys)]
+
+    return TaskTables(
+        tasks, follow(tables.task_units), follow(tables.task_leaders), follow(tables.quality)
+    )
+
+
+def attribute(assignments: pd.DataFrame, attribution: str = "full") -> pd.DataFrame:
+    """Named (non-collective) assignments with a ``weight`` column, by the attribution rule.
+
+    Args:
+        assignments: ``task_units`` or ``task_leaders`` rows.
+        attribution: ``full``, ``weighted`` or (units only) ``lead_only``.
+
+    Returns:
+        A new frame of the named rows kept, with ``weight``. For units, ``weighted`` and
+        ``lead_only`` keep lead rows only.
+    """
+    if attribution not in ATTRIBUTIONS:
+        raise ValueError(f"attribution must be one of {', '.join(ATTRIBUTIONS)}")
+    named = assignments[~assignments["collective"]]
+    is_units = "role" in named.columns
+    if attribution in ("weighted", "lead_only"):
+        if is_units:
+            named = named[named["role"] == "lead"]
+        elif attribution == "lead_only":
+            raise ValueError("lead_only applies to units, not leaders")
+    if attribution == "weighted":
+        n = named.groupby(["district", "task_id"])["task_id"].transform("size")
+        return named.assign(weight=1.0 / n)
+    return named.assign(weight=1.0)
+
+
+# --- leaders ---------------------------------------------------------------------------------
+
+
+def leader_workload(
+    tables: TaskTables,
+    *,
+    by: str | None = None,
+    district: Filter = None,
+    section: Filter = None,
+    source: Filter = None,
+) -> pd.DataFrame:
+    """Tasks per leader: counted in full and weighted, sole-leader tasks, share of the district.
+
+    Args:
+        tables: The tidy tables.
+        by: Break each leader's figures down by ``source`` or ``section``; default none.
+
+    Returns:
+        One row per district, leader (and ``by`` value): ``tasks`` (full), ``weighted``,
+        ``sole`` (tasks naming only this leader), ``share`` (tasks / the district's tasks),
+        ``rank`` among named leaders, ``collective``. Collectives follow the named leaders,
+        unranked.
+    """
+    t = subset(tables, district=district, section=section, source=source)
+    keys = ["district", "leader"] + ([by] if by else [])
+    named = attribute(t.task_leaders, "weighted")
+    named = named.assign(sole=named["weight"].eq(1.0))
+    named = _with_task_columns(named, t.tasks, by)
+    out = (
+        named.groupby(keys, sort=False)
+        .agg(tasks=("task_id", "size"), weighted=("weight", "sum"), sole=("sole", "sum"))
+        .reset_index()
+    )
+    out["collective"] = False
+    coll = _with_task_columns(t.task_leaders[t.task_leaders["collective"]], t.tasks, by)
+    coll_out = coll.groupby(keys, sort=False).agg(tasks=("task_id", "size")).reset_index()
+    coll_out = coll_out.assign(weighted=0.0, sole=0, collective=True)
+    out = pd.concat([out, coll_out], ignore_index=True)
+    out["share"] = out["tasks"] / out["district"].map(_task_counts(t.tasks))
+    return _rank(out, keys, "tasks")
+
+
+def leader_units(
+    tables: TaskTables,
+    *,
+    district: Filter = None,
+    section: Filter = None,
+    source: Filter = None,
+) -> pd.DataFrame:
+    """Which units a leader's tasks go to: tasks per district, leader, unit and role."""
+    t = subset(tables, district=district, section=section, source=source)
+    leaders = t.task_leaders[~t.task_leaders["collective"]][["district", "task_id", "leader"]]
+    units = t.task_units[["district", "task_id", "unit", "role", "collective"]]
+    pairs = leaders.merge(units, on=["district", "task_id"])
+    out = (
+        pairs.groupby(["district", "leader", "unit", "role", "collective"], sort=False)
+        .agg(tasks=("task_id", "nunique"))
+        .reset_index()
+    )
+    return out.sort_values(
+        ["district", "leader", "role", "tasks", "unit"],
+        ascending=[True, True, True, False, True],
+        ignore_index=True,
+    )
+
+
+# --- units -----------------------------------------------------------------------------------
+
+
+def unit_workload(
+    tables: TaskTables,
+    *,
+    district: Filter = None,
+    section: Filter = None,
+    source: Filter = None,
+) -> pd.DataFrame:
+    """Tasks per unit: led, supported, sole-led, co-led, weighted lead load, partners.
+
+    Returns:
+        One row per district and unit: ``led`` (tasks where it is a lead), ``supported``,
+        ``sole_lead`` (the only named lead), ``co_led`` (a lead beside other named leads),
+        ``weighted_lead`` (each task split among its named leads), ``partners`` (distinct other
+        named units it shares a task with), ``rank`` by tasks led, ``collective``. Collective
+        assignments (各相关单位 as support) follow in rows of their own.
+    """
+    t = subset(tables, district=district, section=section, source=source)
+    units = t.task_units
+    named = units[~units["collective"]]
+    leads = attribute(units, "weighted")
+    per = pd.DataFrame({"district": named["district"], "unit": named["unit"]}).drop_duplicates()
+    led = leads.groupby(["district", "unit"]).agg(
+        led=("task_id", "size"),
+        weighted_lead=("weight", "sum"),
+        sole_lead=("weight", lambda w: int((w == 1.0).sum())),
+    )
+    supported = named[named["role"] == "support"].groupby(["district", "unit"]).size()
+    out = per.set_index(["district", "unit"]).join(led).join(supported.rename("supported"))
+    out = out.fillna({"led": 0, "weighted_lead": 0.0, "sole_lead": 0, "supported": 0})
+    out["co_led"] = out["led"] - out["sole_lead"]
+    partners = _partners(named)
+    out = out.join(partners.rename("partners")).fillna({"partners": 0}).reset_index()
+    out = out.astype(
+        {
+            "led": "int64",
+            "supported": "int64",
+            "sole_lead": "int64",
+            "co_led": "int64",
+            "partners": "int64",
+        }
+    )
+    out["collective"] = False
+    coll = units[units["collective"]]
+    coll_out = (
+        pd.DataFrame(
+            {
+                "led": coll[coll["role"] == "lead"].groupby(["district", "unit"]).size(),
+                "supported": coll[coll["role"] == "support"].groupby(["district", "unit"]).size(),
+            }
+        )
+        .fillna(0)
+        .astype("int64")
+        .reset_index()
+    )
+    coll_out = coll_out.assign(
+        weighted_lead=0.0, sole_lead=0, co_led=0, partners=0, collective=True
+    )
+    out = pd.concat([out, coll_out], ignore_index=True)
+    cols = [
+        "district",
+        "unit",
+        "led",
+        "supported",
+        "sole_lead",
+        "co_led",
+        "weighted_lead",
+        "partners",
+        "collective",
+    ]
+    return _rank(out[cols], ["district", "unit"], "led", tiebreak="supported")
+
+
+def coordination(
+    tables: TaskTables,
+    *,
+    district: Filter = None,
+    section: Filter = None,
+    source: Filter = None,
+) -> pd.DataFrame:
+    """Unit pairs that share tasks: the edges of a coordination network.
+
+    Returns:
+        One row per district and unordered pair of named units (``unit_a`` < ``unit_b``):
+        ``tasks`` shared and ``weight``, where a task naming k units gives each of its pairs
+        1/(k-1), so that every unit's edges from one task add up to 1.
+    """
+    t = subset(tables, district=district, section=section, source=source)
+    named = t.task_units[~t.task_units["collective"]]
+    rows = []
+    for (district_, _task), group in named.groupby(["district", "task_id"], sort=False):
+        names = sorted(set(group["unit"]))
+        if len(names) < 2:
+            continue
+        w = 1.0 / (len(names) - 1)
+        rows.extend((district_, a, b, w) for a, b in combinations(names, 2))
+    edges = pd.DataFrame(rows, columns=["district", "unit_a", "unit_b", "weight"])
+    out = (
+        edges.groupby(["district", "unit_a", "unit_b"])
+        .agg(tasks=("weight", "size"), weight=("weight", "sum"))
+        .reset_index()
+    )
+    return out.sort_values(
+        ["district", "tasks", "weight", "unit_a", "unit_b"],
+        ascending=[True, False, False, True, True],
+        ignore_index=True,
+    )
+
+
+def _partners(named: pd.DataFrame) -> pd.Series:
+    pairs = named[["district", "task_id", "unit"]].drop_duplicates()
+    joined = pairs.merge(pairs, on=["district", "task_id"], suffixes=("", "_other"))
+    joined = joined[joined["unit"] != joined["unit_other"]]
+    return joined.groupby(["district", "unit"])["unit_other"].nunique()
+
+
+# --- sources, measurability, concentration ---------------------------------------------------
+
+
+def source_mix(
+    tables: TaskTables,
+    *,
+    by: str = "district",
+    district: Filter = None,
+    section: Filter = None,
+    source: Filter = None,
+) -> pd.DataFrame:
+    """Tasks by source (province, city, self, unknown) with shares.
+
+    Args:
+        by: ``district``, ``section``, ``leader`` or ``unit`` (units and leaders counted in full,
+            named ones only; a unit counts tasks it leads or supports).
+
+    Returns:
+        One row per group and source, every source listed (zero where none): ``tasks`` and
+        ``share`` of the group's tasks. ``unknown`` is reported as unknown, never guessed.
+    """
+    t = subset(tables, district=district, section=section, source=source)
+    frame, keys = _grouped_tasks(t, by)
+    counts = frame.groupby(keys + ["source"]).size()
+    groups = frame[keys].drop_duplicates()
+    full = groups.merge(pd.DataFrame({"source": SOURCES}), how="cross")
+    out = full.merge(counts.rename("tasks").reset_index(), on=keys + ["source"], how="left")
+    out["tasks"] = out["tasks"].fillna(0).astype("int64")
+    totals = out.groupby(keys)["tasks"].transform("sum")
+    out["share"] = out["tasks"] / totals.where(totals > 0)
+    out["source"] = pd.Categorical(out["source"], categories=SOURCES)
+    return out.sort_values(keys + ["source"], ignore_index=True)
+
+
+def measurability(
+    tables: TaskTables,
+    *,
+    by: str = "district",
+    district: Filter = None,
+    section: Filter = None,
+    source: Filter = None,
+) -> pd.DataFrame:
+    """Tasks with a numeric target (quantified) and with a target still pending (XX).
+
+    Args:
+        by: ``district``, ``section``, ``leader`` or ``unit`` (named ones, counted in full).
+
+    Returns:
+        One row per group: ``tasks``, ``quantified``, ``quantified_share``, ``pending``,
+        ``pending_share``.
+    """
+    t = subset(tables, district=district, section=section, source=source)
+    frame, keys = _grouped_tasks(t, by)
+    out = (
+        frame.groupby(keys, sort=False)
+        .agg(
+            tasks=("task_id", "size"),
+            quantified=("quantified", "sum"),
+            pending=("target_pending", "sum"),
+        )
+        .reset_index()
+    )
+    out["quantified_share"] = out["quantified"] / out["tasks"]
+    out["pending_share"] = out["pending"] / out["tasks"]
+    out = out.astype({"quantified": "int64", "pending": "int64"})
+    return out[keys + ["tasks", "quantified", "quantified_share", "pending", "pending_share"]]
+
+
+def concentration(
+    tables: TaskTables,
+    *,
+    attribution: str = "weighted",
+    district: Filter = None,
+    section: Filter = None,
+    source: Filter = None,
+) -> pd.DataFrame:
+    """How concentrated the load is, across named leaders and across lead units.
+
+    Loads are attributed by ``attribution`` (default weighted, so shares add up to 1).
+
+    Returns:
+        One row per district and ``across`` (``leader`` or ``lead_unit``): ``n`` named,
+        ``load`` in all, ``top1_share``, ``top3_share``, ``hhi`` (sum of squared shares, 1 when
+        one carries everything) and ``gini`` (0 when all carry the same).
+    """
+    t = subset(tables, district=district, section=section, source=source)
+    leader_mode = "full" if attribution == "lead_only" else attribution
+    unit_mode = "lead_only" if attribution == "full" else attribution
+    loads = [
+        (
+            "leader",
+            attribute(t.task_leaders, leader_mode).groupby(["district", "leader"])["weight"].sum(),
+        ),
+        (
+            "lead_unit",
+            attribute(t.task_units, unit_mode).groupby(["district", "unit"])["weight"].sum(),
+        ),
+    ]
+    rows = []
+    for across, load in loads:
+        for district_, values in load.groupby(level="district"):
+            rows.append(
+                {
+                    "district": district_,
+                    "across": across,
+                    **_concentration_figures(values.to_numpy(dtype=float)),
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["district", "across", "n", "load", "top1_share", "top3_share", "hhi", "gini"]
+    )
+
+
+def _concentration_figures(values: np.ndarray) -> dict[str, float]:
+    total = values.sum()
+    shares = np.sort(values)[::-1] / total
+    ascending = np.sort(values)
+    n = len(values)
+    ranks = np.arange(1, n + 1)
+    gini = float((2 * (ranks * ascending).sum()) / (n * total) - (n + 1) / n)
+    return {
+        "n": n,
+        "load": float(total),
+        "top1_share": float(shares[:1].sum()),
+        "top3_share": float(shares[:3].sum()),
+        "hhi": float((shares**2).sum()),
+        "gini": max(gini, 0.0),
+    }
+
+
+# --- districts side by side ------------------------------------------------------------------
+
+
+def compare_districts(
+    tables: TaskTables,
+    *,
+    district: Filter = None,
+    section: Filter = None,
+    source: Filter = None,
+) -> pd.DataFrame:
+    """One row per district with the same indicators side by side, comparable across sizes.
+
+    Columns: ``tasks``; ``named_leaders``; ``lead_units`` (named units leading a task);
+    ``tasks_per_leader_mean`` and ``_max`` (full count over named leaders);
+    ``top_leader_share`` (the busiest leader's tasks / the district's tasks);
+    ``multi_lead_share`` (tasks with more than one named lead unit); ``support_units_mean``
+    (named support units per task); ``share_province``, ``share_city``, ``share_self``,
+    ``share_unknown``; ``quantified_share``; ``pending_share``; ``collective_share`` (unit
+    assignments that are collectives); ``leaderless_share`` (tasks naming no leader at all).
+    Shares are fractions of the district's tasks unless said otherwise; NaN where a district's
+    table has no such column (no leaders named).
+    """
+    t = subset(tables, district=district, section=section, source=source)
+    tasks = t.tasks
+    index = pd.Index(list(dict.fromkeys(tasks["district"])), name="district")
+    n = tasks.groupby("district").size().reindex(index)
+    named_leaders = t.task_leaders[~t.task_leaders["collective"]]
+    per_leader = named_leaders.groupby(["district", "leader"]).size()
+    named_units = t.task_units[~t.task_units["collective"]]
+    leads = named_units[named_units["role"] == "lead"]
+    leads_per_task = leads.groupby(["district", "task_id"]).size()
+    supports_per_task = (
+        named_units[named_units["role"] == "support"].groupby(["district", "task_id"]).size()
+    )
+    mix = source_mix(t).pivot(index="district", columns="source", values="share")
+    any_leader = t.task_leaders.groupby("district")["task_id"].nunique().reindex(index)
+    out = pd.DataFrame(index=index)
+    out["tasks"] = n
+    out["named_leaders"] = named_leaders.groupby("district")["leader"].nunique().reindex(index)
+    out["lead_units"] = leads.groupby("district")["unit"].nunique().reindex(index)
+    out["tasks_per_leader_mean"] = per_leader.groupby(level="district").mean().reindex(index)
+    out["tasks_per_leader_max"] = per_leader.groupby(level="district").max().reindex(index)
+    out["top_leader_share"] = out["tasks_per_leader_max"] / n
+    out["multi_lead_share"] = (leads_per_task > 1).groupby(level="district").sum().reindex(
+        index
+    ).fillna(0) / n
+    out["support_units_mean"] = (
+        supports_per_task.groupby(level="district").sum().reindex(index).fillna(0) / n
+    )
+    for s in SOURCES:
+        out[f"share_{s}"] = mix[s].reindex(index) if s in mix.columns else 0.0
+    out["quantified_share"] = tasks.groupby("district")["quantified"].mean().reindex(index)
+    out["pending_share"] = tasks.groupby("district")["target_pending"].mean().reindex(index)
+    out["collective_share"] = t.task_units.groupby("district")["collective"].mean().reindex(index)
+    out["leaderless_share"] = 1 - any_leader.fillna(0) / n
+    out["named_leaders"] = out["named_leaders"].fillna(0).astype("int64")
+    out["lead_units"] = out["lead_units"].fillna(0).astype("int64")
+    return out.reset_index()
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _as_list(value: str | Iterable[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _task_counts(tasks: pd.DataFrame) -> pd.Series:
+    return tasks.groupby("district").size()
+
+
+def _with_task_columns(rows: pd.DataFrame, tasks: pd.DataFrame, by: str | None) -> pd.DataFrame:
+    if not by:
+        return rows
+    if by not in ("source", "section", "subsection"):
+        raise ValueError("by must be 'source', 'section' or 'subsection'")
+    return rows.merge(tasks[["district", "task_id", by]], on=["district", "task_id"], how="left")
+
+
+def _grouped_tasks(t: TaskTables, by: str) -> tuple[pd.DataFrame, list[str]]:
+    """Task rows keyed for grouping by district, section, leader or unit."""
+    tasks = t.tasks
+    if by == "district":
+        return tasks, ["district"]
+    if by in ("section", "subsection", "source"):
+        return tasks, ["district", by]
+    if by == "leader":
+        named = t.task_leaders[~t.task_leaders["collective"]][["district", "task_id", "leader"]]
+        return named.drop_duplicates().merge(tasks, on=["district", "task_id"]), [
+            "district",
+            "leader",
+        ]
+    if by == "unit":
+        named = t.task_units[~t.task_units["collective"]][["district", "task_id", "unit"]]
+        return named.drop_duplicates().merge(tasks, on=["district", "task_id"]), [
+            "district",
+            "unit",
+        ]
+    raise ValueError("by must be 'district', 'section', 'leader' or 'unit'")
+
+
+def _rank(
+    out: pd.DataFrame, keys: list[str], column: str, tiebreak: str | None = None
+) -> pd.DataFrame:
+    """Sort named rows by ``column`` (descending) within each district and number them;
+    collective rows follow, unranked."""
+    order = [column] + ([tiebreak] if tiebreak else [])
+    out = out.sort_values(
+        ["district"] + keys[2:] + ["collective"] + order + keys[1:2],
+        ascending=[True] * (len(keys) - 1) + [True] + [False] * len(order) + [True],
+        ignore_index=True,
+    )
+    group = ["district"] + keys[2:]
+    named = ~out["collective"]
+    rank = out[named].groupby(group, sort=False).cumcount() + 1
+    out["rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    out.loc[named, "rank"] = rank.to_numpy()
+    return out
