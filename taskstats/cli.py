@@ -113,7 +113,7 @@ def inspect(file: Path, layout: str, encoding: str, sheet: str | None, all_anoma
 @click.argument("districts", nargs=-1)
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a text table.")
 def compare(districts: tuple[str, ...], as_csv: bool) -> None:
-    """Print the district comparison: the same indicators side by side (all districts by default)."""
+    """Print the district comparison: the same indicators side by side (default all)."""
     from taskstats.ingest import load
     from taskstats.metrics import compare_districts
 

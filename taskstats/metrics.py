@@ -297,15 +297,15 @@ def source_mix(
     """
     t = subset(tables, district=district, section=section, source=source)
     frame, keys = _grouped_tasks(t, by)
-    counts = frame.groupby(keys + ["source"]).size()
+    counts = frame.groupby([*keys, "source"]).size()
     groups = frame[keys].drop_duplicates()
     full = groups.merge(pd.DataFrame({"source": SOURCES}), how="cross")
-    out = full.merge(counts.rename("tasks").reset_index(), on=keys + ["source"], how="left")
+    out = full.merge(counts.rename("tasks").reset_index(), on=[*keys, "source"], how="left")
     out["tasks"] = out["tasks"].fillna(0).astype("int64")
     totals = out.groupby(keys)["tasks"].transform("sum")
     out["share"] = out["tasks"] / totals.where(totals > 0)
     out["source"] = pd.Categorical(out["source"], categories=SOURCES)
-    return out.sort_values(keys + ["source"], ignore_index=True)
+    return out.sort_values([*keys, "source"], ignore_index=True)
 
 
 def measurability(
@@ -339,7 +339,7 @@ def measurability(
     out["quantified_share"] = out["quantified"] / out["tasks"]
     out["pending_share"] = out["pending"] / out["tasks"]
     out = out.astype({"quantified": "int64", "pending": "int64"})
-    return out[keys + ["tasks", "quantified", "quantified_share", "pending", "pending_share"]]
+    return out[[*keys, "tasks", "quantified", "quantified_share", "pending", "pending_share"]]
 
 
 def concentration(
@@ -512,11 +512,11 @@ def _rank(
     collective rows follow, unranked."""
     order = [column] + ([tiebreak] if tiebreak else [])
     out = out.sort_values(
-        ["district"] + keys[2:] + ["collective"] + order + keys[1:2],
+        ["district", *keys[2:], "collective", *order, *keys[1:2]],
         ascending=[True] * (len(keys) - 1) + [True] + [False] * len(order) + [True],
         ignore_index=True,
     )
-    group = ["district"] + keys[2:]
+    group = ["district", *keys[2:]]
     named = ~out["collective"]
     rank = out[named].groupby(group, sort=False).cumcount() + 1
     out["rank"] = pd.array([pd.NA] * len(out), dtype="Int64")

@@ -14,7 +14,7 @@ from taskstats.tidy import LEADER_COLUMNS, QUALITY_COLUMNS, TASK_COLUMNS, UNIT_C
 def _tiny() -> TaskTables:
     """Four tasks in district d, one in e. Every figure below is worked out by hand from this.
 
-    d/T1 province, S1, quantified: leaders A, B; units U1 lead, U2 lead, U3 support, 各相关单位 support
+    d/T1 province, S1, quantified: leaders A, B; units U1, U2 lead, U3, 各相关单位 support
     d/T2 city, S1: leader A; units U1 lead, U3 support
     d/T3 self, S2, pending (two sub-targets, led by U2 and U4): leader 各副区长 only
     d/T4 unknown, S2: no leader; unit U4 lead
