@@ -1,0 +1,1049 @@
+"""Progress tracking: schedules, fill-in sheets, a checked ledger, completion rates and lights.
+
+The flow follows the seed documents: units get a sheet pre-filled with their tasks and the
+district's milestones (Dalian's 附件2: half-year, Q3, year end; Qingdao's 附件2: every month from
+July to December), fill in a standard, the state of work, a status and evidence, and send it
+back. :func:`import_progress` checks every row and appends good files to the ledger; the
+measures (:func:`milestone_status`, :func:`completion_rates`, :func:`traffic_lights`) read the
+ledger as of a date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import io
+import tomllib
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from taskstats import config
+from taskstats.errors import InputError, ProgressError
+from taskstats.export import atomic_path
+from taskstats.locking import exclusive
+from taskstats.manifest import Manifest
+from taskstats.normalize import fold
+from taskstats.tidy import TaskTables
+
+STATUSES = {"已完成": "done", "序时推进": "on_track", "滞后": "behind", "未启动": "not_started"}
+STATUS_LABELS = {v: k for k, v in STATUSES.items()}
+LEDGER_FILE = "ledger.csv"
+DEMO_FILE = "demo_ledger.csv"
+LEDGER_COLUMNS = [
+    "import_id",
+    "imported_at",
+    "file",
+    "file_sha256",
+    "sheet",
+    "row",
+    "district",
+    "task_id",
+    "milestone",
+    "status",
+    "standard",
+    "progress",
+    "evidence",
+    "contact",
+    "reported_on",
+    "simulated",
+]
+# Sheet columns: header, ledger field, pre-filled (locked) or filled in by the unit.
+SHEET_COLUMNS = [
+    ("序号", "task_id", True, 8),
+    ("目标任务", "text", True, 50),
+    ("牵头单位", "lead", True, 18),
+    ("责任单位", "support", True, 18),
+    ("负责领导", "leaders", True, 10),
+    ("节点", "milestone", True, 12),
+    ("完成标准（目标值）", "standard", False, 30),
+    ("完成情况", "progress", False, 40),
+    ("状态", "status", False, 10),
+    ("证明材料", "evidence", False, 30),
+    ("责任处室及负责人", "contact", False, 16),
+    ("填报日期", "reported_on", False, 12),
+]
+_HEADER_ALIASES = {
+    "task_id": ("序号", "task_id"),
+    "text": ("目标任务", "task", "text"),
+    "milestone": ("节点", "时间节点", "milestone"),
+    "standard": ("完成标准（目标值）", "完成标准", "standard"),
+    "progress": ("完成情况", "进展情况", "progress"),
+    "status": ("状态", "status"),
+    "evidence": ("证明材料", "evidence"),
+    "contact": ("责任处室及负责人", "contact"),
+    "reported_on": ("填报日期", "reported_on"),
+    "district": ("区县", "district"),
+}
+INSTRUCTIONS = [
+    "填表说明：",
+    "1. 序号，指目标任务分解表中的任务序号（已预填，请勿修改）。",
+    "2. 目标任务，指任务分解表中的任务名称（已预填，需原文保留）。",
+    "3. 牵头单位、责任单位、负责领导，按任务分解表预填。",
+    "4. 节点，指本行对应的时间节点（已预填）；每项任务在每个节点各占一行。",
+    "5. 完成标准（目标值），指该节点应完成的数量、质量和成果形式等。",
+    "6. 完成情况，填写截至填报日期的工作进展。",
+    "7. 状态，从下拉列表中选择：已完成 / 序时推进 / 滞后 / 未启动。",
+    "8. 证明材料，列出能证明工作进展或完成的文本、图片、视频、统计数据等材料，如方案、合同、"
+    "会议的照片/签到簿/纪要、项目验收报告等。每个工作节点都要列明相应的证明材料。",
+    "9. 责任处室及负责人，指本单位负责该项任务的责任处室及其具体负责人。",
+    "10. 填报日期，格式为 2020-06-30。",
+    "未到节点或尚无进展的行可以留空；已填写内容的行必须选择状态。",
+]
+_META_SHEET = "_taskstats"
+_INSTRUCTION_SHEET = "填表说明"
+
+
+# --- schedules -------------------------------------------------------------------------------
+
+
+def schedule_dates(manifest: Manifest, year: int | None = None) -> list[dt.date]:
+    """The district's milestone dates, from its manifest's ``[schedule]``.
+
+    ``kind = "dates"`` lists them; ``"monthly"`` runs from ``start`` to ``end`` (``"2020-07"``),
+    one node at each month's end; ``"quarterly"`` (the default) gives the four quarter ends of
+    ``year`` (the schedule's, the manifest's, or the argument).
+
+    Raises:
+        InputError: The schedule is malformed, or a quarterly schedule has no year.
+    """
+    sched = manifest.schedule or {}
+    kind = sched.get("kind", "quarterly")
+    where = manifest.path or manifest.raw_file
+    try:
+        if kind == "dates":
+            dates = sorted(dt.date.fromisoformat(str(d)) for d in sched["dates"])
+        elif kind == "monthly":
+            start = dt.date.fromisoformat(f"{sched['start']}-01")
+            end = dt.date.fromisoformat(f"{sched['end']}-01")
+            dates = []
+            y, m = start.year, start.month
+            while (y, m) <= (end.year, end.month):
+                dates.append(dt.date(y, m, calendar.monthrange(y, m)[1]))
+                y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        elif kind == "quarterly":
+            y = year or sched.get("year") or manifest.year
+            if not y:
+                raise InputError(
+                    "the district's year is unknown: set [schedule] year in the "
+                    "manifest or pass a year",
+                    path=where,
+                )
+            dates = [dt.date(int(y), m, calendar.monthrange(int(y), m)[1]) for m in (3, 6, 9, 12)]
+        else:
+            raise InputError(
+                f"unknown schedule kind {kind!r}; use dates, monthly or quarterly", path=where
+            )
+    except (KeyError, ValueError, TypeError) as exc:
+        raise InputError(
+            f"malformed [schedule] ({exc}); see the README for the form", path=where
+        ) from exc
+    if not dates:
+        raise InputError("the [schedule] names no milestone", path=where)
+    return dates
+
+
+def schedules_for(
+    manifests: Iterable[Manifest], year: int | None = None
+) -> dict[str, list[dt.date]]:
+    """Milestone dates for several districts, by slug."""
+    return {m.slug: schedule_dates(m, year) for m in manifests}
+
+
+def rules_for(manifest: Manifest) -> RuleSet:
+    """The district's light rules: ``[schedule] rules`` in its manifest, else the default."""
+    return load_rules(str((manifest.schedule or {}).get("rules", "default")))
+
+
+def is_quarter_end(day: dt.date) -> bool:
+    """Whether a milestone falls on the last day of a quarter."""
+    return day.month in (3, 6, 9, 12) and day.day == calendar.monthrange(day.year, day.month)[1]
+
+
+# --- sheets out ------------------------------------------------------------------------------
+
+
+def template_rows(tables: TaskTables, district: str, milestones: Sequence[dt.date]) -> pd.DataFrame:
+    """The rows of a district's progress sheet: one per task and milestone, pre-filled."""
+    tasks = tables.tasks[tables.tasks["district"] == district]
+    if tasks.empty:
+        raise InputError(f"no tasks for district {district!r}")
+    units = tables.task_units[tables.task_units["district"] == district]
+    leaders = tables.task_leaders[tables.task_leaders["district"] == district]
+
+    def names(df: pd.DataFrame, column: str) -> pd.Series:
+        return df.groupby("task_id", sort=False)[column].agg("、".join)
+
+    lead = names(units[units["role"] == "lead"], "unit")
+    support = names(units[units["role"] == "support"], "unit")
+    who = names(leaders, "leader")
+    base = pd.DataFrame(
+        {
+            "task_id": tasks["task_id"].to_numpy(),
+            "text": tasks["text"].to_numpy(),
+            "lead": tasks["task_id"].map(lead).fillna("").to_numpy(),
+            "support": tasks["task_id"].map(support).fillna("").to_numpy(),
+            "leaders": tasks["task_id"].map(who).fillna("").to_numpy(),
+        }
+    )
+    rows = base.merge(pd.DataFrame({"milestone": [d.isoformat() for d in milestones]}), how="cross")
+    for _, name, prefilled, _ in SHEET_COLUMNS:
+        if not prefilled:
+            rows[name] = ""
+    return rows[[c[1] for c in SHEET_COLUMNS]]
+
+
+def write_template(
+    tables: TaskTables,
+    manifest: Manifest,
+    target: str | Path,
+    *,
+    by_unit: bool = False,
+    year: int | None = None,
+) -> Path:
+    """Write a district's progress sheet (.xlsx): pre-filled, locked, with a status drop-down.
+
+    Args:
+        tables: The tidy tables.
+        manifest: The district's manifest (its schedule gives the milestones).
+        target: The .xlsx file to write (replaced atomically).
+        by_unit: One sheet per lead unit instead of one sheet for the district.
+        year: Year for a quarterly schedule when the manifest has none.
+    """
+    from openpyxl import Workbook
+
+    milestones = schedule_dates(manifest, year)
+    rows = template_rows(tables, manifest.slug, milestones)
+    wb = Workbook()
+    info = wb.active
+    info.title = _INSTRUCTION_SHEET
+    info.append([f"{manifest.name} 目标任务推进表（样表）"])
+    info.append([f"节点：{'、'.join(d.isoformat() for d in milestones)}"])
+    info.append([])
+    for line in INSTRUCTIONS:
+        info.append([line])
+    info.column_dimensions["A"].width = 110
+    if by_unit:
+        units = tables.task_units[
+            (tables.task_units["district"] == manifest.slug)
+            & (tables.task_units["role"] == "lead")
+            & ~tables.task_units["collective"]
+        ]
+        groups = units.groupby("unit", sort=False)["task_id"].agg(set)
+        used: set[str] = set()
+        covered: set[str] = set()
+        for unit, ids in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+            _fill_sheet(wb.create_sheet(_sheet_name(unit, used)), rows[rows["task_id"].isin(ids)])
+            covered |= ids
+        rest = rows[~rows["task_id"].isin(covered)]
+        if not rest.empty:
+            _fill_sheet(wb.create_sheet(_sheet_name("其他", used)), rest)
+    else:
+        _fill_sheet(wb.create_sheet("推进表"), rows)
+    meta = wb.create_sheet(_META_SHEET)
+    for key, value in (
+        ("district", manifest.slug),
+        ("name", manifest.name),
+        ("milestones", ",".join(d.isoformat() for d in milestones)),
+        ("generated_at", dt.datetime.now().isoformat(timespec="seconds")),
+    ):
+        meta.append([key, value])
+    meta.sheet_state = "hidden"
+    with atomic_path(target) as tmp:
+        wb.save(tmp)
+    return Path(target)
+
+
+def _fill_sheet(ws, rows: pd.DataFrame) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    ws.append([c[0] for c in SHEET_COLUMNS])
+    for record in rows.itertuples(index=False):
+        ws.append(list(record))
+    head_fill = PatternFill("solid", fgColor="DDEBF7")
+    fill_in = PatternFill("solid", fgColor="FFF9E5")
+    for col, (_, _, prefilled, width) in enumerate(SHEET_COLUMNS, 1):
+        letter = ws.cell(1, col).column_letter
+        ws.column_dimensions[letter].width = width
+        ws.cell(1, col).font = Font(bold=True)
+        ws.cell(1, col).fill = head_fill
+        for r in range(2, len(rows) + 2):
+            cell = ws.cell(r, col)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if not prefilled:
+                cell.protection = Protection(locked=False)
+                cell.fill = fill_in
+    status_col = ws.cell(1, [c[1] for c in SHEET_COLUMNS].index("status") + 1).column_letter
+    dv = DataValidation(
+        type="list",
+        formula1=f'"{",".join(STATUSES)}"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="状态",
+        error="请从下拉列表中选择：已完成、序时推进、滞后、未启动",
+    )
+    dv.add(f"{status_col}2:{status_col}{max(2, len(rows) + 1)}")
+    ws.add_data_validation(dv)
+    ws.freeze_panes = "C2"
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    base = "".join(ch for ch in name if ch not in "[]:*?/\\").strip()[:28] or "单位"
+    candidate, k = base, 2
+    while candidate in used or candidate in (_INSTRUCTION_SHEET, _META_SHEET):
+        candidate = f"{base[:26]}~{k}"
+        k += 1
+    used.add(candidate)
+    return candidate
+
+
+# --- sheets in -------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    """What an import did: rows appended, files skipped as already imported."""
+
+    appended: int = 0
+    imported_files: list[str] = field(default_factory=list)
+    skipped_files: list[str] = field(default_factory=list)
+    ledger_path: Path | None = None
+
+
+def import_progress(
+    paths: Iterable[str | Path],
+    tables: TaskTables,
+    manifests: dict[str, Manifest],
+    *,
+    store_dir: str | Path | None = None,
+    district: str | None = None,
+    now: dt.datetime | None = None,
+) -> ImportResult:
+    """Check filled-in progress sheets and append them to the ledger.
+
+    Every row of every file is checked (unknown task, edited task text, status outside the list,
+    milestone not in the schedule, duplicate rows, dates out of range). If any file has any
+    error, nothing is imported and the ledger is left byte-for-byte as it was. A file whose
+    content was imported before (same SHA-256) is skipped.
+
+    Args:
+        paths: .xlsx or .csv files.
+        tables: The tidy tables (the tasks the sheets must match).
+        manifests: Manifests by slug (for schedules).
+        store_dir: The progress store; default ``data/processed/progress``.
+        district: District of files that do not say (csv without a district column).
+        now: Import time (for tests); default now.
+
+    Raises:
+        ProgressError: Listing every problem with file, sheet, row and column.
+    """
+    store = Path(store_dir or config.processed_data_dir() / "progress")
+    now = now or dt.datetime.now()
+    with exclusive(store):
+        ledger = read_ledger(store)
+        known = set(ledger["file_sha256"])
+        batch, problems, result = [], [], ImportResult(ledger_path=store / LEDGER_FILE)
+        seen: dict[tuple[str, str, str], str] = {}
+        for path in (Path(p) for p in paths):
+            data, digest = _read_bytes(path)
+            if digest in known:
+                result.skipped_files.append(path.name)
+                continue
+            rows, file_problems = _parse_file(path, data, tables, manifests, district, now, seen)
+            problems.extend(file_problems)
+            for row in rows:
+                row.update(file=path.name, file_sha256=digest)
+            batch.extend(rows)
+            known.add(digest)
+            result.imported_files.append(path.name)
+        if problems:
+            raise ProgressError(
+                f"{len(problems)} problem(s); nothing was imported:\n"
+                + "\n".join(f"  {p}" for p in problems)
+            )
+        if not batch:
+            return result
+        next_id = int(ledger["import_id"].max()) + 1 if len(ledger) else 1
+        by_file = {
+            name: next_id + i
+            for i, name in enumerate(dict.fromkeys(r["file_sha256"] for r in batch))
+        }
+        for row in batch:
+            row["import_id"] = by_file[row["file_sha256"]]
+            row["imported_at"] = now.isoformat(timespec="seconds")
+            row["simulated"] = False
+        new = pd.DataFrame(batch, columns=LEDGER_COLUMNS)
+        combined = pd.concat([ledger, new], ignore_index=True) if len(ledger) else new
+        _write_ledger(combined, store / LEDGER_FILE)
+        result.appended = len(new)
+        return result
+
+
+def read_ledger(store_dir: str | Path | None = None, name: str = LEDGER_FILE) -> pd.DataFrame:
+    """The progress ledger (every report ever imported), or an empty one."""
+    path = Path(store_dir or config.processed_data_dir() / "progress") / name
+    if not path.exists():
+        return _empty_ledger()
+    try:
+        ledger = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise ProgressError(f"{path}: the progress ledger is damaged ({exc})") from exc
+    missing = set(LEDGER_COLUMNS) - set(ledger.columns)
+    if missing:
+        raise ProgressError(f"{path}: the progress ledger lacks {', '.join(sorted(missing))}")
+    return _typed_ledger(ledger[LEDGER_COLUMNS])
+
+
+def _empty_ledger() -> pd.DataFrame:
+    return _typed_ledger(pd.DataFrame({c: pd.Series(dtype=str) for c in LEDGER_COLUMNS}))
+
+
+def _typed_ledger(ledger: pd.DataFrame) -> pd.DataFrame:
+    out = ledger.copy()
+    out["import_id"] = pd.to_numeric(out["import_id"]).astype("int64")
+    out["row"] = pd.to_numeric(out["row"]).astype("int64")
+    out["simulated"] = out["simulated"].astype(str).str.lower().isin(["true", "1"])
+    for col in set(LEDGER_COLUMNS) - {"import_id", "row", "simulated"}:
+        out[col] = out[col].fillna("").astype(str)
+    return out
+
+
+def _write_ledger(ledger: pd.DataFrame, target: Path) -> None:
+    with atomic_path(target) as tmp:
+        ledger.to_csv(tmp, index=False, encoding="utf-8")
+
+
+def _read_bytes(path: Path) -> tuple[bytes, str]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ProgressError(f"{path}: cannot read the file ({exc.strerror})") from exc
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def _parse_file(
+    path: Path,
+    data: bytes,
+    tables: TaskTables,
+    manifests: dict[str, Manifest],
+    district: str | None,
+    now: dt.datetime,
+    seen: dict,
+) -> tuple[list[dict], list[str]]:
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm") and data[:4] == b"PK\x03\x04":
+        sheets, meta = _xlsx_sheets(path, data)
+    elif suffix == ".csv":
+        sheets, meta = _csv_sheet(path, data), {}
+    else:
+        return [], [
+            f"{path}: not a progress sheet: expected an .xlsx workbook made by "
+            "`taskstats template` or a .csv with its columns"
+        ]
+    district = meta.get("district") or district
+    rows, problems = [], []
+    for sheet, grid in sheets:
+        header_at, columns = _find_header(grid)
+        if columns is None:
+            what = (
+                "is empty"
+                if not any(any(c for c in r) for r in grid)
+                else "has no progress header (序号, 节点, 状态)"
+            )
+            problems.append(f"{path}, sheet {sheet!r}: the sheet {what}")
+            continue
+        for offset, values in enumerate(grid[header_at + 1 :], header_at + 2):
+            record = {
+                name: _cell_text(values[i]) if i < len(values) else ""
+                for name, i in columns.items()
+            }
+            row_district = record.pop("district", "") or district
+            if not any(
+                record.get(k)
+                for k in ("standard", "progress", "status", "evidence", "contact", "reported_on")
+            ):
+                continue  # not filled in yet
+            where = f"{path}, sheet {sheet!r}, row {offset}"
+            parsed = _check_row(
+                record, row_district, tables, manifests, where, columns, now, seen, problems
+            )
+            if parsed is not None:
+                parsed.update(sheet=sheet, row=offset)
+                rows.append(parsed)
+    if not sheets:
+        problems.append(f"{path}: the file holds no sheet")
+    return rows, problems
+
+
+def _xlsx_sheets(path: Path, data: bytes) -> tuple[list[tuple[str, list[list]]], dict]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        wb = load_workbook(io.BytesIO(data), data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise ProgressError(f"{path}: not a readable .xlsx workbook ({exc})") from exc
+    meta = {}
+    if _META_SHEET in wb.sheetnames:
+        meta = {
+            str(r[0]): str(r[1])
+            for r in wb[_META_SHEET].iter_rows(values_only=True)
+            if r and r[0] is not None and len(r) > 1
+        }
+    sheets = [
+        (ws.title, [list(r) for r in ws.iter_rows(values_only=True)])
+        for ws in wb.worksheets
+        if ws.title not in (_META_SHEET, _INSTRUCTION_SHEET)
+    ]
+    return sheets, meta
+
+
+def _csv_sheet(path: Path, data: bytes) -> list[tuple[str, list[list]]]:
+    import csv
+
+    from taskstats.textio import decode_bytes
+
+    try:
+        text, _ = decode_bytes(data, path)
+    except InputError as exc:
+        raise ProgressError(str(exc)) from exc
+    return [("csv", [row for row in csv.reader(io.StringIO(text))])]
+
+
+def _find_header(grid: list[list]) -> tuple[int, dict[str, int] | None]:
+    lookup = {fold(a).lower(): name for name, aliases in _HEADER_ALIASES.items() for a in aliases}
+    for i, row in enumerate(grid[:20]):
+        columns = {}
+        for j, cell in enumerate(row):
+            name = lookup.get(fold(_cell_text(cell)).lower())
+            if name and name not in columns:
+                columns[name] = j
+        if {"task_id", "milestone", "status"} <= set(columns):
+            return i, columns
+    return 0, None
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _parse_date(text: str) -> dt.date | None:
+    text = text.strip().replace("/", "-").replace(".", "-")
+    for fmt in ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y年%m月%d日"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _check_row(
+    record: dict,
+    district: str | None,
+    tables: TaskTables,
+    manifests: dict[str, Manifest],
+    where: str,
+    columns: dict[str, int],
+    now: dt.datetime,
+    seen: dict,
+    problems: list[str],
+) -> dict | None:
+    from openpyxl.utils import get_column_letter
+
+    def col(name: str) -> str:
+        header = (
+            next(c[0] for c in [*SHEET_COLUMNS, ("区县", "district", False, 0)] if c[1] == name)
+            if name != "text"
+            else "目标任务"
+        )
+        return (
+            f"column {get_column_letter(columns[name] + 1)} ({header})"
+            if name in columns
+            else f"({header})"
+        )
+
+    before = len(problems)
+    if not district or district not in manifests:
+        problems.append(
+            f"{where}: unknown district {district!r}; the sheet does not say "
+            "which district it is for (use --district)"
+        )
+        return None
+    tasks = tables.tasks[tables.tasks["district"] == district]
+    texts = dict(zip(tasks["task_id"], tasks["text"], strict=True))
+    task_id = record.get("task_id", "")
+    if task_id not in texts:
+        problems.append(f"{where}, {col('task_id')}: unknown task {task_id!r} in {district}")
+    else:
+        given, expected = record.get("text", ""), texts[task_id]
+        if given and expected and fold(given) != fold(expected):
+            problems.append(
+                f"{where}, {col('text')}: task {task_id}'s text was edited; copy it "
+                "unchanged from the task table"
+            )
+    milestones = schedule_dates(manifests[district])
+    milestone = _parse_date(record.get("milestone", ""))
+    if milestone is None or milestone not in milestones:
+        problems.append(
+            f"{where}, {col('milestone')}: milestone {record.get('milestone')!r} is "
+            f"not in the schedule ({', '.join(d.isoformat() for d in milestones)})"
+        )
+    status = record.get("status", "")
+    if status not in STATUSES:
+        what = "missing" if not status else f"{status!r} is not allowed"
+        problems.append(
+            f"{where}, {col('status')}: status {what}; choose one of {', '.join(STATUSES)}"
+        )
+    reported = record.get("reported_on", "")
+    reported_on = _parse_date(reported) if reported else None
+    if reported and reported_on is None:
+        problems.append(
+            f"{where}, {col('reported_on')}: {reported!r} is not a date (use 2020-06-30)"
+        )
+    elif reported_on is not None:
+        earliest = dt.date(milestones[0].year, 1, 1)
+        if not earliest <= reported_on <= now.date():
+            problems.append(
+                f"{where}, {col('reported_on')}: date {reported_on} is out of range "
+                f"({earliest} to {now.date()})"
+            )
+    if milestone is not None and task_id:
+        key = (district, task_id, milestone.isoformat())
+        if key in seen:
+            problems.append(
+                f"{where}: duplicate row for task {task_id} at {milestone}; first at {seen[key]}"
+            )
+        else:
+            seen[key] = where
+    if len(problems) > before:
+        return None
+    return {
+        "district": district,
+        "task_id": task_id,
+        "milestone": milestone.isoformat(),
+        "status": status,
+        "standard": record.get("standard", ""),
+        "progress": record.get("progress", ""),
+        "evidence": record.get("evidence", ""),
+        "contact": record.get("contact", ""),
+        "reported_on": reported_on.isoformat() if reported_on else "",
+    }
+
+
+# --- the ledger as of a date -------------------------------------------------------------------
+
+
+def current_reports(ledger: pd.DataFrame, as_of: dt.date | str | None = None) -> pd.DataFrame:
+    """The latest report per district, task and milestone known by ``as_of``.
+
+    A report is known from its 填报日期 (or, without one, its import date). Later imports
+    supersede earlier ones for the figures; the ledger keeps them all.
+    """
+    if ledger.empty:
+        return ledger.copy()
+    known = ledger.assign(
+        known_on=ledger["reported_on"].where(
+            ledger["reported_on"] != "", ledger["imported_at"].str[:10]
+        )
+    )
+    if as_of is not None:
+        known = known[known["known_on"] <= _iso(as_of)]
+    known = known.sort_values(["import_id", "known_on", "row"], kind="stable")
+    return known.drop_duplicates(["district", "task_id", "milestone"], keep="last").reset_index(
+        drop=True
+    )
+
+
+def milestone_status(
+    tables: TaskTables,
+    ledger: pd.DataFrame,
+    schedules: dict[str, Sequence[dt.date]],
+    as_of: dt.date | str,
+) -> pd.DataFrame:
+    """Every task's every milestone, with its state as of a date.
+
+    Returns:
+        One row per district, task and milestone: ``due`` (the milestone has passed),
+        ``status`` (done, on_track, behind, not_started; not_started when nothing was
+        reported), ``reported``, ``overdue`` (due and not done), ``on_time`` (done, reported by
+        the milestone), ``days_left`` (negative once past), ``quarter_end``.
+    """
+    as_of_s = _iso(as_of)
+    frames = []
+    for district, dates in schedules.items():
+        tasks = tables.tasks.loc[tables.tasks["district"] == district, ["district", "task_id"]]
+        frames.append(
+            tasks.merge(pd.DataFrame({"milestone": [d.isoformat() for d in dates]}), how="cross")
+        )
+    grid = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=["district", "task_id", "milestone"])
+    )
+    reports = (
+        current_reports(ledger, as_of_s)[["district", "task_id", "milestone", "status", "known_on"]]
+        if len(ledger)
+        else pd.DataFrame(columns=["district", "task_id", "milestone", "status", "known_on"])
+    )
+    out = grid.merge(reports, on=["district", "task_id", "milestone"], how="left")
+    out["reported"] = out["status"].notna()
+    out["status"] = out["status"].map(STATUSES).fillna("not_started")
+    out["due"] = out["milestone"] <= as_of_s
+    out["overdue"] = out["due"] & (out["status"] != "done")
+    out["on_time"] = (out["status"] == "done") & (
+        out["known_on"].fillna("9999") <= out["milestone"]
+    )
+    as_of_d = dt.date.fromisoformat(as_of_s)
+    milestone_days = pd.to_datetime(out["milestone"]).dt.date
+    out["days_left"] = milestone_days.map(lambda d: (d - as_of_d).days).astype("int64")
+    out["quarter_end"] = milestone_days.map(is_quarter_end).astype(bool)
+    return out.drop(columns="known_on")
+
+
+def completion_rates(
+    tables: TaskTables,
+    status: pd.DataFrame,
+    *,
+    by: str = "district",
+) -> pd.DataFrame:
+    """Milestones due, done, on track, behind, not started and overdue, with rates.
+
+    Args:
+        tables: The tidy tables (for leaders, units, sources and sections).
+        status: :func:`milestone_status` output.
+        by: ``district``, ``leader``, ``unit`` (lead units), ``source`` or ``section``.
+
+    Returns:
+        One row per group: ``due``, ``done``, ``on_track``, ``behind``, ``not_started``,
+        ``overdue`` (all counted over due milestones), ``completion_rate`` (done / due) and
+        ``on_time_rate`` (done by the milestone / due); NaN rates where nothing is due.
+    """
+    frame, keys = _status_grouped(tables, status, by)
+    due = frame[frame["due"]]
+    counts = due.groupby(keys).agg(
+        due=("due", "size"),
+        done=("status", lambda s: int((s == "done").sum())),
+        on_track=("status", lambda s: int((s == "on_track").sum())),
+        behind=("status", lambda s: int((s == "behind").sum())),
+        not_started=("status", lambda s: int((s == "not_started").sum())),
+        overdue=("overdue", "sum"),
+        on_time=("on_time", "sum"),
+    )
+    groups = frame[keys].drop_duplicates().set_index(keys)
+    out = groups.join(counts).fillna(0).astype("int64").reset_index()
+    out["completion_rate"] = out["done"] / out["due"].where(out["due"] > 0)
+    out["on_time_rate"] = out["on_time"] / out["due"].where(out["due"] > 0)
+    return out.drop(columns="on_time")
+
+
+def completion_trend(
+    tables: TaskTables,
+    ledger: pd.DataFrame,
+    schedules: dict[str, Sequence[dt.date]],
+    *,
+    by: str = "district",
+) -> pd.DataFrame:
+    """Completion rates as of each milestone: the trend over reporting periods."""
+    frames = []
+    for district, dates in schedules.items():
+        own = {district: dates}
+        for day in sorted(dates):
+            status = milestone_status(tables, ledger, own, day)
+            rates = completion_rates(tables, status, by=by)
+            frames.append(rates.assign(as_of=day.isoformat()))
+    if not frames:
+        return pd.DataFrame()
+    return pd.concat(frames, ignore_index=True)
+
+
+def _status_grouped(
+    tables: TaskTables, status: pd.DataFrame, by: str
+) -> tuple[pd.DataFrame, list[str]]:
+    if by == "district":
+        return status, ["district"]
+    if by in ("source", "section"):
+        cols = tables.tasks[["district", "task_id", by]]
+        return status.merge(cols, on=["district", "task_id"]), ["district", by]
+    if by == "leader":
+        named = tables.task_leaders[~tables.task_leaders["collective"]]
+        return status.merge(named[["district", "task_id", "leader"]], on=["district", "task_id"]), [
+            "district",
+            "leader",
+        ]
+    if by == "unit":
+        leads = tables.task_units[
+            (tables.task_units["role"] == "lead") & ~tables.task_units["collective"]
+        ]
+        return status.merge(leads[["district", "task_id", "unit"]], on=["district", "task_id"]), [
+            "district",
+            "unit",
+        ]
+    raise ValueError("by must be 'district', 'leader', 'unit', 'source' or 'section'")
+
+
+# --- warnings --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Traffic-light rules, loaded from TOML (see ``taskstats/rules/``)."""
+
+    name: str
+    description: str
+    rules: tuple[dict, ...]
+
+
+_LIGHTS = {"green": 0, "yellow": 1, "red": 2}
+_WHEN = {"overdue", "status", "due_within", "consecutive"}
+
+
+def load_rules(name_or_path: str | Path = "default") -> RuleSet:
+    """A bundled rule set (``default``, ``monthly``) or one from a TOML file.
+
+    Raises:
+        InputError: The file is missing or a rule is malformed.
+    """
+    path = Path(name_or_path)
+    try:
+        if path.suffix == ".toml":
+            text = path.read_text(encoding="utf-8")
+        else:
+            text = (
+                resources.files("taskstats")
+                .joinpath(f"rules/{name_or_path}.toml")
+                .read_text(encoding="utf-8")
+            )
+    except (FileNotFoundError, OSError) as exc:
+        bundled = sorted(
+            p.name[:-5]
+            for p in resources.files("taskstats").joinpath("rules").iterdir()
+            if p.name.endswith(".toml")
+        )
+        raise InputError(
+            f"no rule set {str(name_or_path)!r}; bundled: {', '.join(bundled)}"
+        ) from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"rule set is not valid TOML: {exc}", path=path) from exc
+    rules = tuple(data.get("rule", []))
+    for i, rule in enumerate(rules, 1):
+        if rule.get("light") not in ("red", "yellow") or rule.get("when") not in _WHEN:
+            raise InputError(
+                f"rule {i}: 'light' must be red or yellow and 'when' one of "
+                f"{', '.join(sorted(_WHEN))}",
+                path=path,
+            )
+    return RuleSet(str(data.get("name", path.stem)), str(data.get("description", "")), rules)
+
+
+def traffic_lights(status: pd.DataFrame, rules: RuleSet | None = None) -> pd.DataFrame:
+    """A light per task (red, yellow, green) from a rule set, each with its reasons.
+
+    Returns:
+        One row per district and task: ``light`` and ``reasons`` (the rules that set it,
+        in Chinese, joined with "；").
+    """
+    rules = rules or load_rules("default")
+    rows = []
+    for (district, task_id), group in status.groupby(["district", "task_id"], sort=False):
+        group = group.sort_values("milestone")
+        light, reasons = "green", []
+        for rule in rules.rules:
+            for reason in _fire(rule, group):
+                level = rule["light"]
+                if _LIGHTS[level] > _LIGHTS[light]:
+                    light, reasons = level, [reason]
+                elif level == light and reason not in reasons:
+                    reasons.append(reason)
+        rows.append(
+            {
+                "district": district,
+                "task_id": task_id,
+                "light": light,
+                "reasons": "；".join(reasons),
+            }
+        )
+    return pd.DataFrame(rows, columns=["district", "task_id", "light", "reasons"])
+
+
+def _fire(rule: dict, group: pd.DataFrame) -> list[str]:
+    when = rule["when"]
+    if when == "overdue":
+        nodes = rule.get("nodes", "any")
+        hit = group[group["overdue"]]
+        if nodes == "quarter_end":
+            hit = hit[hit["quarter_end"]]
+        elif nodes == "month_end":
+            hit = hit[~hit["quarter_end"]]
+        return [f"节点{m}逾期未完成" for m in hit["milestone"]]
+    if when == "status":
+        wanted = rule.get("status", "滞后")
+        hit = group[group["due"] | group["reported"]]
+        hit = hit[hit["status"] == STATUSES.get(wanted, wanted)]
+        return [f"节点{m}报告{wanted}" for m in hit["milestone"]]
+    if when == "due_within":
+        days = int(rule.get("days", 15))
+        hit = group[(~group["due"]) & (group["days_left"] <= days) & (group["status"] != "done")]
+        return [
+            f"节点{m}将于{d}天内到期，尚未完成"
+            for m, d in zip(hit["milestone"], hit["days_left"], strict=True)
+        ]
+    if when == "consecutive":
+        count = int(rule.get("count", 2))
+        run = 0
+        for overdue in group.loc[group["due"], "overdue"].to_numpy()[::-1]:
+            if not overdue:
+                break
+            run += 1
+        return [f"连续{run}个节点未完成"] if run >= count else []
+    return []
+
+
+def red_list(tables: TaskTables, lights: pd.DataFrame) -> pd.DataFrame:
+    """The red-light tasks (挂牌督办), with text, lead units, leaders and reasons."""
+    red = lights[lights["light"] == "red"]
+    tasks = tables.tasks[["district", "task_id", "seq", "text", "source"]]
+    units = (
+        tables.task_units[tables.task_units["role"] == "lead"]
+        .groupby(["district", "task_id"])["unit"]
+        .agg("、".join)
+        .rename("lead_units")
+    )
+    leaders = (
+        tables.task_leaders.groupby(["district", "task_id"])["leader"]
+        .agg("、".join)
+        .rename("leaders")
+    )
+    out = red.merge(tasks, on=["district", "task_id"], how="left")
+    out = out.join(units, on=["district", "task_id"]).join(leaders, on=["district", "task_id"])
+    out = out.fillna({"lead_units": "", "leaders": ""}).sort_values(["district", "seq"])
+    return out[
+        ["district", "task_id", "text", "lead_units", "leaders", "source", "reasons"]
+    ].reset_index(drop=True)
+
+
+# --- simulated ledgers -----------------------------------------------------------------------
+
+
+def demo_ledger(
+    tables: TaskTables,
+    schedules: dict[str, Sequence[dt.date]],
+    *,
+    seed: int = 2020,
+) -> pd.DataFrame:
+    """A plausible, simulated progress history for each district, marked ``simulated``.
+
+    Each task gets a steady pace drawn at random; at each milestone its unit reports a few
+    days after the node (已完成 most often, 序时推进, 滞后 or 未启动 otherwise), and some nodes
+    get an earlier report that a later one supersedes. Deterministic for a given seed.
+    """
+    rng = np.random.default_rng(seed)
+    rows = []
+    import_id = 0
+    for district in sorted(schedules):
+        dates = sorted(schedules[district])
+        tasks = tables.tasks.loc[tables.tasks["district"] == district, "task_id"].tolist()
+        pace = rng.beta(6, 2, size=len(tasks))
+        for k, day in enumerate(dates):
+            import_id += 1
+            for task_id, p in zip(tasks, pace, strict=True):
+                p_done = min(0.97, p * (0.75 + 0.25 * (k + 1) / len(dates)))
+                status = str(rng.choice(list(STATUSES), p=_status_probabilities(p_done)))
+                if rng.random() < 0.15:  # an early report, superseded by the one at the node
+                    early = day - dt.timedelta(days=int(rng.integers(10, 20)))
+                    rows.append(_demo_row(import_id, district, task_id, day, "序时推进", early, 1))
+                reported = day - dt.timedelta(days=int(rng.integers(0, 5)))
+                rows.append(_demo_row(import_id, district, task_id, day, status, reported, 2))
+                if status != "已完成" and rng.random() < 0.35:  # finished late
+                    late = day + dt.timedelta(days=int(rng.integers(10, 25)))
+                    rows.append(_demo_row(import_id, district, task_id, day, "已完成", late, 3))
+    ledger = pd.DataFrame(rows, columns=LEDGER_COLUMNS)
+    return _typed_ledger(ledger.astype({"import_id": str, "row": str, "simulated": str}))
+
+
+def _status_probabilities(p_done: float) -> list[float]:
+    rest = 1 - p_done
+    return [p_done, rest * 0.5, rest * 0.35, rest * 0.15]
+
+
+def _demo_row(
+    import_id: int,
+    district: str,
+    task_id: str,
+    day: dt.date,
+    status: str,
+    reported: dt.date,
+    row: int,
+) -> dict:
+    return {
+        "import_id": import_id,
+        "imported_at": f"{reported.isoformat()}T09:00:00",
+        "file": "simulated",
+        "file_sha256": f"simulated-{district}-{day.isoformat()}",
+        "sheet": "模拟数据",
+        "row": row,
+        "district": district,
+        "task_id": task_id,
+        "milestone": day.isoformat(),
+        "status": status,
+        "standard": "",
+        "progress": "（模拟数据）",
+        "evidence": "",
+        "contact": "",
+        "reported_on": reported.isoformat(),
+        "simulated": True,
+    }
+
+
+def write_demo_ledger(ledger: pd.DataFrame, store_dir: str | Path | None = None) -> Path:
+    """Write a simulated ledger beside the real one (``demo_ledger.csv``), atomically."""
+    store = Path(store_dir or config.processed_data_dir() / "progress")
+    with exclusive(store):
+        target = store / DEMO_FILE
+        _write_ledger(ledger, target)
+    return target
+
+
+def ledger_for(
+    districts: Iterable[str], store_dir: str | Path | None = None
+) -> tuple[pd.DataFrame, bool]:
+    """The real ledger's reports for these districts, or the simulated one when none exist.
+
+    Returns:
+        The ledger and whether it is simulated.
+    """
+    districts = list(districts)
+    real = read_ledger(store_dir)
+    real = real[real["district"].isin(districts)]
+    if len(real):
+        return real.reset_index(drop=True), False
+    demo = read_ledger(store_dir, DEMO_FILE)
+    return demo[demo["district"].isin(districts)].reset_index(drop=True), True
+
+
+def _iso(day: dt.date | str) -> str:
+    if isinstance(day, dt.date):
+        return day.isoformat()
+    try:
+        return dt.date.fromisoformat(str(day)).isoformat()
+    except ValueError as exc:
+        raise InputError(f"{day!r} is not a date (use 2020-06-30)") from exc

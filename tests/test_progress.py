@@ -1,0 +1,299 @@
+"""Progress: sheets out, sheets in, the ledger, rates and lights, worked out by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+
+import pandas as pd
+import pytest
+from conftest import RAW
+from openpyxl import Workbook, load_workbook
+
+import taskstats
+from taskstats import progress as pg
+from taskstats.manifest import discover_manifests
+
+NOW_JULY = dt.datetime(2020, 7, 5, 9, 0)
+NOW_OCT = dt.datetime(2020, 10, 10, 9, 0)
+
+
+@pytest.fixture(scope="module")
+def manifests():
+    return {m.slug: m for m in discover_manifests(RAW)}
+
+
+@pytest.fixture(scope="module")
+def dalian(tables):
+    return taskstats.subset(tables, district="dalian-hightech")
+
+
+@pytest.fixture
+def template(tmp_path, dalian, manifests):
+    return pg.write_template(dalian, manifests["dalian-hightech"], tmp_path / "sheet.xlsx")
+
+
+def _fill(path, entries, target):
+    """Fill (task, milestone) rows of a template: entries map to (status, reported_on, extra)."""
+    wb = load_workbook(path)
+    ws = wb["推进表"]
+    header = [c.value for c in ws[1]]
+    col = {name: header.index(name) + 1 for name in header}
+    for row in range(2, ws.max_row + 1):
+        key = (str(ws.cell(row, col["序号"]).value), ws.cell(row, col["节点"]).value)
+        if key in entries:
+            status, reported, extra = entries[key]
+            ws.cell(row, col["状态"]).value = status
+            ws.cell(row, col["填报日期"]).value = reported
+            ws.cell(row, col["完成情况"]).value = "按计划推进"
+            for name, value in extra.items():
+                ws.cell(row, col[name]).value = value
+    wb.save(target)
+    return target
+
+
+JUNE = {
+    ("1", "2020-06-30"): ("已完成", "2020-06-28", {}),
+    ("2", "2020-06-30"): ("滞后", "2020-06-29", {}),
+    ("3", "2020-06-30"): ("序时推进", "2020-06-20", {}),
+}
+SEPTEMBER = {
+    ("1", "2020-09-30"): ("已完成", "2020-10-05", {}),
+    ("3", "2020-09-30"): ("已完成", "2020-09-30", {}),
+}
+
+
+def test_template_layout(template, dalian):
+    wb = load_workbook(template)
+    assert wb.sheetnames == ["填表说明", "推进表", "_taskstats"]
+    ws = wb["推进表"]
+    assert [c.value for c in ws[1]] == [c[0] for c in pg.SHEET_COLUMNS]
+    assert ws.max_row == 1 + 168 * 3
+    assert [ws.cell(2, i).value for i in (1, 3, 6)] == ["1", "区疫情防控指挥部办公室", "2020-06-30"]
+    assert ws.protection.sheet
+    assert ws.cell(2, 2).protection.locked and not ws.cell(2, 9).protection.locked
+    dv = ws.data_validations.dataValidation[0]
+    assert dv.formula1 == '"已完成,序时推进,滞后,未启动"' and str(dv.sqref) == "I2:I505"
+    assert wb["_taskstats"].sheet_state == "hidden"
+    assert "证明材料" in "".join(str(r[0].value) for r in wb["填表说明"].iter_rows())
+
+
+def test_template_by_unit(tmp_path, tables, manifests):
+    qd = taskstats.subset(tables, district="qingdao-westcoast")
+    path = pg.write_template(qd, manifests["qingdao-westcoast"], tmp_path / "qd.xlsx", by_unit=True)
+    wb = load_workbook(path)
+    assert wb.sheetnames[1] == "区工信局"  # the unit leading most tasks comes first
+    assert wb["区工信局"].max_row == 1 + 22 * 6
+    assert wb["区工信局"].cell(2, 6).value == "2020-07-31"
+
+
+def test_round_trip_rates_and_lights(tmp_path, template, dalian, manifests):
+    store = tmp_path / "store"
+    june = _fill(template, JUNE, tmp_path / "june.xlsx")
+    result = pg.import_progress([june], dalian, manifests, store_dir=store, now=NOW_JULY)
+    assert result.appended == 3
+    sept = _fill(template, SEPTEMBER, tmp_path / "sept.xlsx")
+    assert pg.import_progress([sept], dalian, manifests, store_dir=store, now=NOW_OCT).appended == 2
+    ledger = pg.read_ledger(store)
+    assert ledger["import_id"].tolist() == [1, 1, 1, 2, 2]
+    schedule = {"dalian-hightech": pg.schedule_dates(manifests["dalian-hightech"])}
+    status = pg.milestone_status(dalian, ledger, schedule, "2020-10-10")
+    rates = pg.completion_rates(dalian, status)
+    assert rates.drop(columns=["completion_rate", "on_time_rate"]).values.tolist() == [
+        ["dalian-hightech", 336, 3, 1, 1, 331, 333]
+    ]
+    assert rates["completion_rate"].item() == 3 / 336
+    assert rates["on_time_rate"].item() == 2 / 336  # task 1's September report came late
+    by_leader = pg.completion_rates(dalian, status, by="leader").set_index("leader")
+    assert by_leader.loc["孙龙业", ["due", "done", "on_track"]].tolist() == [72, 1, 1]
+    assert by_leader.loc["朱显成", ["due", "behind"]].tolist() == [66, 1]
+    lights = pg.traffic_lights(status).set_index("task_id")
+    assert lights["light"].value_counts().to_dict() == {"red": 167, "green": 1}
+    assert lights.loc["1", "light"] == "green"
+    assert lights.loc["2", "reasons"] == (
+        "节点2020-06-30逾期未完成；节点2020-09-30逾期未完成；节点2020-06-30报告滞后"
+    )
+    # As of early July only June is due, and the September reports are not yet known.
+    july = pg.milestone_status(dalian, ledger, schedule, "2020-07-05")
+    assert pg.completion_rates(dalian, july)[["due", "done", "overdue"]].values.tolist() == [
+        [168, 1, 167]
+    ]
+    red = pg.red_list(dalian, pg.traffic_lights(july))
+    assert len(red) == 167 and red.iloc[0]["task_id"] == "2"
+
+
+def test_yellow_when_due_soon(dalian, manifests):
+    schedule = {"dalian-hightech": pg.schedule_dates(manifests["dalian-hightech"])}
+    status = pg.milestone_status(dalian, pg.read_ledger("/nonexistent"), schedule, "2020-06-20")
+    lights = pg.traffic_lights(status)
+    assert set(lights["light"]) == {"yellow"}
+    assert lights["reasons"].iloc[0] == "节点2020-06-30将于10天内到期，尚未完成"
+
+
+def test_monthly_rules_escalate(tables, manifests):
+    qd = taskstats.subset(tables, district="qingdao-westcoast")
+    schedule = {"qingdao-westcoast": pg.schedule_dates(manifests["qingdao-westcoast"])}
+    empty = pg.read_ledger("/nonexistent")
+    rules = pg.rules_for(manifests["qingdao-westcoast"])
+    assert rules.name == "monthly"
+    one_missed = pg.traffic_lights(pg.milestone_status(qd, empty, schedule, "2020-08-05"), rules)
+    assert set(one_missed["light"]) == {"yellow"}  # July missed: a monthly node
+    two = pg.traffic_lights(pg.milestone_status(qd, empty, schedule, "2020-09-05"), rules)
+    assert two["reasons"].iloc[0] == "连续2个节点未完成"
+    assert set(two["light"]) == {"red"}
+
+
+def test_reimport_is_a_no_op_and_history_is_kept(tmp_path, template, dalian, manifests):
+    store = tmp_path / "store"
+    june = _fill(template, JUNE, tmp_path / "june.xlsx")
+    pg.import_progress([june], dalian, manifests, store_dir=store, now=NOW_JULY)
+    before = (store / "ledger.csv").read_bytes()
+    again = pg.import_progress([june], dalian, manifests, store_dir=store, now=NOW_OCT)
+    assert again.appended == 0 and again.skipped_files == ["june.xlsx"]
+    assert (store / "ledger.csv").read_bytes() == before
+    # A later report for task 2's June node supersedes the first for the figures only.
+    update = _fill(
+        template, {("2", "2020-06-30"): ("已完成", "2020-07-20", {})}, tmp_path / "update.xlsx"
+    )
+    pg.import_progress([update], dalian, manifests, store_dir=store, now=NOW_OCT)
+    ledger = pg.read_ledger(store)
+    task2 = ledger[ledger["task_id"] == "2"]
+    assert task2["status"].tolist() == ["滞后", "已完成"]
+    current = pg.current_reports(ledger)
+    assert current.loc[current["task_id"] == "2", "status"].item() == "已完成"
+    assert (
+        pg.current_reports(ledger, "2020-07-10").loc[lambda d: d["task_id"] == "2", "status"].item()
+        == "滞后"
+    )
+
+
+BAD = {
+    "unknown task": ({"序号": "999"}, "column A (序号): unknown task '999'"),
+    "edited text": ({"目标任务": "改过的任务"}, "column B (目标任务): task 1's text was edited"),
+    "bad status": ({"状态": "差不多了"}, "column I (状态): status '差不多了' is not allowed"),
+    "milestone": ({"节点": "2020-07-15"}, "column F (节点): milestone '2020-07-15' is not in"),
+    "date range": ({"填报日期": "2019-01-01"}, "column L (填报日期): date 2019-01-01 is out of"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_rows_are_rejected_with_row_and_column(tmp_path, template, dalian, manifests, case):
+    edit, message = BAD[case]
+    store = tmp_path / "store"
+    good = _fill(template, JUNE, tmp_path / "good.xlsx")
+    pg.import_progress([good], dalian, manifests, store_dir=store, now=NOW_JULY)
+    before = (store / "ledger.csv").read_bytes()
+    bad = _fill(
+        template, {("1", "2020-09-30"): ("已完成", "2020-07-01", edit)}, tmp_path / "bad.xlsx"
+    )
+    with pytest.raises(taskstats.ProgressError) as err:
+        pg.import_progress([bad], dalian, manifests, store_dir=store, now=NOW_JULY)
+    assert "nothing was imported" in str(err.value)
+    assert f"bad.xlsx, sheet '推进表', row 3, {message}" in str(err.value)
+    assert (store / "ledger.csv").read_bytes() == before
+
+
+def test_duplicate_rows_and_missing_status(tmp_path, template, dalian, manifests):
+    path = _fill(template, JUNE, tmp_path / "dup.xlsx")
+    wb = load_workbook(path)
+    ws = wb["推进表"]
+    ws.append([c.value for c in ws[2]])  # task 1, 2020-06-30 again
+    ws.cell(9, 8).value = "写了进展但没选状态"  # task 3's September row
+    wb.save(path)
+    store = tmp_path / "store"
+    with pytest.raises(taskstats.ProgressError) as err:
+        pg.import_progress([path], dalian, manifests, store_dir=store, now=NOW_JULY)
+    text = str(err.value)
+    assert "row 506: duplicate row for task 1 at 2020-06-30; first at" in text
+    assert "row 9, column I (状态): status missing" in text
+    assert not (store / "ledger.csv").exists()
+
+
+def test_wrong_file_type_and_empty_sheet(tmp_path, dalian, manifests):
+    store = tmp_path / "store"
+    doc = tmp_path / "report.docx"
+    doc.write_bytes(b"PK\x03\x04not really")
+    with pytest.raises(taskstats.ProgressError, match=r"report\.docx: not a progress sheet"):
+        pg.import_progress([doc], dalian, manifests, store_dir=store)
+    wb = Workbook()
+    wb.active.title = "空表"
+    empty = tmp_path / "empty.xlsx"
+    wb.save(empty)
+    with pytest.raises(taskstats.ProgressError, match="sheet '空表': the sheet is empty"):
+        pg.import_progress([empty], dalian, manifests, store_dir=store, district="dalian-hightech")
+    assert not (store / "ledger.csv").exists()
+
+
+def test_csv_import_needs_a_district(tmp_path, dalian, manifests):
+    path = tmp_path / "p.csv"
+    path.write_text("序号,节点,状态,填报日期\n5,2020-06-30,已完成,2020-06-30\n", encoding="utf-8")
+    with pytest.raises(taskstats.ProgressError, match="unknown district None"):
+        pg.import_progress([path], dalian, manifests, store_dir=tmp_path / "s", now=NOW_JULY)
+    done = pg.import_progress(
+        [path],
+        dalian,
+        manifests,
+        store_dir=tmp_path / "s",
+        now=NOW_JULY,
+        district="dalian-hightech",
+    )
+    assert done.appended == 1
+
+
+def test_demo_ledger_is_simulated_and_deterministic(tables, manifests):
+    schedules = pg.schedules_for(manifests.values())
+    a = pg.demo_ledger(tables, schedules, seed=7)
+    b = pg.demo_ledger(tables, schedules, seed=7)
+    pd.testing.assert_frame_equal(a, b)
+    assert a["simulated"].all() and set(a["file"]) == {"simulated"}
+    per = pg.current_reports(a).groupby("district").size().to_dict()
+    assert per == {
+        "dalian-hightech": 504,
+        "nanjing-gulou": 288,
+        "qingdao-westcoast": 1236,
+        "quanzhou-licheng": 234,
+    }
+
+
+def test_ledger_for_prefers_real_reports(tmp_path, template, dalian, manifests, tables):
+    store = tmp_path / "store"
+    pg.write_demo_ledger(pg.demo_ledger(tables, pg.schedules_for(manifests.values())), store)
+    ledger, simulated = pg.ledger_for(["dalian-hightech"], store)
+    assert simulated and ledger["simulated"].all()
+    pg.import_progress(
+        [_fill(template, JUNE, tmp_path / "j.xlsx")],
+        dalian,
+        manifests,
+        store_dir=store,
+        now=NOW_JULY,
+    )
+    ledger, simulated = pg.ledger_for(["dalian-hightech"], store)
+    assert not simulated and len(ledger) == 3
+
+
+def _soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def test_template_opens_in_libreoffice(tmp_path, template):
+    soffice = _soffice()
+    if soffice is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("LibreOffice is required under CI (.ci/run installs it)")
+        pytest.skip("LibreOffice (soffice) is not installed on this machine")
+    env = {**os.environ, "HOME": str(tmp_path)}
+    for fmt in ("pdf", "xlsx"):
+        out = tmp_path / fmt
+        subprocess.run(
+            [soffice, "--headless", "--convert-to", fmt, "--outdir", str(out), str(template)],
+            check=True,
+            capture_output=True,
+            timeout=240,
+            env=env,
+        )
+    assert (tmp_path / "pdf" / "sheet.pdf").stat().st_size > 10_000
+    back = load_workbook(tmp_path / "xlsx" / "sheet.xlsx")
+    validations = back["推进表"].data_validations.dataValidation
+    assert any("已完成" in (dv.formula1 or "") and "I2" in str(dv.sqref) for dv in validations)
