@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help all setup data test lint format clean
+.PHONY: help all setup data demo reports lab test lint format clean
 
 help: ## Show this help
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -15,14 +15,24 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (taskstats)" >/dev/null
 	@touch $(STAMP)
 
 setup: $(STAMP) ## Create .venv and install taskstats with its dependencies (pip only)
 
-all: setup data ## Set everything up and run the main job on the bundled data
+all: setup reports ## Set everything up and run the main job: bundled data to all reports
 
 data: $(STAMP) ## Rebuild data/processed from data/raw and print the summary
 	$(BIN)/taskstats ingest
+
+demo: $(STAMP) ## Write the simulated progress ledger (used while no real one exists)
+	$(BIN)/taskstats demo-progress
+
+reports: data demo ## Render every district report and the comparison to reports/
+	$(BIN)/taskstats report --all
+
+lab: $(STAMP) ## Open JupyterLab on the notebooks with the project's kernel
+	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 test: $(STAMP) ## Run the whole test suite
 	$(BIN)/python -m pytest
@@ -35,6 +45,7 @@ format: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff check --fix taskstats tests benchmarks
 	$(BIN)/ruff format taskstats tests benchmarks
 
-clean: ## Remove generated data, reports and caches (keeps .venv and data/raw)
-	rm -rf data/processed/* reports/* .pytest_cache .ruff_cache
+clean: ## Remove generated tables, reports and caches (keeps .venv, data/raw, progress ledgers)
+	find data/processed -maxdepth 1 -type f ! -name .gitkeep -delete
+	rm -rf reports/* .pytest_cache .ruff_cache
 	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +

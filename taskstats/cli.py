@@ -265,6 +265,102 @@ def demo_progress(districts: tuple[str, ...], seed: int, store: Path | None) -> 
     click.echo(f"Wrote {len(ledger)} simulated reports to {target}")
 
 
+@main.command()
+@click.argument("districts", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Every district under data/raw.")
+@click.option("--as-of", "as_of", default="", help="Date of the progress figures (YYYY-MM-DD).")
+@click.option(
+    "--progress",
+    "progress_",
+    type=click.Choice(["auto", "real", "demo"]),
+    default="auto",
+    show_default=True,
+    help="Progress data: real ledger or simulated.",
+)
+@click.option("--language", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option(
+    "--compare/--no-compare",
+    default=True,
+    show_default=True,
+    help="Also render reports/compare.html.",
+)
+@click.option("--jobs", type=int, default=None, help="Parallel workers (default: all cores).")
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the reports (default reports/).",
+)
+def report(
+    districts: tuple[str, ...],
+    all_: bool,
+    as_of: str,
+    progress_: str,
+    language: str,
+    compare: bool,
+    jobs: int | None,
+    out_dir: Path | None,
+) -> None:
+    """Render district reports and the comparison to self-contained HTML in reports/."""
+    from tqdm import tqdm
+
+    from taskstats.report import render_reports
+
+    if not districts and not all_:
+        raise click.UsageError("name one or more districts, or use --all")
+    with tqdm(
+        total=len(districts) + (1 if compare else 0) if districts else None,
+        unit="report",
+        desc="reports",
+        disable=None,
+    ) as bar:
+
+        def done(target: str, error: str | None) -> None:
+            bar.update(1)
+            bar.write(f"{'FAILED' if error else 'wrote'} {target}")
+
+        written = render_reports(
+            list(districts) or None,
+            as_of=as_of,
+            progress=progress_,
+            language=language,
+            compare=compare,
+            jobs=jobs,
+            out_dir=out_dir,
+            on_done=done,
+        )
+    click.echo(f"{len(written)} report(s) written.")
+
+
+@main.command()
+@click.argument("district")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for the PNG, SVG and .xlsx files.",
+)
+@click.option("--as-of", "as_of", default="", help="Date of the progress figures (YYYY-MM-DD).")
+@click.option(
+    "--progress",
+    "progress_",
+    type=click.Choice(["auto", "real", "demo"]),
+    default="auto",
+    show_default=True,
+)
+@click.option("--language", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--dpi", type=int, default=200, show_default=True)
+def charts(district: str, out: Path, as_of: str, progress_: str, language: str, dpi: int) -> None:
+    """Export DISTRICT's charts for a meeting: 16:9 PNG and SVG, and their tables in .xlsx."""
+    from taskstats.report import export_charts
+
+    written = export_charts(
+        district, out, as_of=as_of, progress=progress_, language=language, dpi=dpi
+    )
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
 def _table(df: pd.DataFrame) -> str:
     return df.to_string(index=False) if not df.empty else "(nothing)"
 

@@ -1,0 +1,232 @@
+"""Reports: every notebook runs, the HTML is self-contained and offline, failures keep the old."""
+
+from __future__ import annotations
+
+import html.parser
+import json
+import os
+import re
+import shutil
+
+import papermill
+import pytest
+from conftest import RAW
+
+import taskstats
+from taskstats import config, report
+
+DISTRICTS = ["dalian-hightech", "nanjing-gulou", "qingdao-westcoast", "quanzhou-licheng"]
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory):
+    """All bundled reports and the comparison, rendered once (in parallel) for these tests."""
+    out = tmp_path_factory.mktemp("reports")
+    store = tmp_path_factory.mktemp("store")
+    written = report.render_reports(
+        DISTRICTS,
+        progress="auto",
+        as_of="2020-10-15",
+        jobs=2,
+        out_dir=out,
+        raw_dir=RAW,
+        store_dir=store,
+    )
+    return out, written
+
+
+def test_every_report_is_written(rendered):
+    out, written = rendered
+    assert sorted(p.name for p in written) == ["compare.html"] + [f"{d}.html" for d in DISTRICTS]
+    page = (out / "dalian-hightech.html").read_text(encoding="utf-8")
+    assert "<h1>大连高新区目标任务分析报告</h1>" in page
+    assert "本报告的进度数据为模拟数据" in page  # no real ledger in the store: simulated, said so
+    assert "2020-10-15" in page
+    for slug in (
+        "dalian-hightech/000_9d7f559dd9317c00.txt",
+        "dalian-hightech/001_7904b49d57e0b06b.txt",
+    ):
+        assert slug in page
+    assert report.file_sha256(RAW / "dalian-hightech" / "000_9d7f559dd9317c00.txt") in page
+    assert page.count('src="data:image/png;base64,') >= 8
+    assert "def " not in page and "import " not in page  # no code shown
+    assert "findfont" not in page and "Traceback" not in page
+    compare = (out / "compare.html").read_text(encoding="utf-8")
+    for name in ("大连高新区", "南京市鼓楼区", "青岛西海岸新区", "泉州市鲤城区"):
+        assert name in compare
+
+
+class _Addresses(html.parser.HTMLParser):
+    """Collects every http(s) address outside plain text: attributes, scripts and styles."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+        self._raw = None
+
+    def handle_starttag(self, tag, attrs):
+        self._raw = tag if tag in ("script", "style") else None
+        for name, value in attrs:
+            if value and re.search(r"https?://", value) and not value.startswith("data:"):
+                self.found.append(f"<{tag} {name}={value[:80]}>")
+
+    def handle_endtag(self, tag):
+        self._raw = None
+
+    def handle_data(self, data):
+        if self._raw and re.search(r"https?://", data):
+            self.found.append(f"<{self._raw}>: {re.search(r'https?://[^ )]*', data).group(0)}")
+
+
+def _external_addresses(page: str) -> list[str]:
+    parser = _Addresses()
+    parser.feed(page)
+    return parser.found
+
+
+def test_no_external_address_outside_plain_text(rendered):
+    _out, written = rendered
+    for path in written:
+        assert _external_addresses(path.read_text(encoding="utf-8")) == [], path.name
+
+
+def test_the_address_check_can_fail():
+    page = (
+        '<html><head><script src="https://cdn.example/x.js"></script></head>'
+        "<body><p>见 https://example.gov.cn 的通知</p><style>a{background:url(http://x/y)}"
+        "</style></body></html>"
+    )
+    assert _external_addresses(page) == [
+        "<script src=https://cdn.example/x.js>",
+        "<style>: http://x/y",
+    ]
+
+
+def test_explore_notebook_runs(tmp_path):
+    nb = config.notebooks_dir() / "explore.ipynb"
+    papermill.execute_notebook(
+        str(nb),
+        str(tmp_path / "explore.ipynb"),
+        parameters={"raw_dir": str(RAW)},
+        cwd=str(tmp_path),
+        progress_bar=False,
+        kernel_name="python3",
+    )
+    executed = json.loads((tmp_path / "explore.ipynb").read_text(encoding="utf-8"))
+    outputs = [o for c in executed["cells"] for o in c.get("outputs", [])]
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+    assert not any(o.get("output_type") == "error" for o in outputs)
+
+
+def test_notebooks_are_stored_without_outputs():
+    for path in config.notebooks_dir().glob("*.ipynb"):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        assert all(not c["outputs"] and c["execution_count"] is None for c in code), path.name
+        params = [c for c in code if "parameters" in c["metadata"].get("tags", [])]
+        assert len(params) == 1, path.name
+        # The parameters cell holds only typed, commented defaults.
+        for line in "".join(params[0]["source"]).splitlines():
+            assert re.match(r"^\w+: (str|int|float|bool) = .+  # .+$", line), line
+
+
+def test_failure_keeps_the_previous_report(tmp_path):
+    out = tmp_path / "reports"
+    out.mkdir()
+    previous = out / "nanjing-gulou.html"
+    previous.write_text("<html>yesterday's report</html>", encoding="utf-8")
+    with pytest.raises(taskstats.ReportError) as err:
+        report.render_reports(
+            ["nanjing-gulou"], as_of="2021-13-45", compare=False, jobs=1, out_dir=out, raw_dir=RAW
+        )
+    message = str(err.value)
+    assert (
+        "district_report.ipynb failed in cell 3 [from IPython.display import HTML, display] "
+        "(InputError:" in message
+    )
+    assert "'2021-13-45' is not a date" in message
+    assert previous.read_text(encoding="utf-8") == "<html>yesterday's report</html>"
+    kept = out / "failed" / "nanjing-gulou.failed.ipynb"
+    assert kept.exists() and "2021-13-45" in kept.read_text(encoding="utf-8")
+
+
+def test_parameters_cannot_inject_code(tmp_path):
+    out = tmp_path / "reports"
+    evil = 'x"; import os; os.system("touch PWNED"); "'
+    with pytest.raises(taskstats.InputError, match="unknown district"):
+        report.render_reports([evil], compare=False, jobs=1, out_dir=out, raw_dir=RAW)
+    with pytest.raises(taskstats.ReportError, match="is not a date"):
+        report.render_reports(
+            ["nanjing-gulou"], as_of=evil, compare=False, jobs=1, out_dir=out, raw_dir=RAW
+        )
+    assert not list(tmp_path.rglob("PWNED")) and not (config.PROJ_ROOT / "PWNED").exists()
+
+
+# --- a real browser ---------------------------------------------------------------------------
+
+
+def _chromium() -> tuple[str, str] | None:
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    return (browser, driver) if browser and driver else None
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    found = _chromium()
+    if found is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium and chromedriver are required under CI (.ci/run installs them)")
+        pytest.skip(
+            "Chromium/chromedriver not installed (apt-get install chromium chromium-driver)"
+        )
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = found[0]
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1280,900",
+        # Networking off: every host is unresolvable and every proxy dead.
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--proxy-server=http://127.0.0.1:9",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(found[1]), options=options)
+    yield driver
+    driver.quit()
+
+
+@pytest.mark.parametrize("name", ["compare", *DISTRICTS])
+def test_report_in_a_real_browser(rendered, browser, name):
+    out, _ = rendered
+    browser.get_log("browser")
+    browser.get_log("performance")
+    browser.get((out / f"{name}.html").as_uri())
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert errors == []
+    events = [json.loads(e["message"])["message"] for e in browser.get_log("performance")]
+    requested = [
+        e["params"]["request"]["url"] for e in events if e["method"] == "Network.requestWillBeSent"
+    ]
+    assert [u for u in requested if re.match(r"^(https?|wss?|ftp):", u)] == []
+    assert [e for e in events if e["method"] == "Network.loadingFailed"] == []
+    images = browser.execute_script(
+        "return Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight])"
+    )
+    assert len(images) >= 5
+    assert all(done and w > 0 and h > 0 for done, w, h in images)
+    shots = config.reports_dir() / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    assert browser.save_screenshot(str(shots / f"{name}.png"))
