@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help all setup data demo reports lab test lint format clean
+.PHONY: help all setup data demo reports lab test fuzz bench lint format clean
 
 help: ## Show this help
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -36,6 +36,9 @@ lab: $(STAMP) ## Open JupyterLab on the notebooks with the project's kernel
 
 test: $(STAMP) ## Run the whole test suite
 	$(BIN)/python -m pytest
+
+fuzz: $(STAMP) ## Fuzz every reader longer than the test suite does (20,000 cases per target)
+	TASKSTATS_FUZZ_EXAMPLES=20000 $(BIN)/python -m pytest tests/test_hardening.py -k fuzz -q
 
 lint: $(STAMP) ## Check style with ruff
 	$(BIN)/ruff check taskstats tests benchmarks

@@ -23,6 +23,18 @@ class _Group(click.Group):
                 raise
             click.echo(f"error: {exc}", err=True)
             sys.exit(2)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a failure we did not foresee: one line, no traceback
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(
+                f"error: unexpected {type(exc).__name__}: {exc}. This is a bug in "
+                "taskstats or its input; rerun with --debug for the traceback and "
+                "report it.",
+                err=True,
+            )
+            sys.exit(1)
 
 
 @click.group(cls=_Group)

@@ -11,7 +11,8 @@ import pandas as pd
 
 from taskstats import config
 from taskstats.errors import InputError
-from taskstats.export import ensure_writable, write_csv, write_xlsx
+from taskstats.export import ensure_writable, remove_stale_temps, write_csv, write_xlsx
+from taskstats.locking import exclusive
 from taskstats.manifest import Manifest, discover_manifests
 from taskstats.readers import ReadResult, read_raw
 from taskstats.tidy import TaskTables, build_tables, concat_tables, summarise
@@ -119,9 +120,11 @@ def ingest(
     summary = summarise(tables, {r.manifest.slug: r.result.rows_seen for r in reads})
     out = ensure_writable(out_dir or config.processed_data_dir())
     frames = dict(zip(("tasks", "task_units", "task_leaders", "quality"), tables, strict=True))
-    for name, df in frames.items():
-        write_csv(df, out / f"{name}.csv")
-    write_xlsx(frames, out / "taskstats.xlsx")
+    with exclusive(out):
+        remove_stale_temps(out)
+        for name, df in frames.items():
+            write_csv(df, out / f"{name}.csv")
+        write_xlsx(frames, out / "taskstats.xlsx")
     return tables, summary
 
 

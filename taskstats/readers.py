@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import unicodedata
 import zipfile
@@ -21,6 +22,7 @@ from taskstats.normalize import clean_cell, fold, join_text
 from taskstats.textio import decode_bytes
 
 TEXT_LAYOUTS = ("cells", "delimited", "inline")
+LONG_CELL = 5_000  # characters; a task text is rarely over a few hundred
 INFO, WARNING = "info", "warning"
 
 # Header words, most specific first within each field.
@@ -170,6 +172,14 @@ def read_raw(
     """
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > max_bytes():
+            raise InputError(
+                f"the file is {size / 1e6:.1f} MB; taskstats reads tables up to "
+                f"{max_bytes() / 1e6:.0f} MB (a decomposition table is rarely over 1 MB). Check "
+                "it is the right file, or raise TASKSTATS_MAX_BYTES",
+                path=path,
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror}", path=path) from exc
@@ -197,6 +207,14 @@ def read_raw(
     return _finish(parsed, path, layout, used)
 
 
+def max_bytes() -> int:
+    """The largest raw file read (``TASKSTATS_MAX_BYTES``, default 20 MB)."""
+    try:
+        return int(os.environ.get("TASKSTATS_MAX_BYTES", 20_000_000))
+    except ValueError:
+        return 20_000_000
+
+
 def detect_text_layout(text: str, path: str | Path = "<text>") -> str:
     """Guess which text layout a table uses: ``cells``, ``delimited`` or ``inline``.
 
@@ -207,9 +225,10 @@ def detect_text_layout(text: str, path: str | Path = "<text>") -> str:
     tab_start = sum(1 for ln in lines if ln.startswith("\t"))
     tab_inner = sum(1 for ln in lines if "\t" in ln.strip("\t") and len(ln.split("\t")) >= 3)
     inline = sum(1 for ln in lines if _INLINE_ITEM.match(ln) and _INLINE_UNITS.search(ln))
+    headed = any(_match_header(ln.split("\t")) for ln in lines[:200] if "\t" in ln.strip("\t"))
     scores = {
         "cells": tab_start if tab_start >= 2 * tab_inner else 0,
-        "delimited": tab_inner * 2,
+        "delimited": tab_inner * 2 + (3 if headed else 0),
         "inline": inline * 2,
     }
     best = max(scores, key=lambda k: scores[k])
@@ -226,13 +245,19 @@ def detect_text_layout(text: str, path: str | Path = "<text>") -> str:
 
 def _layout_from_file(path: Path, suffix: str, data: bytes) -> str:
     if data[:4] == b"PK\x03\x04":
-        if suffix in (".xlsx", ".xlsm"):
-            return "xlsx"
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = zf.namelist()
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                names = zf.namelist()
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise InputError(
+                f"a damaged zip package ({exc}); if it is a workbook, open it in Excel or "
+                "WPS and save it again as .xlsx",
+                path=path,
+            ) from exc
         if any(n.startswith("word/") for n in names):
             raise InputError(
-                "this is a Word document; copy the table into a .txt file or save it as .xlsx",
+                "this is a Word document, whatever its name; copy the table into a .txt file "
+                "or save it as .xlsx",
                 path=path,
             )
         if any(n.startswith("xl/") for n in names):
@@ -466,12 +491,27 @@ class _TableParser:
                 "目标任务/内容, 牵头单位, 责任单位, 分管领导/负责领导, 备注",
                 path=self.path,
             )
+        if not self.out.tasks:
+            raise InputError(
+                "a header row but no task rows after it: is the table empty, or are its rows "
+                "numbered in a way not recognised (1, 2, 3 …)?",
+                path=self.path,
+            )
         return self.out
 
     def row(self, row: Row) -> None:
         cells = [clean_cell(c) for c in row.cells]
         if not any(cells):
             return
+        longest = max(len(c) for c in cells)
+        if longest > LONG_CELL:
+            self.issue(
+                "long_cell",
+                f"a cell of {longest:,} characters; check the row was not "
+                "merged with others in extraction",
+                row.line,
+                sheet=row.sheet,
+            )
         self.out.sheet = self.out.sheet or row.sheet
         if self.ended_at is not None:
             self.trailing_last = row.line

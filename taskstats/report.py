@@ -25,7 +25,7 @@ import pandas as pd
 from taskstats import __version__, config
 from taskstats import progress as pg
 from taskstats.errors import InputError, ReportError
-from taskstats.export import atomic_path, write_xlsx
+from taskstats.export import atomic_path, remove_stale_temps, write_xlsx
 from taskstats.ingest import DistrictRead, read_districts
 from taskstats.locking import exclusive
 from taskstats.metrics import (
@@ -824,6 +824,7 @@ def render_reports(
     written, errors = [], []
     workers = max(1, min(jobs or os.cpu_count() or 1, len(work)))
     with exclusive(out, ".reports.lock"):
+        remove_stale_temps(out)
         if workers == 1:
             results = []
             for job in work:

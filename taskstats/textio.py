@@ -42,6 +42,15 @@ def decode_bytes(data: bytes, path: str | Path, encoding: str = "auto") -> tuple
         return _normalise_newlines(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError as utf8_error:
         utf8_ok_until = utf8_error.start
+    if utf8_ok_until > 0 and _looks_like_utf8_chinese(data[:utf8_ok_until]):
+        # Chinese text that is valid UTF-8 up to here: the rest is in another encoding.
+        line = data[:utf8_ok_until].count(b"\n") + 1
+        raise InputError(
+            "mixed encodings: the file starts as UTF-8 Chinese text but is not UTF-8 from "
+            f"byte {utf8_ok_until} on; re-save the whole file in one encoding",
+            path=path,
+            line=line,
+        )
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
@@ -53,14 +62,6 @@ def decode_bytes(data: bytes, path: str | Path, encoding: str = "auto") -> tuple
             path=path,
             line=line,
         ) from exc
-    if utf8_ok_until > 0 and _looks_like_utf8_chinese(data[:utf8_ok_until]):
-        line = data[:utf8_ok_until].count(b"\n") + 1
-        raise InputError(
-            "mixed encodings: the file starts as UTF-8 Chinese text but is not UTF-8 from "
-            f"byte {utf8_ok_until} on; re-save the whole file in one encoding",
-            path=path,
-            line=line,
-        )
     return _normalise_newlines(text), "gb18030"
 
 
