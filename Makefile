@@ -40,6 +40,9 @@ test: $(STAMP) ## Run the whole test suite
 fuzz: $(STAMP) ## Fuzz every reader longer than the test suite does (20,000 cases per target)
 	TASKSTATS_FUZZ_EXAMPLES=20000 $(BIN)/python -m pytest tests/test_hardening.py -k fuzz -q
 
+bench: $(STAMP) ## Run the benchmarks (about 15 minutes) and write benchmarks/results.md
+	$(BIN)/python benchmarks/run.py
+
 lint: $(STAMP) ## Check style with ruff
 	$(BIN)/ruff check taskstats tests benchmarks
 	$(BIN)/ruff format --check taskstats tests benchmarks

@@ -36,6 +36,8 @@ CJK_FAMILIES = [
     "Noto Sans CJK JP",
 ]
 SLIDE_SIZE = (13.333, 7.5)  # inches: a 16:9 slide
+REPORT_SIZE = (10.5, 5.6)  # inches: a chart in an HTML report
+_page = {"size": REPORT_SIZE}
 SOURCE_COLORS = {"province": "#4C72B0", "city": "#55A868", "self": "#DD8452", "unknown": "#B0B0B0"}
 LIGHT_COLORS = {"red": "#D64541", "yellow": "#F2C14E", "green": "#4CAF50"}
 
@@ -136,8 +138,12 @@ def find_cjk_font() -> str:
     )
 
 
-def set_style(context: str = "notebook") -> str:
+def set_style(context: str = "notebook", *, slides: bool = False) -> str:
     """Apply the seaborn theme, then the CJK font (after it: ``set_theme`` resets fonts).
+
+    Args:
+        context: seaborn context (``notebook``, ``talk`` …).
+        slides: Draw 16:9 slide-sized figures (for export) instead of report-sized ones.
 
     Returns:
         The CJK family in use.
@@ -154,7 +160,22 @@ def set_style(context: str = "notebook") -> str:
     plt.rcParams["font.sans-serif"] = [family, "DejaVu Sans"]
     plt.rcParams["axes.unicode_minus"] = False
     plt.rcParams["svg.fonttype"] = "path"
+    _page["size"] = SLIDE_SIZE if slides else REPORT_SIZE
+    _inline_without_tight_bbox()
     return family
+
+
+def _inline_without_tight_bbox() -> None:
+    """In a notebook, draw each figure once: layouts are constrained already, so the inline
+    backend's tight bounding box (a second rendering pass) is not needed."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and "IPKernelApp" in shell.config:
+        shell.run_line_magic("config", "InlineBackend.print_figure_kwargs = {'bbox_inches': None}")
+        plt.rcParams["figure.dpi"] = 80
 
 
 @contextlib.contextmanager
@@ -171,8 +192,12 @@ def _labels(lang: str) -> dict[str, str]:
     return LABELS[lang]
 
 
-def _figure(size: tuple[float, float] = SLIDE_SIZE) -> tuple[Figure, plt.Axes]:
-    fig, ax = plt.subplots(figsize=size, layout="constrained")
+def _width() -> float:
+    return _page["size"][0]
+
+
+def _figure(size: tuple[float, float] | None = None) -> tuple[Figure, plt.Axes]:
+    fig, ax = plt.subplots(figsize=size or _page["size"], layout="constrained")
     return fig, ax
 
 
@@ -265,7 +290,7 @@ def lead_units_chart(
 def source_mix_chart(mix: pd.DataFrame, *, lang: str = "zh", title: str = "") -> Figure:
     """Horizontal 100% bars of the source mix per district (``source_mix``)."""
     lab = _labels(lang)
-    fig, ax = _figure((SLIDE_SIZE[0], max(2.5, 1.0 + 0.6 * mix["district"].nunique())))
+    fig, ax = _figure((_width(), max(2.5, 1.0 + 0.6 * mix["district"].nunique())))
     table = mix.pivot_table(
         index="district", columns="source", values="share", fill_value=0, observed=False
     )
@@ -302,13 +327,47 @@ def completion_chart(
     simulated: bool = False,
 ) -> Figure:
     """Completion rate per leader, unit or source (``completion_rates``), worst first."""
+    data = rates[rates["due"] > 0]
+    fig, ax = _figure((_width(), min(_page["size"][1], 1.6 + 0.42 * min(len(data), top))))
+    _completion_axes(ax, rates, key, top=top, lang=lang, title=title)
+    _mark_simulated(fig, simulated, lang)
+    return fig
+
+
+def completion_panels(
+    rates: dict[str, pd.DataFrame],
+    keys: tuple[str, ...] = ("leader", "unit", "source"),
+    *,
+    top: int = 10,
+    lang: str = "zh",
+    simulated: bool = False,
+) -> Figure:
+    """Completion by leader, unit and source in one figure, one panel each, worst first."""
+    heights = [max(1, min(len(rates[k][rates[k]["due"] > 0]), top)) for k in keys]
+    fig, axes = plt.subplots(
+        len(keys),
+        1,
+        figsize=(_width(), 1.2 * len(keys) + 0.36 * sum(heights)),
+        height_ratios=[h + 2 for h in heights],
+        layout="constrained",
+        squeeze=False,
+    )
+    for ax, key in zip(axes[:, 0], keys, strict=True):
+        _completion_axes(ax, rates[key], key, top=top, lang=lang)
+    _mark_simulated(fig, simulated, lang)
+    return fig
+
+
+def _completion_axes(
+    ax: plt.Axes, rates: pd.DataFrame, key: str, *, top: int, lang: str, title: str = ""
+) -> None:
     lab = _labels(lang)
     data = rates[rates["due"] > 0].copy()
-    fig, ax = _figure((SLIDE_SIZE[0], min(SLIDE_SIZE[1], 1.6 + 0.42 * min(len(data), top))))
+    by = lab.get(f"by_{key}")
+    ax.set_title(title or (f"{lab['completion']}：{by}" if by else lab["completion"]))
     if data.empty:
         _empty(ax, "尚无到期节点" if lang == "zh" else "No milestone due yet")
-        _mark_simulated(fig, simulated, lang)
-        return fig
+        return
     if key == "source":
         data[key] = data[key].map(lambda s: lab.get(s, s))
     data = data.sort_values(["completion_rate", "due"], ascending=[True, False]).head(top)
@@ -334,10 +393,6 @@ def completion_chart(
         )
     ax.set_xlim(0, 1.15)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    by = lab.get(f"by_{key}")
-    ax.set_title(title or (f"{lab['completion']}：{by}" if by else lab["completion"]))
-    _mark_simulated(fig, simulated, lang)
-    return fig
 
 
 def lights_chart(
@@ -345,7 +400,7 @@ def lights_chart(
 ) -> Figure:
     """Counts of red, yellow and green tasks per district (``traffic_lights``)."""
     lab = _labels(lang)
-    fig, ax = _figure((SLIDE_SIZE[0], max(2.5, 1.0 + 0.6 * lights["district"].nunique())))
+    fig, ax = _figure((_width(), max(2.5, 1.0 + 0.6 * lights["district"].nunique())))
     table = lights.groupby(["district", "light"]).size().unstack(fill_value=0)
     table = table.reindex(columns=["red", "yellow", "green"], fill_value=0)
     left = np.zeros(len(table))
@@ -370,7 +425,7 @@ def trend_chart(
 ) -> Figure:
     """Completion rate as of each milestone, one line per district (``completion_trend``)."""
     lab = _labels(lang)
-    fig, ax = _figure((SLIDE_SIZE[0], 5.0))
+    fig, ax = _figure((_width(), 5.0))
     if trend.empty:
         _empty(ax, "—")
         return fig
@@ -407,7 +462,7 @@ def leader_distribution_grid(
     fig, axes = plt.subplots(
         rows,
         columns,
-        figsize=(SLIDE_SIZE[0], 2.6 * rows + 0.8),
+        figsize=(_width(), 2.6 * rows + 0.8),
         sharex=True,
         sharey=True,
         layout="constrained",
@@ -445,7 +500,7 @@ def measurability_grid(compare: pd.DataFrame, names: dict[str, str], *, lang: st
     fig, axes = plt.subplots(
         1,
         2,
-        figsize=(SLIDE_SIZE[0], max(3.0, 1.2 + 0.5 * len(compare))),
+        figsize=(_width(), max(3.0, 1.2 + 0.5 * len(compare))),
         sharey=True,
         layout="constrained",
     )

@@ -19,7 +19,6 @@ where they are reported, it is in rows of their own with ``collective`` set.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from itertools import combinations
 
 import numpy as np
 import pandas as pd
@@ -246,17 +245,16 @@ def coordination(
         1/(k-1), so that every unit's edges from one task add up to 1.
     """
     t = subset(tables, district=district, section=section, source=source)
-    named = t.task_units[~t.task_units["collective"]]
-    rows = []
-    for (district_, _task), group in named.groupby(["district", "task_id"], sort=False):
-        names = sorted(set(group["unit"]))
-        if len(names) < 2:
-            continue
-        w = 1.0 / (len(names) - 1)
-        rows.extend((district_, a, b, w) for a, b in combinations(names, 2))
-    edges = pd.DataFrame(rows, columns=["district", "unit_a", "unit_b", "weight"])
+    named = t.task_units.loc[~t.task_units["collective"], ["district", "task_id", "unit"]]
+    named = named.drop_duplicates()
+    k = named.groupby(["district", "task_id"])["unit"].transform("size")
+    named = named[k >= 2].assign(weight=1.0 / (k[k >= 2] - 1))
+    pairs = named.merge(
+        named[["district", "task_id", "unit"]], on=["district", "task_id"], suffixes=("_a", "_b")
+    )
+    pairs = pairs[pairs["unit_a"] < pairs["unit_b"]]
     out = (
-        edges.groupby(["district", "unit_a", "unit_b"])
+        pairs.groupby(["district", "unit_a", "unit_b"])
         .agg(tasks=("weight", "size"), weight=("weight", "sum"))
         .reset_index()
     )

@@ -389,14 +389,45 @@ def import_progress(
         return result
 
 
-def read_ledger(store_dir: str | Path | None = None, name: str = LEDGER_FILE) -> pd.DataFrame:
-    """The progress ledger (every report ever imported), or an empty one."""
+STATUS_COLUMNS = [
+    "import_id",
+    "imported_at",
+    "row",
+    "district",
+    "task_id",
+    "milestone",
+    "status",
+    "reported_on",
+    "simulated",
+]
+
+
+def read_ledger(
+    store_dir: str | Path | None = None,
+    name: str = LEDGER_FILE,
+    *,
+    columns: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The progress ledger (every report ever imported), or an empty one.
+
+    Args:
+        columns: Read only these (``STATUS_COLUMNS`` is what the rates and lights need); the
+            others come back empty. Saves memory on a large ledger.
+    """
     path = Path(store_dir or config.processed_data_dir() / "progress") / name
     if not path.exists():
         return _empty_ledger()
     try:
-        ledger = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        ledger = pd.read_csv(
+            path,
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8",
+            usecols=list(columns) if columns else None,
+        )
+        for col in set(LEDGER_COLUMNS) - set(ledger.columns):
+            ledger[col] = ""
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         raise ProgressError(f"{path}: the progress ledger is damaged ({exc})") from exc
     missing = set(LEDGER_COLUMNS) - set(ledger.columns)
     if missing:
@@ -661,17 +692,22 @@ def current_reports(ledger: pd.DataFrame, as_of: dt.date | str | None = None) ->
     """
     if ledger.empty:
         return ledger.copy()
-    known = ledger.assign(
-        known_on=ledger["reported_on"].where(
-            ledger["reported_on"] != "", ledger["imported_at"].str[:10]
-        )
+    return _latest(_ordered_reports(ledger), as_of).drop(columns="_key")
+
+
+def _ordered_reports(ledger: pd.DataFrame) -> pd.DataFrame:
+    """The ledger in supersession order, with ``known_on`` and an integer key per task-node."""
+    known_on = ledger["reported_on"].where(
+        ledger["reported_on"] != "", ledger["imported_at"].str[:10]
     )
-    if as_of is not None:
-        known = known[known["known_on"] <= _iso(as_of)]
-    known = known.sort_values(["import_id", "known_on", "row"], kind="stable")
-    return known.drop_duplicates(["district", "task_id", "milestone"], keep="last").reset_index(
-        drop=True
-    )
+    key = ledger.groupby(["district", "task_id", "milestone"], sort=False).ngroup()
+    out = ledger.assign(known_on=known_on, _key=key)
+    return out.sort_values(["import_id", "known_on", "row"], kind="stable")
+
+
+def _latest(ordered: pd.DataFrame, as_of: dt.date | str | None) -> pd.DataFrame:
+    known = ordered if as_of is None else ordered[ordered["known_on"] <= _iso(as_of)]
+    return known.drop_duplicates("_key", keep="last").reset_index(drop=True)
 
 
 def milestone_status(
@@ -689,21 +725,10 @@ def milestone_status(
         the milestone), ``days_left`` (negative once past), ``quarter_end``.
     """
     as_of_s = _iso(as_of)
-    frames = []
-    for district, dates in schedules.items():
-        tasks = tables.tasks.loc[tables.tasks["district"] == district, ["district", "task_id"]]
-        frames.append(
-            tasks.merge(pd.DataFrame({"milestone": [d.isoformat() for d in dates]}), how="cross")
-        )
-    grid = (
-        pd.concat(frames, ignore_index=True)
-        if frames
-        else pd.DataFrame(columns=["district", "task_id", "milestone"])
-    )
+    grid = tables.tasks[["district", "task_id"]].merge(_schedule_frame(schedules), on="district")
+    columns = ["district", "task_id", "milestone", "status", "known_on"]
     reports = (
-        current_reports(ledger, as_of_s)[["district", "task_id", "milestone", "status", "known_on"]]
-        if len(ledger)
-        else pd.DataFrame(columns=["district", "task_id", "milestone", "status", "known_on"])
+        current_reports(ledger, as_of_s)[columns] if len(ledger) else pd.DataFrame(columns=columns)
     )
     out = grid.merge(reports, on=["district", "task_id", "milestone"], how="left")
     out["reported"] = out["status"].notna()
@@ -713,11 +738,15 @@ def milestone_status(
     out["on_time"] = (out["status"] == "done") & (
         out["known_on"].fillna("9999") <= out["milestone"]
     )
-    as_of_d = dt.date.fromisoformat(as_of_s)
-    milestone_days = pd.to_datetime(out["milestone"]).dt.date
-    out["days_left"] = milestone_days.map(lambda d: (d - as_of_d).days).astype("int64")
-    out["quarter_end"] = milestone_days.map(is_quarter_end).astype(bool)
+    days = pd.to_datetime(out["milestone"])
+    out["days_left"] = (days - pd.Timestamp(as_of_s)).dt.days.astype("int64")
+    out["quarter_end"] = (days.dt.month % 3 == 0) & days.dt.is_month_end
     return out.drop(columns="known_on")
+
+
+def _schedule_frame(schedules: dict[str, Sequence[dt.date]]) -> pd.DataFrame:
+    rows = [(d, day.isoformat()) for d, dates in schedules.items() for day in dates]
+    return pd.DataFrame(rows, columns=["district", "milestone"])
 
 
 def completion_rates(
@@ -740,15 +769,19 @@ def completion_rates(
     """
     frame, keys = _status_grouped(tables, status, by)
     due = frame[frame["due"]]
-    counts = due.groupby(keys).agg(
-        due=("due", "size"),
-        done=("status", lambda s: int((s == "done").sum())),
-        on_track=("status", lambda s: int((s == "on_track").sum())),
-        behind=("status", lambda s: int((s == "behind").sum())),
-        not_started=("status", lambda s: int((s == "not_started").sum())),
-        overdue=("overdue", "sum"),
-        on_time=("on_time", "sum"),
+    flags = pd.DataFrame(
+        {
+            **{k: due[k] for k in keys},
+            "due": 1,
+            "done": due["status"].eq("done"),
+            "on_track": due["status"].eq("on_track"),
+            "behind": due["status"].eq("behind"),
+            "not_started": due["status"].eq("not_started"),
+            "overdue": due["overdue"],
+            "on_time": due["on_time"],
+        }
     )
+    counts = flags.groupby(keys, sort=False).sum()
     groups = frame[keys].drop_duplicates().set_index(keys)
     out = groups.join(counts).fillna(0).astype("int64").reset_index()
     out["completion_rate"] = out["done"] / out["due"].where(out["due"] > 0)
@@ -764,16 +797,76 @@ def completion_trend(
     by: str = "district",
 ) -> pd.DataFrame:
     """Completion rates as of each milestone: the trend over reporting periods."""
+    own = _schedule_frame(schedules)
+    if by == "district":
+        return _district_trend(tables, ledger, own)
     frames = []
-    for district, dates in schedules.items():
-        own = {district: dates}
-        for day in sorted(dates):
-            status = milestone_status(tables, ledger, own, day)
-            rates = completion_rates(tables, status, by=by)
-            frames.append(rates.assign(as_of=day.isoformat()))
+    for day in sorted(set(own["milestone"])):
+        # Each district's trend is read at its own milestones only.
+        districts = own.loc[own["milestone"] == day, "district"].unique()
+        part = {d: schedules[d] for d in districts}
+        scope = tables._replace(tasks=tables.tasks[tables.tasks["district"].isin(districts)])
+        status = milestone_status(scope, ledger, part, day)
+        frames.append(completion_rates(tables, status, by=by).assign(as_of=day))
     if not frames:
         return pd.DataFrame()
-    return pd.concat(frames, ignore_index=True)
+    out = pd.concat(frames, ignore_index=True)
+    return out.sort_values(["district", "as_of"], kind="stable", ignore_index=True)
+
+
+def _district_trend(tables: TaskTables, ledger: pd.DataFrame, own: pd.DataFrame) -> pd.DataFrame:
+    """The per-district trend, counted without building the task-by-node grid each time."""
+    n_tasks = tables.tasks.groupby("district").size()
+    ordered = _ordered_reports(ledger) if len(ledger) else None
+    rows = []
+    for day in sorted(set(own["milestone"])):
+        districts = own.loc[own["milestone"] == day, "district"].unique()
+        nodes_due = own[own["district"].isin(districts) & (own["milestone"] <= day)]
+        due = nodes_due.groupby("district").size() * n_tasks.reindex(districts).fillna(0)
+        counts = pd.DataFrame(
+            0,
+            index=pd.Index(districts, name="district"),
+            columns=["done", "on_track", "behind", "on_time"],
+        )
+        if ordered is not None:
+            latest = _latest(ordered, day)
+            latest = latest[latest["district"].isin(districts) & (latest["milestone"] <= day)]
+            latest = latest.merge(nodes_due, on=["district", "milestone"])
+            code = latest["status"].map(STATUSES)
+            flags = pd.DataFrame(
+                {
+                    "district": latest["district"],
+                    "done": code.eq("done"),
+                    "on_track": code.eq("on_track"),
+                    "behind": code.eq("behind"),
+                    "on_time": code.eq("done") & (latest["known_on"] <= latest["milestone"]),
+                }
+            )
+            counts = counts.add(flags.groupby("district").sum(), fill_value=0)
+        part = counts.assign(due=due.reindex(counts.index).fillna(0)).astype("int64")
+        part["not_started"] = part["due"] - part["done"] - part["on_track"] - part["behind"]
+        part["overdue"] = part["due"] - part["done"]
+        rows.append(part.reset_index().assign(as_of=day))
+    if not rows:
+        return pd.DataFrame()
+    out = pd.concat(rows, ignore_index=True)
+    out["completion_rate"] = out["done"] / out["due"].where(out["due"] > 0)
+    out["on_time_rate"] = out["on_time"] / out["due"].where(out["due"] > 0)
+    out = out[
+        [
+            "district",
+            "due",
+            "done",
+            "on_track",
+            "behind",
+            "not_started",
+            "overdue",
+            "completion_rate",
+            "on_time_rate",
+            "as_of",
+        ]
+    ]
+    return out.sort_values(["district", "as_of"], kind="stable", ignore_index=True)
 
 
 def _status_grouped(
@@ -865,59 +958,78 @@ def traffic_lights(status: pd.DataFrame, rules: RuleSet | None = None) -> pd.Dat
         in Chinese, joined with "；").
     """
     rules = rules or load_rules("default")
-    rows = []
-    for (district, task_id), group in status.groupby(["district", "task_id"], sort=False):
-        group = group.sort_values("milestone")
-        light, reasons = "green", []
-        for rule in rules.rules:
-            for reason in _fire(rule, group):
-                level = rule["light"]
-                if _LIGHTS[level] > _LIGHTS[light]:
-                    light, reasons = level, [reason]
-                elif level == light and reason not in reasons:
-                    reasons.append(reason)
-        rows.append(
-            {
-                "district": district,
-                "task_id": task_id,
-                "light": light,
-                "reasons": "；".join(reasons),
-            }
-        )
-    return pd.DataFrame(rows, columns=["district", "task_id", "light", "reasons"])
+    keys = ["district", "task_id"]
+    status = status.sort_values([*keys, "milestone"], kind="stable")
+    fired = [
+        f.assign(order=i, level=_LIGHTS[rule["light"]])
+        for i, rule in enumerate(rules.rules)
+        if not (f := _fire(rule, status)).empty
+    ]
+    tasks = status[keys].drop_duplicates()
+    if not fired:
+        return tasks.assign(light="green", reasons="").reset_index(drop=True)
+    hits = pd.concat(fired, ignore_index=True)
+    top = hits.groupby(keys)["level"].transform("max")
+    hits = hits[hits["level"] == top].sort_values([*keys, "order", "milestone"], kind="stable")
+    hits = hits.drop_duplicates([*keys, "reason"])
+    summary = hits.groupby(keys, sort=False).agg(
+        level=("level", "first"), reasons=("reason", "；".join)
+    )
+    out = tasks.merge(summary.reset_index(), on=keys, how="left")
+    names = {v: k for k, v in _LIGHTS.items()}
+    out["light"] = out["level"].fillna(0).astype(int).map(names)
+    out["reasons"] = out["reasons"].fillna("")
+    return out[["district", "task_id", "light", "reasons"]].reset_index(drop=True)
 
 
-def _fire(rule: dict, group: pd.DataFrame) -> list[str]:
+def _fire(rule: dict, status: pd.DataFrame) -> pd.DataFrame:
+    """Rows (district, task_id, milestone, reason) where a rule fires."""
     when = rule["when"]
+    cols = ["district", "task_id", "milestone"]
     if when == "overdue":
         nodes = rule.get("nodes", "any")
-        hit = group[group["overdue"]]
+        hit = status[status["overdue"]]
         if nodes == "quarter_end":
             hit = hit[hit["quarter_end"]]
         elif nodes == "month_end":
             hit = hit[~hit["quarter_end"]]
-        return [f"节点{m}逾期未完成" for m in hit["milestone"]]
+        return hit[cols].assign(reason="节点" + hit["milestone"] + "逾期未完成")
     if when == "status":
         wanted = rule.get("status", "滞后")
-        hit = group[group["due"] | group["reported"]]
-        hit = hit[hit["status"] == STATUSES.get(wanted, wanted)]
-        return [f"节点{m}报告{wanted}" for m in hit["milestone"]]
+        hit = status[
+            (status["due"] | status["reported"])
+            & (status["status"] == STATUSES.get(wanted, wanted))
+        ]
+        return hit[cols].assign(reason="节点" + hit["milestone"] + f"报告{wanted}")
     if when == "due_within":
         days = int(rule.get("days", 15))
-        hit = group[(~group["due"]) & (group["days_left"] <= days) & (group["status"] != "done")]
-        return [
-            f"节点{m}将于{d}天内到期，尚未完成"
-            for m, d in zip(hit["milestone"], hit["days_left"], strict=True)
+        hit = status[
+            (~status["due"]) & (status["days_left"] <= days) & (status["status"] != "done")
         ]
+        return hit[cols].assign(
+            reason="节点"
+            + hit["milestone"]
+            + "将于"
+            + hit["days_left"].astype(str)
+            + "天内到期，尚未完成"
+        )
     if when == "consecutive":
         count = int(rule.get("count", 2))
-        run = 0
-        for overdue in group.loc[group["due"], "overdue"].to_numpy()[::-1]:
-            if not overdue:
-                break
-            run += 1
-        return [f"连续{run}个节点未完成"] if run >= count else []
-    return []
+        due = status[status["due"]]
+        keys = ["district", "task_id"]
+        position = due.groupby(keys).cumcount()
+        last_ok = (
+            position.where(~due["overdue"])
+            .groupby([due["district"], due["task_id"]])
+            .transform("max")
+            .fillna(-1)
+        )
+        size = due.groupby(keys)["milestone"].transform("size")
+        run = (size - 1 - last_ok).astype(int)
+        last = position == size - 1
+        hit = due[last & (run >= count)]
+        return hit[cols].assign(reason="连续" + run[hit.index].astype(str) + "个节点未完成")
+    return pd.DataFrame(columns=[*cols, "reason"])
 
 
 def red_list(tables: TaskTables, lights: pd.DataFrame) -> pd.DataFrame:
@@ -959,61 +1071,68 @@ def demo_ledger(
     get an earlier report that a later one supersedes. Deterministic for a given seed.
     """
     rng = np.random.default_rng(seed)
-    rows = []
+    frames = []
     import_id = 0
+    labels = np.array(list(STATUSES))
     for district in sorted(schedules):
         dates = sorted(schedules[district])
-        tasks = tables.tasks.loc[tables.tasks["district"] == district, "task_id"].tolist()
-        pace = rng.beta(6, 2, size=len(tasks))
-        for k, day in enumerate(dates):
-            import_id += 1
-            for task_id, p in zip(tasks, pace, strict=True):
-                p_done = min(0.97, p * (0.75 + 0.25 * (k + 1) / len(dates)))
-                status = str(rng.choice(list(STATUSES), p=_status_probabilities(p_done)))
-                if rng.random() < 0.15:  # an early report, superseded by the one at the node
-                    early = day - dt.timedelta(days=int(rng.integers(10, 20)))
-                    rows.append(_demo_row(import_id, district, task_id, day, "序时推进", early, 1))
-                reported = day - dt.timedelta(days=int(rng.integers(0, 5)))
-                rows.append(_demo_row(import_id, district, task_id, day, status, reported, 2))
-                if status != "已完成" and rng.random() < 0.35:  # finished late
-                    late = day + dt.timedelta(days=int(rng.integers(10, 25)))
-                    rows.append(_demo_row(import_id, district, task_id, day, "已完成", late, 3))
-    ledger = pd.DataFrame(rows, columns=LEDGER_COLUMNS)
-    return _typed_ledger(ledger.astype({"import_id": str, "row": str, "simulated": str}))
-
-
-def _status_probabilities(p_done: float) -> list[float]:
-    rest = 1 - p_done
-    return [p_done, rest * 0.5, rest * 0.35, rest * 0.15]
-
-
-def _demo_row(
-    import_id: int,
-    district: str,
-    task_id: str,
-    day: dt.date,
-    status: str,
-    reported: dt.date,
-    row: int,
-) -> dict:
-    return {
-        "import_id": import_id,
-        "imported_at": f"{reported.isoformat()}T09:00:00",
-        "file": "simulated",
-        "file_sha256": f"simulated-{district}-{day.isoformat()}",
-        "sheet": "模拟数据",
-        "row": row,
-        "district": district,
-        "task_id": task_id,
-        "milestone": day.isoformat(),
-        "status": status,
-        "standard": "",
-        "progress": "（模拟数据）",
-        "evidence": "",
-        "contact": "",
-        "reported_on": reported.isoformat(),
-        "simulated": True,
-    }
+        tasks = tables.tasks.loc[tables.tasks["district"] == district, "task_id"].to_numpy()
+        n, k = len(tasks), len(dates)
+        if not n:
+            continue
+        pace = rng.beta(6, 2, size=n)
+        # Done more often as the year goes on; otherwise on track, behind or not started.
+        p_done = np.minimum(0.97, pace[:, None] * (0.75 + 0.25 * np.arange(1, k + 1) / k))
+        draw = rng.random((n, k))
+        rest = (draw - p_done) / (1 - p_done)
+        status = np.where(draw < p_done, 0, np.where(rest < 0.5, 1, np.where(rest < 0.85, 2, 3)))
+        early = rng.random((n, k)) < 0.15  # an early report, superseded by the one at the node
+        late = (status != 0) & (rng.random((n, k)) < 0.35)  # finished after the node
+        offsets = {
+            "early": rng.integers(10, 20, (n, k)),
+            "final": rng.integers(0, 5, (n, k)),
+            "late": rng.integers(10, 25, (n, k)),
+        }
+        day = np.array([np.datetime64(d) for d in dates])[None, :].repeat(n, axis=0)
+        task = tasks[:, None].repeat(k, axis=1)
+        ids = import_id + 1 + np.arange(k)[None, :].repeat(n, axis=0)
+        import_id += k
+        parts = [
+            (early, day - offsets["early"], np.full((n, k), "序时推进"), 1),
+            (np.ones((n, k), bool), day - offsets["final"], labels[status], 2),
+            (late, day + offsets["late"], np.full((n, k), "已完成"), 3),
+        ]
+        for mask, reported, what, row in parts:
+            reported_on = reported[mask].astype("datetime64[D]").astype(str)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "import_id": ids[mask],
+                        "imported_at": np.char.add(reported_on, "T09:00:00"),
+                        "file": "simulated",
+                        "file_sha256": np.char.add(
+                            f"simulated-{district}-", day[mask].astype("datetime64[D]").astype(str)
+                        ),
+                        "sheet": "模拟数据",
+                        "row": row,
+                        "district": district,
+                        "task_id": task[mask],
+                        "milestone": day[mask].astype("datetime64[D]").astype(str),
+                        "status": what[mask],
+                        "standard": "",
+                        "progress": "（模拟数据）",
+                        "evidence": "",
+                        "contact": "",
+                        "reported_on": reported_on,
+                        "simulated": True,
+                    }
+                )
+            )
+    if not frames:
+        return _empty_ledger()
+    ledger = pd.concat(frames, ignore_index=True)
+    ledger = ledger.sort_values(["import_id", "task_id", "row"], kind="stable", ignore_index=True)
+    return _typed_ledger(ledger[LEDGER_COLUMNS].astype(str))
 
 
 def write_demo_ledger(ledger: pd.DataFrame, store_dir: str | Path | None = None) -> Path:

@@ -928,7 +928,7 @@ def export_charts(
         raw_dir=raw_dir,
         store_dir=store_dir,
     )
-    charts.set_style("talk")
+    charts.set_style("talk", slides=True)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
