@@ -418,12 +418,12 @@ def read_ledger(
     if not path.exists():
         return _empty_ledger()
     try:
-        ledger = pd.read_csv(
-            path,
-            dtype=str,
-            keep_default_na=False,
-            encoding="utf-8",
-            usecols=list(columns) if columns else None,
+        ledger = (
+            _read_compact(path, columns)
+            if columns
+            else pd.read_csv(
+                path, dtype=str, keep_default_na=False, encoding="utf-8", engine="pyarrow"
+            )
         )
         for col in set(LEDGER_COLUMNS) - set(ledger.columns):
             ledger[col] = ""
@@ -433,6 +433,25 @@ def read_ledger(
     if missing:
         raise ProgressError(f"{path}: the progress ledger lacks {', '.join(sorted(missing))}")
     return _typed_ledger(ledger[LEDGER_COLUMNS])
+
+
+def _read_compact(path: Path, columns: Sequence[str]) -> pd.DataFrame:
+    """Some ledger columns, repeated values stored once (dictionary-encoded while parsing)."""
+    import pyarrow as pa
+    from pyarrow import csv as pa_csv
+
+    kinds = {"import_id": pa.int64(), "row": pa.int64(), "simulated": pa.string()}
+    types = {c: kinds.get(c, pa.dictionary(pa.int32(), pa.string())) for c in columns}
+    try:
+        table = pa_csv.read_csv(
+            path,
+            convert_options=pa_csv.ConvertOptions(
+                include_columns=list(columns), column_types=types, strings_can_be_null=False
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowKeyError, KeyError) as exc:
+        raise ValueError(str(exc)) from exc
+    return table.to_pandas(self_destruct=True, split_blocks=True)
 
 
 def _empty_ledger() -> pd.DataFrame:
@@ -445,7 +464,8 @@ def _typed_ledger(ledger: pd.DataFrame) -> pd.DataFrame:
     out["row"] = pd.to_numeric(out["row"]).astype("int64")
     out["simulated"] = out["simulated"].astype(str).str.lower().isin(["true", "1"])
     for col in set(LEDGER_COLUMNS) - {"import_id", "row", "simulated"}:
-        out[col] = out[col].fillna("").astype(str)
+        if not isinstance(out[col].dtype, pd.CategoricalDtype):
+            out[col] = out[col].fillna("").astype(str)
     return out
 
 
@@ -722,26 +742,139 @@ def milestone_status(
         One row per district, task and milestone: ``due`` (the milestone has passed),
         ``status`` (done, on_track, behind, not_started; not_started when nothing was
         reported), ``reported``, ``overdue`` (due and not done), ``on_time`` (done, reported by
-        the milestone), ``days_left`` (negative once past), ``quarter_end``.
+        the milestone), ``days_left`` (negative once past), ``quarter_end``; ``_task`` is the
+        task's row in ``tables.tasks``.
     """
-    as_of_s = _iso(as_of)
-    grid = tables.tasks[["district", "task_id"]].merge(_schedule_frame(schedules), on="district")
-    columns = ["district", "task_id", "milestone", "status", "known_on"]
-    reports = (
-        current_reports(ledger, as_of_s)[columns] if len(ledger) else pd.DataFrame(columns=columns)
+    as_of_day = _day(_iso(as_of))
+    task, milestone = _grid(tables, schedules)
+    code = np.full(len(task), -1, dtype=np.int8)
+    known = np.full(len(task), np.iinfo(np.int32).max, dtype=np.int32)
+    if len(ledger):
+        latest = _latest_compact(_compact_reports(tables, ledger), as_of_day)
+        where = pd.Index(latest["key"]).get_indexer(_key(task, milestone))
+        found = where >= 0
+        code[found] = latest["status"].to_numpy()[where[found]]
+        known[found] = latest["known"].to_numpy()[where[found]]
+    return _status_frame(tables, task, milestone, code, known, as_of_day)
+
+
+_CODES = np.array(["done", "on_track", "behind", "not_started"])
+
+
+def _day(iso: str) -> int:
+    return int(np.datetime64(iso, "D").astype(np.int64))
+
+
+def _key(task: np.ndarray, milestone: np.ndarray) -> np.ndarray:
+    return task.astype(np.int64) * 1_000_000 + milestone.astype(np.int64)
+
+
+def _grid(
+    tables: TaskTables, schedules: dict[str, Sequence[dt.date]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every (task row, milestone day) pair of the districts in ``schedules``."""
+    districts = tables.tasks["district"].to_numpy()
+    tasks, days = [], []
+    for district, dates in schedules.items():
+        rows = np.flatnonzero(districts == district)
+        ms = np.array([np.datetime64(d, "D") for d in sorted(dates)]).astype(np.int64)
+        tasks.append(np.repeat(rows, len(ms)))
+        days.append(np.tile(ms, len(rows)))
+    if not tasks:
+        return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
+    return np.concatenate(tasks), np.concatenate(days)
+
+
+def _compact_reports(tables: TaskTables, ledger: pd.DataFrame) -> pd.DataFrame:
+    """The ledger as integers, in supersession order: key, status code and the day known."""
+    index = pd.MultiIndex.from_frame(tables.tasks[["district", "task_id"]])
+    pair_codes, pairs = pd.MultiIndex.from_arrays(
+        [ledger["district"], ledger["task_id"]]
+    ).factorize()
+    task = index.get_indexer(pairs)[pair_codes]
+    reported = _days_of(ledger["reported_on"])
+    known = np.where(reported >= 0, reported, _days_of(ledger["imported_at"])).astype(np.int32)
+    milestone = _days_of(ledger["milestone"]).astype(np.int32)
+    # Supersession order: later imports win, then later reports, then later rows.
+    order = np.lexsort((ledger["row"].to_numpy(), known, ledger["import_id"].to_numpy()))
+    keep = order[(task[order] >= 0) & (milestone[order] >= 0)]
+    task32 = task[keep].astype(np.int32)
+    return pd.DataFrame(
+        {
+            "task": task32,
+            "milestone": milestone[keep],
+            "known": known[keep],
+            "status": _status_codes(ledger["status"])[keep],
+            "key": _key(task32, milestone[keep]),
+        }
     )
-    out = grid.merge(reports, on=["district", "task_id", "milestone"], how="left")
-    out["reported"] = out["status"].notna()
-    out["status"] = out["status"].map(STATUSES).fillna("not_started")
-    out["due"] = out["milestone"] <= as_of_s
-    out["overdue"] = out["due"] & (out["status"] != "done")
-    out["on_time"] = (out["status"] == "done") & (
-        out["known_on"].fillna("9999") <= out["milestone"]
+
+
+def _days_of(values: pd.Series) -> np.ndarray:
+    """Days since 1970 of ISO dates (a date-time's first ten characters); -1 where none."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        days = _days(pd.Series(values.cat.categories.astype(str)))
+        codes = values.cat.codes.to_numpy()
+        return np.where(codes >= 0, days[codes], -1)
+    return _days(values)
+
+
+def _days(values: pd.Series) -> np.ndarray:
+    parsed = pd.to_datetime(values.astype(str).str[:10], format="%Y-%m-%d", errors="coerce")
+    out = parsed.to_numpy().astype("datetime64[D]").astype(np.int64)
+    return np.where(parsed.isna().to_numpy(), -1, out)
+
+
+def _status_codes(values: pd.Series) -> np.ndarray:
+    lookup = {k: i for i, k in enumerate(STATUSES)}
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        cats = np.array([lookup.get(str(c), -1) for c in values.cat.categories], dtype=np.int8)
+        codes = values.cat.codes.to_numpy()
+        return np.where(codes >= 0, cats[codes], -1).astype(np.int8)
+    return values.map(lookup).fillna(-1).astype(np.int8).to_numpy()
+
+
+def _latest_compact(compact: pd.DataFrame, day: int) -> pd.DataFrame:
+    return compact[compact["known"] <= day].drop_duplicates("key", keep="last")
+
+
+def _status_frame(
+    tables: TaskTables,
+    task: np.ndarray,
+    milestone: np.ndarray,
+    code: np.ndarray,
+    known: np.ndarray,
+    as_of_day: int,
+) -> pd.DataFrame:
+    reported = code >= 0
+    status = np.where(reported, code, 3)  # nothing reported counts as not started
+    due = milestone <= as_of_day
+    done = status == 0
+    days, day_codes = np.unique(milestone, return_inverse=True)
+    dates = days.astype("datetime64[D]")
+    months = dates.astype("datetime64[M]")
+    quarter_end = ((months + 1).astype("datetime64[D]") - 1 == dates) & (
+        (months.astype(np.int64) % 12 + 1) % 3 == 0
     )
-    days = pd.to_datetime(out["milestone"])
-    out["days_left"] = (days - pd.Timestamp(as_of_s)).dt.days.astype("int64")
-    out["quarter_end"] = (days.dt.month % 3 == 0) & days.dt.is_month_end
-    return out.drop(columns="known_on")
+    district_codes, districts = pd.factorize(tables.tasks["district"])
+    task_codes, task_ids = pd.factorize(tables.tasks["task_id"])
+    return pd.DataFrame(
+        {
+            "district": pd.Categorical.from_codes(district_codes[task], categories=districts),
+            "task_id": pd.Categorical.from_codes(task_codes[task], categories=task_ids),
+            "milestone": pd.Categorical.from_codes(
+                day_codes, categories=np.datetime_as_string(dates, unit="D"), ordered=True
+            ),
+            "status": pd.Categorical.from_codes(status, categories=_CODES),
+            "reported": reported,
+            "due": due,
+            "overdue": due & ~done,
+            "on_time": done & (known <= milestone),
+            "days_left": (milestone - as_of_day).astype(np.int64),
+            "quarter_end": quarter_end[day_codes],
+            "_task": task,
+        }
+    )
 
 
 def _schedule_frame(schedules: dict[str, Sequence[dt.date]]) -> pd.DataFrame:
@@ -786,6 +919,7 @@ def completion_rates(
     out = groups.join(counts).fillna(0).astype("int64").reset_index()
     out["completion_rate"] = out["done"] / out["due"].where(out["due"] > 0)
     out["on_time_rate"] = out["on_time"] / out["due"].where(out["due"] > 0)
+    out = out.astype({k: str for k in keys})
     return out.drop(columns="on_time")
 
 
@@ -817,7 +951,9 @@ def completion_trend(
 def _district_trend(tables: TaskTables, ledger: pd.DataFrame, own: pd.DataFrame) -> pd.DataFrame:
     """The per-district trend, counted without building the task-by-node grid each time."""
     n_tasks = tables.tasks.groupby("district").size()
-    ordered = _ordered_reports(ledger) if len(ledger) else None
+    compact = _compact_reports(tables, ledger) if len(ledger) else None
+    codes, names = pd.factorize(tables.tasks["district"])
+    district_of = tables.tasks["district"].to_numpy()
     rows = []
     for day in sorted(set(own["milestone"])):
         districts = own.loc[own["milestone"] == day, "district"].unique()
@@ -828,18 +964,28 @@ def _district_trend(tables: TaskTables, ledger: pd.DataFrame, own: pd.DataFrame)
             index=pd.Index(districts, name="district"),
             columns=["done", "on_track", "behind", "on_time"],
         )
-        if ordered is not None:
-            latest = _latest(ordered, day)
-            latest = latest[latest["district"].isin(districts) & (latest["milestone"] <= day)]
-            latest = latest.merge(nodes_due, on=["district", "milestone"])
-            code = latest["status"].map(STATUSES)
+        if compact is not None:
+            latest = _latest_compact(compact, _day(day))
+            latest = latest[latest["milestone"] <= _day(day)]
+            # Only reports on nodes due in the districts read at this date count.
+            node_keys = _key(
+                pd.Index(names).get_indexer(nodes_due["district"]),
+                nodes_due["milestone"].map(_day).to_numpy(),
+            )
+            keep = np.isin(
+                _key(codes[latest["task"].to_numpy()], latest["milestone"].to_numpy()), node_keys
+            )
+            latest = latest[keep]
+            district = district_of[latest["task"].to_numpy()]
+            code = latest["status"].to_numpy()
             flags = pd.DataFrame(
                 {
-                    "district": latest["district"],
-                    "done": code.eq("done"),
-                    "on_track": code.eq("on_track"),
-                    "behind": code.eq("behind"),
-                    "on_time": code.eq("done") & (latest["known_on"] <= latest["milestone"]),
+                    "district": district,
+                    "done": code == 0,
+                    "on_track": code == 1,
+                    "behind": code == 2,
+                    "on_time": (code == 0)
+                    & (latest["known"].to_numpy() <= latest["milestone"].to_numpy()),
                 }
             )
             counts = counts.add(flags.groupby("district").sum(), fill_value=0)
@@ -872,25 +1018,25 @@ def _district_trend(tables: TaskTables, ledger: pd.DataFrame, own: pd.DataFrame)
 def _status_grouped(
     tables: TaskTables, status: pd.DataFrame, by: str
 ) -> tuple[pd.DataFrame, list[str]]:
+    status = status[["district", "_task", "due", "status", "overdue", "on_time"]]
     if by == "district":
         return status, ["district"]
     if by in ("source", "section"):
-        cols = tables.tasks[["district", "task_id", by]]
-        return status.merge(cols, on=["district", "task_id"]), ["district", by]
-    if by == "leader":
-        named = tables.task_leaders[~tables.task_leaders["collective"]]
-        return status.merge(named[["district", "task_id", "leader"]], on=["district", "task_id"]), [
+        return status.assign(**{by: tables.tasks[by].to_numpy()[status["_task"].to_numpy()]}), [
             "district",
-            "leader",
+            by,
         ]
-    if by == "unit":
-        leads = tables.task_units[
-            (tables.task_units["role"] == "lead") & ~tables.task_units["collective"]
-        ]
-        return status.merge(leads[["district", "task_id", "unit"]], on=["district", "task_id"]), [
-            "district",
-            "unit",
-        ]
+    index = pd.MultiIndex.from_frame(tables.tasks[["district", "task_id"]])
+    if by in ("leader", "unit"):
+        people = (
+            tables.task_leaders
+            if by == "leader"
+            else tables.task_units[tables.task_units["role"] == "lead"]
+        )
+        named = people[~people["collective"]]
+        rows = index.get_indexer(pd.MultiIndex.from_frame(named[["district", "task_id"]]))
+        link = pd.DataFrame({"_task": rows, by: named[by].to_numpy()})
+        return status.merge(link, on="_task"), ["district", by]
     raise ValueError("by must be 'district', 'leader', 'unit', 'source' or 'section'")
 
 
@@ -967,7 +1113,7 @@ def traffic_lights(status: pd.DataFrame, rules: RuleSet | None = None) -> pd.Dat
     ]
     tasks = status[keys].drop_duplicates()
     if not fired:
-        return tasks.assign(light="green", reasons="").reset_index(drop=True)
+        return tasks.astype(str).assign(light="green", reasons="").reset_index(drop=True)
     hits = pd.concat(fired, ignore_index=True)
     top = hits.groupby(keys)["level"].transform("max")
     hits = hits[hits["level"] == top].sort_values([*keys, "order", "milestone"], kind="stable")
@@ -979,6 +1125,7 @@ def traffic_lights(status: pd.DataFrame, rules: RuleSet | None = None) -> pd.Dat
     names = {v: k for k, v in _LIGHTS.items()}
     out["light"] = out["level"].fillna(0).astype(int).map(names)
     out["reasons"] = out["reasons"].fillna("")
+    out = out.astype({"district": str, "task_id": str})
     return out[["district", "task_id", "light", "reasons"]].reset_index(drop=True)
 
 
@@ -993,14 +1140,14 @@ def _fire(rule: dict, status: pd.DataFrame) -> pd.DataFrame:
             hit = hit[hit["quarter_end"]]
         elif nodes == "month_end":
             hit = hit[~hit["quarter_end"]]
-        return hit[cols].assign(reason="节点" + hit["milestone"] + "逾期未完成")
+        return hit[cols].assign(reason="节点" + hit["milestone"].astype(str) + "逾期未完成")
     if when == "status":
         wanted = rule.get("status", "滞后")
         hit = status[
             (status["due"] | status["reported"])
             & (status["status"] == STATUSES.get(wanted, wanted))
         ]
-        return hit[cols].assign(reason="节点" + hit["milestone"] + f"报告{wanted}")
+        return hit[cols].assign(reason="节点" + hit["milestone"].astype(str) + f"报告{wanted}")
     if when == "due_within":
         days = int(rule.get("days", 15))
         hit = status[
@@ -1008,7 +1155,7 @@ def _fire(rule: dict, status: pd.DataFrame) -> pd.DataFrame:
         ]
         return hit[cols].assign(
             reason="节点"
-            + hit["milestone"]
+            + hit["milestone"].astype(str)
             + "将于"
             + hit["days_left"].astype(str)
             + "天内到期，尚未完成"
