@@ -649,6 +649,7 @@ def execute_to_html(
             papermill.execute_notebook(
                 str(notebook),
                 str(executed),
+                kernel_manager_class=_kernel_manager_class(),
                 parameters=parameters,
                 cwd=tmp,
                 kernel_name=kernel_name or _kernel_name(),
@@ -691,6 +692,19 @@ def execute_to_html(
         with atomic_path(target) as tmp_target:
             tmp_target.write_text(page, encoding="utf-8")
     return target
+
+
+def _kernel_manager_class() -> type:
+    """A kernel manager that asks for an encrypted channel when the kernel supports one."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class _KernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            if self.has_trait("transport_encryption"):
+                self.transport_encryption = "auto"
+
+    return _KernelManager
 
 
 def _kernel_name() -> str:
@@ -755,15 +769,16 @@ def report_jobs(
         )
         for d in districts
     ]
-    if compare:
-        jobs.append(
+    if compare:  # first: it takes longest, so the batch's last worker is not left with it
+        jobs.insert(
+            0,
             Job(
                 COMPARE_NOTEBOOK,
                 {"districts": ",".join(districts), **common},
                 out / "compare.html",
                 text(language)["compare_title"],
                 language,
-            )
+            ),
         )
     return jobs
 
@@ -868,34 +883,18 @@ def district_figures(report: DistrictReport) -> dict[str, object]:
 
     lang = report.lang
     sim = report.simulated
-    return {
+    figures = {
         "leader_load": charts.leader_load_chart(report.workload_by_source, lang=lang),
         "lead_units": charts.lead_units_chart(report.units, lang=lang),
         "source_mix": charts.source_mix_chart(report.mix, lang=lang),
-        "completion_by_leader": charts.completion_chart(
-            report.rates["leader"],
-            "leader",
-            lang=lang,
-            simulated=sim,
-            title=f"{charts.LABELS[lang]['completion']}：{charts.LABELS[lang]['by_leader']}",
-        ),
-        "completion_by_unit": charts.completion_chart(
-            report.rates["unit"],
-            "unit",
-            lang=lang,
-            simulated=sim,
-            title=f"{charts.LABELS[lang]['completion']}：{charts.LABELS[lang]['by_unit']}",
-        ),
-        "completion_by_source": charts.completion_chart(
-            report.rates["source"],
-            "source",
-            lang=lang,
-            simulated=sim,
-            title=f"{charts.LABELS[lang]['completion']}：{charts.LABELS[lang]['by_source']}",
-        ),
-        "lights": charts.lights_chart(report.lights, lang=lang, simulated=sim),
-        "trend": charts.trend_chart(report.trend, lang=lang, simulated=sim),
     }
+    for key in ("leader", "unit", "source"):
+        figures[f"completion_by_{key}"] = charts.completion_chart(
+            report.rates[key], key, lang=lang, simulated=sim
+        )
+    figures["lights"] = charts.lights_chart(report.lights, lang=lang, simulated=sim)
+    figures["trend"] = charts.trend_chart(report.trend, lang=lang, simulated=sim)
+    return figures
 
 
 def export_charts(
