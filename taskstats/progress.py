@@ -33,7 +33,6 @@ from taskstats.normalize import fold
 from taskstats.tidy import TaskTables
 
 STATUSES = {"已完成": "done", "序时推进": "on_track", "滞后": "behind", "未启动": "not_started"}
-STATUS_LABELS = {v: k for k, v in STATUSES.items()}
 LEDGER_FILE = "ledger.csv"
 DEMO_FILE = "demo_ledger.csv"
 LEDGER_COLUMNS = [
@@ -159,11 +158,6 @@ def schedules_for(
 def rules_for(manifest: Manifest) -> RuleSet:
     """The district's light rules: ``[schedule] rules`` in its manifest, else the default."""
     return load_rules(str((manifest.schedule or {}).get("rules", "default")))
-
-
-def is_quarter_end(day: dt.date) -> bool:
-    """Whether a milestone falls on the last day of a quarter."""
-    return day.month in (3, 6, 9, 12) and day.day == calendar.monthrange(day.year, day.month)[1]
 
 
 # --- sheets out ------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ import csv
 import io
 import os
 import re
-import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -21,7 +20,6 @@ from taskstats.errors import InputError
 from taskstats.normalize import clean_cell, fold, join_text
 from taskstats.textio import decode_bytes
 
-TEXT_LAYOUTS = ("cells", "delimited", "inline")
 LONG_CELL = 5_000  # characters; a task text is rarely over a few hundred
 INFO, WARNING = "info", "warning"
 
@@ -919,8 +917,3 @@ class _InlineParser:
         task.task_id = task_id
         self.ids.add(task_id)
         self.out.tasks.append(task)
-
-
-def normalise_header(cell: str) -> str:
-    """A header cell folded for matching (exposed for tests and the inspect command)."""
-    return unicodedata.normalize("NFKC", cell).strip()
