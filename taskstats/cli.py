@@ -46,6 +46,30 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
+def _progress_options(command):
+    """The options every command that shows progress takes: date, data, language."""
+    for option in reversed(
+        [
+            click.option(
+                "--as-of", "as_of", default="", help="Date of the progress figures (YYYY-MM-DD)."
+            ),
+            click.option(
+                "--progress",
+                "progress_",
+                type=click.Choice(["auto", "real", "demo"]),
+                default="auto",
+                show_default=True,
+                help="Progress data: the real ledger, or simulated.",
+            ),
+            click.option(
+                "--language", type=click.Choice(["zh", "en"]), default="zh", show_default=True
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
 @main.command()
 @click.argument("districts", nargs=-1)
 @click.option(
@@ -280,16 +304,7 @@ def demo_progress(districts: tuple[str, ...], seed: int, store: Path | None) -> 
 @main.command()
 @click.argument("districts", nargs=-1)
 @click.option("--all", "all_", is_flag=True, help="Every district under data/raw.")
-@click.option("--as-of", "as_of", default="", help="Date of the progress figures (YYYY-MM-DD).")
-@click.option(
-    "--progress",
-    "progress_",
-    type=click.Choice(["auto", "real", "demo"]),
-    default="auto",
-    show_default=True,
-    help="Progress data: real ledger or simulated.",
-)
-@click.option("--language", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@_progress_options
 @click.option(
     "--compare/--no-compare",
     default=True,
@@ -352,15 +367,7 @@ def report(
     required=True,
     help="Folder for the PNG, SVG and .xlsx files.",
 )
-@click.option("--as-of", "as_of", default="", help="Date of the progress figures (YYYY-MM-DD).")
-@click.option(
-    "--progress",
-    "progress_",
-    type=click.Choice(["auto", "real", "demo"]),
-    default="auto",
-    show_default=True,
-)
-@click.option("--language", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@_progress_options
 @click.option("--dpi", type=int, default=200, show_default=True)
 def charts(district: str, out: Path, as_of: str, progress_: str, language: str, dpi: int) -> None:
     """Export DISTRICT's charts for a meeting: 16:9 PNG and SVG, and their tables in .xlsx."""

@@ -102,3 +102,25 @@ def test_cli_compare_and_workload():
     assert len(result.output.strip().splitlines()) == 5
     result = runner.invoke(main, ["workload", "qingdao-westcoast", "--top", "1", "--csv"])
     assert result.output.splitlines()[1].startswith("qingdao-westcoast,隋斌,42,")
+
+
+def test_cli_charts_and_report_arguments(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(
+        main,
+        [
+            "charts",
+            "nanjing-gulou",
+            "--out",
+            str(tmp_path),
+            "--progress",
+            "demo",
+            "--as-of",
+            "2021-07-15",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "nanjing-gulou_trend.png").exists()
+    assert result.output.count("wrote ") == 17
+    result = runner.invoke(main, ["report"])
+    assert result.exit_code == 2 and "name one or more districts, or use --all" in result.output
