@@ -112,9 +112,9 @@ def ingest(districts: tuple[str, ...], raw_dir: Path | None, out_dir: Path | Non
 @click.option("--all-anomalies", is_flag=True, help="List every anomaly, not the first 20.")
 def inspect(file: Path, layout: str, encoding: str, sheet: str | None, all_anomalies: bool) -> None:
     """Show what taskstats finds in FILE: layout, rows, tasks, units, leaders, anomalies."""
-    from taskstats.ingest import _ad_hoc_manifest, read_district
+    from taskstats.ingest import manifest_for_file, read_district
 
-    read = read_district(_ad_hoc_manifest(file, None, layout, encoding, sheet, "unknown"))
+    read = read_district(manifest_for_file(file, layout=layout, encoding=encoding, sheet=sheet))
     r, t = read.result, read.tables
     click.echo(f"file:      {file}")
     click.echo(f"layout:    {r.layout}" + (f" (sheet {r.sheet})" if r.sheet else ""))

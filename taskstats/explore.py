@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from taskstats.metrics import leader_workload, source_mix, subset, unit_workload
 from taskstats.tidy import TaskTables
 
@@ -20,33 +18,8 @@ def filter_tables(
     section: str | None = None,
 ) -> TaskTables:
     """The tables restricted to tasks matching every filter given (None or "（全部）": any)."""
-    given = {
-        k: v
-        for k, v in dict(district=district, source=source, section=section).items()
-        if v not in (None, ALL)
-    }
-    t = subset(tables, **given)
-    keys = t.tasks[["district", "task_id"]]
-    if leader not in (None, ALL):
-        keys = keys.merge(
-            t.task_leaders.loc[
-                t.task_leaders["leader"] == leader, ["district", "task_id"]
-            ].drop_duplicates()
-        )
-    if unit not in (None, ALL):
-        keys = keys.merge(
-            t.task_units.loc[
-                t.task_units["unit"] == unit, ["district", "task_id"]
-            ].drop_duplicates()
-        )
-    if len(keys) == len(t.tasks):
-        return t
-    index = pd.MultiIndex.from_frame(keys)
-
-    def keep(df: pd.DataFrame) -> pd.DataFrame:
-        return df[pd.MultiIndex.from_frame(df[["district", "task_id"]]).isin(index)]
-
-    return TaskTables(keep(t.tasks), keep(t.task_units), keep(t.task_leaders), keep(t.quality))
+    given = dict(district=district, leader=leader, unit=unit, source=source, section=section)
+    return subset(tables, **{k: v for k, v in given.items() if v not in (None, ALL)})
 
 
 def explorer(tables: TaskTables):

@@ -55,7 +55,7 @@ def read_table(
         >>> tasks, units, leaders, quality = read_table("gulou.txt")
     """
     return _read_with(
-        _ad_hoc_manifest(path, district, layout, encoding, sheet, default_source)
+        manifest_for_file(path, district, layout, encoding, sheet, default_source)
     ).tables
 
 
@@ -87,17 +87,30 @@ def read_districts(
     raw_dir: str | Path | None = None,
 ) -> list[DistrictRead]:
     """Read the chosen districts, each with its manifest and reader result."""
+    return [_read_with(m) for m in select_manifests(districts, raw_dir=raw_dir)]
+
+
+def select_manifests(
+    districts: str | Iterable[str] | None = None,
+    *,
+    raw_dir: str | Path | None = None,
+) -> list[Manifest]:
+    """The manifests of the chosen districts (all by default), without reading any table.
+
+    Raises:
+        InputError: A named district has no manifest.
+    """
     manifests = discover_manifests(raw_dir or config.raw_data_dir())
-    if districts is not None:
-        wanted = [districts] if isinstance(districts, str) else list(districts)
-        known = {m.slug: m for m in manifests}
-        missing = [d for d in wanted if d not in known]
-        if missing:
-            raise InputError(
-                f"unknown district(s) {', '.join(missing)}; known: {', '.join(known) or 'none'}"
-            )
-        manifests = [known[d] for d in wanted]
-    return [_read_with(m) for m in manifests]
+    if districts is None:
+        return manifests
+    wanted = [districts] if isinstance(districts, str) else list(districts)
+    known = {m.slug: m for m in manifests}
+    missing = [d for d in wanted if d not in known]
+    if missing:
+        raise InputError(
+            f"unknown district(s) {', '.join(missing)}; known: {', '.join(known) or 'none'}"
+        )
+    return [known[d] for d in wanted]
 
 
 def ingest(
@@ -136,14 +149,15 @@ def _read_with(manifest: Manifest) -> DistrictRead:
     return DistrictRead(manifest, result, build_tables(result, manifest, raw_name))
 
 
-def _ad_hoc_manifest(
+def manifest_for_file(
     path: str | Path,
-    district: str | None,
-    layout: str,
-    encoding: str,
-    sheet: str | None,
-    default_source: str,
+    district: str | None = None,
+    layout: str = "auto",
+    encoding: str = "auto",
+    sheet: str | None = None,
+    default_source: str = "unknown",
 ) -> Manifest:
+    """A manifest for one file read without one (what ``read_table`` and ``inspect`` use)."""
     path = Path(path)
     if not path.is_file():
         raise InputError("file not found", path=path)

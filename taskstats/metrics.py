@@ -36,10 +36,13 @@ def subset(
     district: Filter = None,
     section: Filter = None,
     source: Filter = None,
+    leader: Filter = None,
+    unit: Filter = None,
 ) -> TaskTables:
-    """The tables restricted to some districts, sections or sources (units, leaders follow).
+    """The tables restricted to the tasks matching every filter given (units, leaders follow).
 
-    ``section`` matches a task's section or sub-section title.
+    ``section`` matches a task's section or sub-section title; ``leader`` and ``unit`` keep the
+    tasks that name one of them.
     """
     tasks = tables.tasks
     keep = pd.Series(True, index=tasks.index)
@@ -50,17 +53,27 @@ def subset(
         keep &= tasks["section"].isin(wanted) | tasks["subsection"].isin(wanted)
     if source is not None:
         keep &= tasks["source"].isin(_as_list(source))
+    for names, table, column in (
+        (leader, tables.task_leaders, "leader"),
+        (unit, tables.task_units, "unit"),
+    ):
+        if names is not None:
+            named = table[table[column].isin(_as_list(names))]
+            keep &= _task_keys(tasks).isin(_task_keys(named))
     if keep.all():
         return tables
-    tasks = tasks[keep]
-    keys = pd.MultiIndex.from_frame(tasks[["district", "task_id"]])
+    kept = _task_keys(tasks[keep])
 
     def follow(df: pd.DataFrame) -> pd.DataFrame:
-        return df[pd.MultiIndex.from_frame(df[["district", "task_id"]]).isin(keys)]
+        return df[_task_keys(df).isin(kept)]
 
     return TaskTables(
-        tasks, follow(tables.task_units), follow(tables.task_leaders), follow(tables.quality)
+        tasks[keep], follow(tables.task_units), follow(tables.task_leaders), follow(tables.quality)
     )
+
+
+def _task_keys(df: pd.DataFrame) -> pd.MultiIndex:
+    return pd.MultiIndex.from_frame(df[["district", "task_id"]])
 
 
 def attribute(assignments: pd.DataFrame, attribution: str = "full") -> pd.DataFrame:

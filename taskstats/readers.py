@@ -620,7 +620,7 @@ class _TableParser:
         ):
             self.restarts += 1
         self.settle_unnumbered(number)
-        if number > self.last_number + 1 and self.out.tasks and not self.restarts_here(number):
+        if number > self.last_number + 1 and self.out.tasks:
             missing = (
                 f"{self.last_number + 1}"
                 if number == self.last_number + 2
@@ -639,27 +639,11 @@ class _TableParser:
         self.last_number = number
         self.section_seen_since_task = False
 
-    def restarts_here(self, number: int) -> bool:
-        return number == 1
-
     def make_id(self, number: int) -> str:
         return f"{self.restarts + 1}.{number}" if self.restarts else str(number)
 
     def add_task(self, task: RawTask, task_id: str) -> None:
-        if task_id in self.ids:
-            k = 2
-            while f"{task_id}#{k}" in self.ids:
-                k += 1
-            self.issue(
-                "duplicate_id",
-                f"task number {task_id} appears again; kept as {task_id}#{k}",
-                task.line,
-                f"{task_id}#{k}",
-                sheet=task.sheet,
-            )
-            task_id = f"{task_id}#{k}"
-        task.task_id = task_id
-        self.ids.add(task_id)
+        task.task_id = _unique_id(task_id, self.ids, task, self.out.issues)
         self.out.tasks.append(task)
         self.current = task
 
@@ -777,6 +761,26 @@ class _TableParser:
             self.last_number += gap
 
 
+def _unique_id(task_id: str, ids: set[str], task: RawTask, issues: list[Issue]) -> str:
+    """``task_id``, or ``N#2`` (with a duplicate_id issue) when it was used before."""
+    if task_id in ids:
+        k = 2
+        while f"{task_id}#{k}" in ids:
+            k += 1
+        issues.append(
+            Issue(
+                "duplicate_id",
+                f"task number {task_id} appears again; kept as {task_id}#{k}",
+                task.line,
+                f"{task_id}#{k}",
+                sheet=task.sheet,
+            )
+        )
+        task_id = f"{task_id}#{k}"
+    ids.add(task_id)
+    return task_id
+
+
 # --- the inline layout -----------------------------------------------------------------------
 
 
@@ -808,18 +812,15 @@ class _InlineParser:
                 number = int(item.group(1))
                 task = RawTask(number, lineno, self.section, self.subsection)
                 self.current, self.current_lines = task, [item.group(2)]
-                if number != self.last_number + 1 and self.out.tasks:
-                    if f"{number}" in self.ids:
-                        pass
-                    elif number > self.last_number + 1:
-                        self.out.issues.append(
-                            Issue(
-                                "number_gap",
-                                f"task number(s) {self.last_number + 1}–{number - 1} "
-                                "do not appear in the table",
-                                lineno,
-                            )
+                if number > self.last_number + 1 and self.out.tasks:
+                    self.out.issues.append(
+                        Issue(
+                            "number_gap",
+                            f"task number(s) {self.last_number + 1}–{number - 1} "
+                            "do not appear in the table",
+                            lineno,
                         )
+                    )
                 self.last_number = max(self.last_number, number)
                 continue
             level = section_level(line)
@@ -900,20 +901,5 @@ class _InlineParser:
                     task.add(name, found.group(1))
                     if name == "leader" and "leader" not in self.out.columns:
                         self.out.columns += ("leader",)
-        task_id = str(task.number)
-        if task_id in self.ids:
-            k = 2
-            while f"{task_id}#{k}" in self.ids:
-                k += 1
-            self.out.issues.append(
-                Issue(
-                    "duplicate_id",
-                    f"task number {task_id} appears again; kept as {task_id}#{k}",
-                    task.line,
-                    f"{task_id}#{k}",
-                )
-            )
-            task_id = f"{task_id}#{k}"
-        task.task_id = task_id
-        self.ids.add(task_id)
+        task.task_id = _unique_id(str(task.number), self.ids, task, self.out.issues)
         self.out.tasks.append(task)

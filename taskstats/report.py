@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +26,7 @@ from taskstats import __version__, config
 from taskstats import progress as pg
 from taskstats.errors import InputError, ReportError
 from taskstats.export import atomic_path, remove_stale_temps, write_xlsx
-from taskstats.ingest import DistrictRead, read_districts
+from taskstats.ingest import DistrictRead, read_districts, select_manifests
 from taskstats.locking import exclusive
 from taskstats.metrics import (
     compare_districts,
@@ -758,13 +758,14 @@ def report_jobs(
         "raw_dir": str(raw_dir or ""),
         "store_dir": str(store_dir or ""),
     }
-    reads = {r.manifest.slug: r for r in read_districts(list(districts), raw_dir=raw_dir)}
+    # Names only: each notebook reads its own tables, so the tables are not read here.
+    names = {m.slug: m.name for m in select_manifests(list(districts), raw_dir=raw_dir)}
     jobs = [
         Job(
             DISTRICT_NOTEBOOK,
             {"district": d, **common},
             out / f"{d}.html",
-            text(language)["title"].format(name=reads[d].manifest.name),
+            text(language)["title"].format(name=names[d]),
             language,
         )
         for d in districts
@@ -823,7 +824,7 @@ def render_reports(
             kept their previous version.
     """
     if districts is None:
-        districts = [r.manifest.slug for r in read_districts(raw_dir=raw_dir)]
+        districts = [m.slug for m in select_manifests(raw_dir=raw_dir)]
     out = Path(out_dir or config.reports_dir())
     out.mkdir(parents=True, exist_ok=True)
     work = report_jobs(
@@ -836,42 +837,44 @@ def render_reports(
         raw_dir=raw_dir,
         store_dir=store_dir,
     )
-    written, errors = [], []
     workers = max(1, min(jobs or os.cpu_count() or 1, len(work)))
+    written, errors = [], []
     with exclusive(out, ".reports.lock"):
         remove_stale_temps(out)
-        if workers == 1:
-            results = []
-            for job in work:
-                try:
-                    results.append((job, _run_job(job, str(out / "failed")), None))
-                except ReportError as exc:
-                    results.append((job, None, str(exc)))
-                if on_done:
-                    on_done(str(job.target), results[-1][2])
-        else:
-            results = []
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = {pool.submit(_run_job, job, str(out / "failed")): job for job in work}
-                for future in as_completed(futures):
-                    job = futures[future]
-                    try:
-                        results.append((job, future.result(), None))
-                    except ReportError as exc:
-                        results.append((job, None, str(exc)))
-                    if on_done:
-                        on_done(str(job.target), results[-1][2])
-    for _job, done, error in results:
-        if error:
-            errors.append(error)
-        else:
-            written.append(Path(done))
+        for job, error in _run_jobs(work, workers, str(out / "failed")):
+            if on_done:
+                on_done(str(job.target), error)
+            if error:
+                errors.append(error)
+            else:
+                written.append(job.target)
     if errors:
         raise ReportError(
             f"{len(errors)} of {len(work)} report(s) failed:\n"
             + "\n".join(f"  {e}" for e in errors)
         )
     return sorted(written)
+
+
+def _run_jobs(work: list[Job], workers: int, failed_dir: str) -> Iterator[tuple[Job, str | None]]:
+    """Run the jobs (in worker processes when there are several) and yield each with its
+    error, as they finish."""
+    if workers == 1:
+        for job in work:
+            yield job, _error_of(lambda job=job: _run_job(job, failed_dir))
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(_run_job, job, failed_dir): job for job in work}
+        for future in as_completed(futures):
+            yield futures[future], _error_of(future.result)
+
+
+def _error_of(run: Callable[[], object]) -> str | None:
+    try:
+        run()
+    except ReportError as exc:
+        return str(exc)
+    return None
 
 
 # --- charts for meetings ---------------------------------------------------------------------

@@ -287,3 +287,12 @@ def test_metrics_never_touch_files(tables, monkeypatch):
         metrics.compare_districts,
     ):
         assert not fn(tables).empty
+
+
+def test_subset_by_leader_and_unit():
+    by_leader = metrics.subset(_tiny(), leader="A")
+    assert by_leader.tasks["task_id"].tolist() == ["T1", "T2"]
+    assert set(by_leader.task_units["task_id"]) == {"T1", "T2"}
+    by_unit = metrics.subset(_tiny(), unit="U4", district="d")
+    assert by_unit.tasks["task_id"].tolist() == ["T3", "T4"]
+    assert by_unit.task_leaders["leader"].tolist() == ["各副区长"]
