@@ -737,19 +737,19 @@ def milestone_status(
         ``status`` (done, on_track, behind, not_started; not_started when nothing was
         reported), ``reported``, ``overdue`` (due and not done), ``on_time`` (done, reported by
         the milestone), ``days_left`` (negative once past), ``quarter_end``; ``_task`` is the
-        task's row in ``tables.tasks``.
+        task's row in ``tables.tasks``. Rows run task by task, milestones in date order.
     """
     as_of_day = _day(_iso(as_of))
-    task, milestone = _grid(tables, schedules)
-    code = np.full(len(task), -1, dtype=np.int8)
-    known = np.full(len(task), np.iinfo(np.int32).max, dtype=np.int32)
+    grid = _Grid.of(tables, schedules)
+    code = np.full(len(grid.task), -1, dtype=np.int8)
+    known = np.full(len(grid.task), np.iinfo(np.int32).max, dtype=np.int32)
     if len(ledger):
-        latest = _latest_compact(_compact_reports(tables, ledger), as_of_day)
-        where = pd.Index(latest["key"]).get_indexer(_key(task, milestone))
-        found = where >= 0
-        code[found] = latest["status"].to_numpy()[where[found]]
-        known[found] = latest["known"].to_numpy()[where[found]]
-    return _status_frame(tables, task, milestone, code, known, as_of_day)
+        reports = _Reports.of(tables, ledger, grid)
+        latest = reports.latest(as_of_day, len(grid.task))
+        found = latest >= 0
+        code[found] = reports.status[latest[found]]
+        known[found] = reports.known[latest[found]]
+    return _status_frame(tables, grid.task, grid.milestone, code, known, as_of_day)
 
 
 _CODES = np.array(["done", "on_track", "behind", "not_started"])
@@ -759,45 +759,100 @@ def _day(iso: str) -> int:
     return int(np.datetime64(iso, "D").astype(np.int64))
 
 
-def _key(task: np.ndarray, milestone: np.ndarray) -> np.ndarray:
-    return task.astype(np.int64) * 1_000_000 + milestone.astype(np.int64)
+@dataclass(frozen=True)
+class _Grid:
+    """Every (task row, milestone day) node of the districts in a schedule, task by task.
 
+    ``first[t]`` is task row t's first node (-1 outside the schedule); ``index[d, k]`` is the
+    position of day ``days[k]`` in district code d's schedule (-1 where it has no such node).
+    """
 
-def _grid(
-    tables: TaskTables, schedules: dict[str, Sequence[dt.date]]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Every (task row, milestone day) pair of the districts in ``schedules``."""
-    districts = tables.tasks["district"].to_numpy()
-    tasks, days = [], []
-    for district, dates in schedules.items():
-        rows = np.flatnonzero(districts == district)
-        ms = np.array([np.datetime64(d, "D") for d in sorted(dates)]).astype(np.int64)
-        tasks.append(np.repeat(rows, len(ms)))
-        days.append(np.tile(ms, len(rows)))
-    if not tasks:
-        return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
-    return np.concatenate(tasks), np.concatenate(days)
+    task: np.ndarray
+    milestone: np.ndarray
+    first: np.ndarray
+    district: np.ndarray
+    days: np.ndarray
+    index: np.ndarray
 
-
-def _compact_reports(tables: TaskTables, ledger: pd.DataFrame) -> pd.DataFrame:
-    """The ledger as integers, in supersession order: key, status code and the day known."""
-    task = _task_rows(tables, ledger["district"], ledger["task_id"])
-    reported = _days_of(ledger["reported_on"])
-    known = np.where(reported >= 0, reported, _days_of(ledger["imported_at"])).astype(np.int32)
-    milestone = _days_of(ledger["milestone"]).astype(np.int32)
-    # Supersession order: later imports win, then later reports, then later rows.
-    order = np.lexsort((ledger["row"].to_numpy(), known, ledger["import_id"].to_numpy()))
-    keep = order[(task[order] >= 0) & (milestone[order] >= 0)]
-    task32 = task[keep].astype(np.int32)
-    return pd.DataFrame(
-        {
-            "task": task32,
-            "milestone": milestone[keep],
-            "known": known[keep],
-            "status": _status_codes(ledger["status"])[keep],
-            "key": _key(task32, milestone[keep]),
+    @classmethod
+    def of(cls, tables: TaskTables, schedules: dict[str, Sequence[dt.date]]) -> _Grid:
+        codes, names = pd.factorize(tables.tasks["district"])
+        # Rows grouped by district once: comparing every row with each name is quadratic.
+        order = np.argsort(codes, kind="stable")
+        bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+        code_of = {name: i for i, name in enumerate(names)}
+        own = {
+            code_of[d]: np.unique(np.array(dates, dtype="datetime64[D]").astype(np.int64))
+            for d, dates in schedules.items()
+            if d in code_of and len(dates)
         }
-    )
+        days = np.unique(np.concatenate(list(own.values()))) if own else np.zeros(0, np.int64)
+        index = np.full((len(names), len(days)), -1, dtype=np.int64)
+        first = np.full(len(codes), -1, dtype=np.int64)
+        tasks, nodes, start = [], [], 0
+        for code, ms in own.items():
+            rows = order[bounds[code] : bounds[code + 1]]
+            index[code, np.searchsorted(days, ms)] = np.arange(len(ms))
+            first[rows] = start + np.arange(len(rows)) * len(ms)
+            start += len(rows) * len(ms)
+            tasks.append(np.repeat(rows, len(ms)))
+            nodes.append(np.tile(ms, len(rows)))
+        if not tasks:
+            tasks, nodes = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+        return cls(np.concatenate(tasks), np.concatenate(nodes), first, codes, days, index)
+
+    def node_of(self, task: np.ndarray, day: np.ndarray) -> np.ndarray:
+        """The node of each (task row, day) pair, -1 where the pair is not in the grid."""
+        k = np.searchsorted(self.days, day).clip(0, max(len(self.days) - 1, 0))
+        on_day = (task >= 0) & (len(self.days) > 0)
+        on_day[on_day] &= self.days[k[on_day]] == day[on_day]
+        out = np.full(len(task), -1, dtype=np.int64)
+        t = task[on_day]
+        j = self.index[self.district[t], k[on_day]]
+        start = self.first[t]
+        ok = (j >= 0) & (start >= 0)
+        out[np.flatnonzero(on_day)[ok]] = start[ok] + j[ok]
+        return out
+
+
+@dataclass(frozen=True)
+class _Reports:
+    """The ledger's reports on grid nodes as integer arrays, in supersession order."""
+
+    node: np.ndarray
+    milestone: np.ndarray
+    known: np.ndarray
+    status: np.ndarray
+
+    @classmethod
+    def of(cls, tables: TaskTables, ledger: pd.DataFrame, grid: _Grid) -> _Reports:
+        task = _task_rows(tables, ledger["district"], ledger["task_id"])
+        reported = _days_of(ledger["reported_on"])
+        known = np.where(reported >= 0, reported, _days_of(ledger["imported_at"])).astype(np.int32)
+        milestone = _days_of(ledger["milestone"])
+        node = grid.node_of(task, milestone)
+        # Supersession order: later imports win, then later reports, then later rows.
+        order = np.lexsort((ledger["row"].to_numpy(), known, ledger["import_id"].to_numpy()))
+        order = order[node[order] >= 0]
+        return cls(
+            node[order],
+            milestone[order].astype(np.int32),
+            known[order],
+            _status_codes(ledger["status"])[order],
+        )
+
+    def latest(self, day: int, nodes: int, scope: np.ndarray | None = None) -> np.ndarray:
+        """Per node, the position of its latest report known by ``day`` (-1: none).
+
+        ``scope`` (a boolean per report) restricts the reports considered.
+        """
+        mask = self.known <= day
+        if scope is not None:
+            mask &= scope
+        where = np.flatnonzero(mask)
+        out = np.full(nodes, -1, dtype=np.int64)
+        np.maximum.at(out, self.node[where], where)
+        return out
 
 
 def _task_rows(tables: TaskTables, district: pd.Series, task_id: pd.Series) -> np.ndarray:
@@ -841,10 +896,6 @@ def _status_codes(values: pd.Series) -> np.ndarray:
         codes = values.cat.codes.to_numpy()
         return np.where(codes >= 0, cats[codes], -1).astype(np.int8)
     return values.map(lookup).fillna(-1).astype(np.int8).to_numpy()
-
-
-def _latest_compact(compact: pd.DataFrame, day: int) -> pd.DataFrame:
-    return compact[compact["known"] <= day].drop_duplicates("key", keep="last")
 
 
 def _status_frame(
@@ -942,14 +993,12 @@ def completion_trend(
     """Completion rates as of each milestone: the trend over reporting periods."""
     own = _schedule_frame(schedules)
     if by == "district":
-        return _district_trend(tables, ledger, own)
+        return _district_trend(tables, ledger, schedules, own)
     frames = []
     for day in sorted(set(own["milestone"])):
         # Each district's trend is read at its own milestones only.
         districts = own.loc[own["milestone"] == day, "district"].unique()
-        part = {d: schedules[d] for d in districts}
-        scope = tables._replace(tasks=tables.tasks[tables.tasks["district"].isin(districts)])
-        status = milestone_status(scope, ledger, part, day)
+        status = milestone_status(tables, ledger, {d: schedules[d] for d in districts}, day)
         frames.append(completion_rates(tables, status, by=by).assign(as_of=day))
     if not frames:
         return pd.DataFrame()
@@ -957,54 +1006,48 @@ def completion_trend(
     return out.sort_values(["district", "as_of"], kind="stable", ignore_index=True)
 
 
-def _district_trend(tables: TaskTables, ledger: pd.DataFrame, own: pd.DataFrame) -> pd.DataFrame:
-    """The per-district trend, counted without building the task-by-node grid each time."""
-    n_tasks = tables.tasks.groupby("district").size()
-    compact = _compact_reports(tables, ledger) if len(ledger) else None
-    codes, names = pd.factorize(tables.tasks["district"])
-    district_of = tables.tasks["district"].to_numpy()
+def _district_trend(
+    tables: TaskTables,
+    ledger: pd.DataFrame,
+    schedules: dict[str, Sequence[dt.date]],
+    own: pd.DataFrame,
+) -> pd.DataFrame:
+    """The per-district trend, counted on the grid's nodes without building a status frame."""
+    grid = _Grid.of(tables, schedules)
+    reports = _Reports.of(tables, ledger, grid) if len(ledger) else None
+    names = pd.Index(pd.factorize(tables.tasks["district"])[1])
+    node_district = grid.district[grid.task]
+    n = len(names)
     rows = []
     for day in sorted(set(own["milestone"])):
+        # Only nodes due in the districts read at this date count.
         districts = own.loc[own["milestone"] == day, "district"].unique()
-        nodes_due = own[own["district"].isin(districts) & (own["milestone"] <= day)]
-        due = nodes_due.groupby("district").size() * n_tasks.reindex(districts).fillna(0)
-        counts = pd.DataFrame(
-            0,
-            index=pd.Index(districts, name="district"),
-            columns=["done", "on_track", "behind", "on_time"],
-        )
-        if compact is not None:
-            latest = _latest_compact(compact, _day(day))
-            latest = latest[latest["milestone"] <= _day(day)]
-            # Only reports on nodes due in the districts read at this date count.
-            node_keys = _key(
-                pd.Index(names).get_indexer(nodes_due["district"]),
-                nodes_due["milestone"].map(_day).to_numpy(),
-            )
-            keep = np.isin(
-                _key(codes[latest["task"].to_numpy()], latest["milestone"].to_numpy()), node_keys
-            )
-            latest = latest[keep]
-            district = district_of[latest["task"].to_numpy()]
-            code = latest["status"].to_numpy()
-            flags = pd.DataFrame(
-                {
-                    "district": district,
-                    "done": code == 0,
-                    "on_track": code == 1,
-                    "behind": code == 2,
-                    "on_time": (code == 0)
-                    & (latest["known"].to_numpy() <= latest["milestone"].to_numpy()),
-                }
-            )
-            counts = counts.add(flags.groupby("district").sum(), fill_value=0)
-        part = counts.assign(due=due.reindex(counts.index).fillna(0)).astype("int64")
-        part["not_started"] = part["due"] - part["done"] - part["on_track"] - part["behind"]
-        part["overdue"] = part["due"] - part["done"]
-        rows.append(part.reset_index().assign(as_of=day))
+        codes = names.get_indexer(districts)
+        read_here = np.zeros(n + 1, dtype=bool)
+        read_here[codes] = True  # -1 (a district without tasks) marks the spare last slot
+        scope = read_here[node_district] & (grid.milestone <= _day(day))
+        counts = {"due": np.bincount(node_district[scope], minlength=n)}
+        for name in ("done", "on_track", "behind", "on_time"):
+            counts[name] = np.zeros(n, dtype=np.int64)
+        if reports is not None:
+            latest = reports.latest(_day(day), len(grid.task))
+            node = np.flatnonzero(scope & (latest >= 0))
+            code = reports.status[latest[node]]
+            where = node_district[node]
+            for i, name in enumerate(("done", "on_track", "behind")):
+                counts[name] = np.bincount(where[code == i], minlength=n)
+            on_time = (code == 0) & (reports.known[latest[node]] <= grid.milestone[node])
+            counts["on_time"] = np.bincount(where[on_time], minlength=n)
+        part = pd.DataFrame({k: np.append(v, 0)[codes] for k, v in counts.items()})
+        part.insert(0, "district", districts)
+        rows.append(part.assign(as_of=day))
     if not rows:
         return pd.DataFrame()
-    out = pd.concat(rows, ignore_index=True)
+    out = pd.concat(rows, ignore_index=True).astype(
+        {k: "int64" for k in ("due", "done", "on_track", "behind", "on_time")}
+    )
+    out["not_started"] = out["due"] - out["done"] - out["on_track"] - out["behind"]
+    out["overdue"] = out["due"] - out["done"]
     out["completion_rate"] = out["done"] / out["due"].where(out["due"] > 0)
     out["on_time_rate"] = out["on_time"] / out["due"].where(out["due"] > 0)
     out = out[
