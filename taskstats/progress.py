@@ -1156,79 +1156,151 @@ def traffic_lights(status: pd.DataFrame, rules: RuleSet | None = None) -> pd.Dat
         in Chinese, joined with "；").
     """
     rules = rules or load_rules("default")
-    keys = ["district", "task_id"]
-    status = status.sort_values([*keys, "milestone"], kind="stable")
-    fired = [
-        f.assign(order=i, level=_LIGHTS[rule["light"]])
-        for i, rule in enumerate(rules.rules)
-        if not (f := _fire(rule, status)).empty
-    ]
-    tasks = status[keys].drop_duplicates()
-    if not fired:
-        return tasks.astype(str).assign(light="green", reasons="").reset_index(drop=True)
-    hits = pd.concat(fired, ignore_index=True)
-    top = hits.groupby(keys)["level"].transform("max")
-    hits = hits[hits["level"] == top].sort_values([*keys, "order", "milestone"], kind="stable")
-    hits = hits.drop_duplicates([*keys, "reason"])
-    summary = hits.groupby(keys, sort=False).agg(
-        level=("level", "first"), reasons=("reason", "；".join)
-    )
-    out = tasks.merge(summary.reset_index(), on=keys, how="left")
-    names = {v: k for k, v in _LIGHTS.items()}
-    out["light"] = out["level"].fillna(0).astype(int).map(names)
-    out["reasons"] = out["reasons"].fillna("")
-    out = out.astype({"district": str, "task_id": str})
-    return out[["district", "task_id", "light", "reasons"]].reset_index(drop=True)
+    nodes = _Nodes.of(status)
+    level = np.zeros(nodes.tasks, dtype=np.int8)
+    fired = []  # per rule: its level and order, the rows it fires on and their reason codes
+    texts: list[str] = []
+    for order, rule in enumerate(rules.rules):
+        rows, reason = _fire(rule, nodes, texts)
+        if len(rows):
+            fired.append((_LIGHTS[rule["light"]], order, rows, reason))
+            np.maximum.at(level, nodes.task[rows], _LIGHTS[rule["light"]])
+    reasons = np.full(nodes.tasks, "", dtype=object)
+    if fired:
+        # The reasons are those of the rules at the task's highest level, rule by rule and
+        # node by node, each text once.
+        rows = np.concatenate([r for _, _, r, _ in fired])
+        task = nodes.task[rows]
+        lvl = np.concatenate([np.full(len(r), v, np.int8) for v, _, r, _ in fired])
+        rule = np.concatenate([np.full(len(r), o) for _, o, r, _ in fired])
+        reason = np.concatenate([c for _, _, _, c in fired])
+        top = lvl == level[task]
+        task, rule, rows, reason = task[top], rule[top], rows[top], reason[top]
+        order = np.lexsort((rows, rule, task))
+        task, reason = task[order], reason[order]
+        once = ~pd.Series(task * (len(texts) + 1) + reason).duplicated().to_numpy()
+        task, reason = task[once], reason[once]
+        text = np.asarray(texts, dtype=object)[reason].tolist()
+        starts = np.flatnonzero(np.r_[True, task[1:] != task[:-1]])
+        ends = np.r_[starts[1:], len(task)]
+        reasons[task[starts]] = ["；".join(text[a:b]) for a, b in zip(starts, ends, strict=True)]
+    names = np.array(list(_LIGHTS))
+    first = nodes.first
+    return pd.DataFrame(
+        {
+            "district": nodes.status["district"].to_numpy()[first].astype(str),
+            "task_id": nodes.status["task_id"].to_numpy()[first].astype(str),
+            "light": names[level],
+            "reasons": reasons,
+        }
+    ).astype({"district": str, "task_id": str, "light": str, "reasons": str})
 
 
-def _fire(rule: dict, status: pd.DataFrame) -> pd.DataFrame:
-    """Rows (district, task_id, milestone, reason) where a rule fires."""
+@dataclass(frozen=True)
+class _Nodes:
+    """A status frame sorted by district, task and milestone, with an integer code per task."""
+
+    status: pd.DataFrame
+    task: np.ndarray
+    first: np.ndarray
+    tasks: int
+    codes: tuple[np.ndarray, np.ndarray]
+
+    @classmethod
+    def of(cls, status: pd.DataFrame) -> _Nodes:
+        keys = [_sort_codes(status[c]) for c in ("district", "task_id", "milestone")]
+        order = np.lexsort(keys[::-1])
+        status = status.iloc[order].reset_index(drop=True)
+        d, t = keys[0][order], keys[1][order]
+        new = np.r_[True, (d[1:] != d[:-1]) | (t[1:] != t[:-1])] if len(d) else np.zeros(0, bool)
+        task = np.cumsum(new) - 1
+        codes, names = pd.factorize(status["milestone"])
+        names = np.asarray(names).astype(str)
+        return cls(status, task, np.flatnonzero(new), int(new.sum()), (codes, names))
+
+    @property
+    def milestone(self) -> np.ndarray:
+        return self.codes[0]
+
+    @property
+    def milestone_names(self) -> np.ndarray:
+        return self.codes[1]
+
+    def flag(self, name: str) -> np.ndarray:
+        return self.status[name].to_numpy(dtype=bool)
+
+    def eq(self, name: str, value: str) -> np.ndarray:
+        return self.status[name].eq(value).to_numpy(dtype=bool)
+
+
+def _sort_codes(values: pd.Series) -> np.ndarray:
+    """Integers that sort as ``sort_values`` sorts the column."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy()
+    return pd.factorize(values, sort=True)[0]
+
+
+def _texts(texts: list[str], rows: np.ndarray, fmt, *columns: np.ndarray) -> np.ndarray:
+    """Reason codes for ``rows``: each distinct combination of ``columns`` formatted once."""
+    if not len(rows):
+        return np.zeros(0, dtype=np.int64)
+    frame = pd.DataFrame({i: c[rows] for i, c in enumerate(columns)})
+    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(frame))
+    start = len(texts)
+    texts.extend(fmt(*u) for u in uniques)
+    return codes + start
+
+
+def _fire(rule: dict, nodes: _Nodes, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The rows (of ``nodes.status``) where a rule fires, and a reason code for each."""
     when = rule["when"]
-    cols = ["district", "task_id", "milestone"]
+    day = nodes.milestone_names
     if when == "overdue":
-        nodes = rule.get("nodes", "any")
-        hit = status[status["overdue"]]
-        if nodes == "quarter_end":
-            hit = hit[hit["quarter_end"]]
-        elif nodes == "month_end":
-            hit = hit[~hit["quarter_end"]]
-        return hit[cols].assign(reason="节点" + hit["milestone"].astype(str) + "逾期未完成")
+        hit = nodes.flag("overdue")
+        which = rule.get("nodes", "any")
+        if which == "quarter_end":
+            hit = hit & nodes.flag("quarter_end")
+        elif which == "month_end":
+            hit = hit & ~nodes.flag("quarter_end")
+        rows = np.flatnonzero(hit)
+        return rows, _texts(texts, rows, lambda m: f"节点{day[m]}逾期未完成", nodes.milestone)
     if when == "status":
         wanted = rule.get("status", "滞后")
-        hit = status[
-            (status["due"] | status["reported"])
-            & (status["status"] == STATUSES.get(wanted, wanted))
-        ]
-        return hit[cols].assign(reason="节点" + hit["milestone"].astype(str) + f"报告{wanted}")
+        hit = (nodes.flag("due") | nodes.flag("reported")) & nodes.eq(
+            "status", STATUSES.get(wanted, wanted)
+        )
+        rows = np.flatnonzero(hit)
+        return rows, _texts(texts, rows, lambda m: f"节点{day[m]}报告{wanted}", nodes.milestone)
     if when == "due_within":
         days = int(rule.get("days", 15))
-        hit = status[
-            (~status["due"]) & (status["days_left"] <= days) & (status["status"] != "done")
-        ]
-        return hit[cols].assign(
-            reason="节点"
-            + hit["milestone"].astype(str)
-            + "将于"
-            + hit["days_left"].astype(str)
-            + "天内到期，尚未完成"
+        left = nodes.status["days_left"].to_numpy().astype(np.int64)
+        hit = ~nodes.flag("due") & (left <= days) & ~nodes.eq("status", "done")
+        rows = np.flatnonzero(hit)
+        return rows, _texts(
+            texts,
+            rows,
+            lambda m, n: f"节点{day[m]}将于{n}天内到期，尚未完成",
+            nodes.milestone,
+            left,
         )
     if when == "consecutive":
+        # The run of missed nodes that ends each task's due nodes.
         count = int(rule.get("count", 2))
-        due = status[status["due"]]
-        keys = ["district", "task_id"]
-        position = due.groupby(keys).cumcount()
-        last_ok = (
-            position.where(~due["overdue"])
-            .groupby([due["district"], due["task_id"]])
-            .transform("max")
-            .fillna(-1)
-        )
-        size = due.groupby(keys)["milestone"].transform("size")
-        run = (size - 1 - last_ok).astype(int)
-        last = position == size - 1
-        hit = due[last & (run >= count)]
-        return hit[cols].assign(reason="连续" + run[hit.index].astype(str) + "个节点未完成")
-    return pd.DataFrame(columns=[*cols, "reason"])
+        due = np.flatnonzero(nodes.flag("due"))
+        task = nodes.task[due]
+        missed = nodes.flag("overdue")[due]
+        bounds = np.r_[0, np.flatnonzero(task[1:] != task[:-1]) + 1, len(task)]
+        starts = bounds[:-1] if len(task) else bounds[:0]
+        position = np.arange(len(task)) - np.repeat(starts, np.diff(bounds) if len(task) else 0)
+        last_ok = np.full(nodes.tasks, -1, dtype=np.int64)
+        np.maximum.at(last_ok, task[~missed], position[~missed])
+        run = np.zeros(len(nodes.task), dtype=np.int64)
+        run[due] = position - last_ok[task]
+        last = np.zeros(len(nodes.task), dtype=bool)
+        last[due[bounds[1:] - 1] if len(task) else due] = True
+        rows = np.flatnonzero(last & (run >= count))
+        return rows, _texts(texts, rows, lambda n: f"连续{n}个节点未完成", run)
+    return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
 
 
 def red_list(tables: TaskTables, lights: pd.DataFrame) -> pd.DataFrame:
