@@ -216,7 +216,7 @@ folder, scale = sys.argv[2], int(sys.argv[3])
 t0 = time.perf_counter()
 tables = TaskTables(*(pd.read_parquet(f"{folder}/{n}.parquet")
                       for n in ("tasks", "task_units", "task_leaders", "quality")))
-ledger = pg.read_ledger(folder, columns=pg.STATUS_COLUMNS)
+ledger = pg.read_ledger(folder, pg.DEMO_FILE, columns=pg.STATUS_COLUMNS)
 load = time.perf_counter() - t0
 schedules = synthetic.monthly_schedules(tables)
 as_of = "2020-10-15"
@@ -265,12 +265,12 @@ print(json.dumps({"scale": scale, "load": load, "sizes": sizes, "rows": {
 
 
 def prepare_scale(folder: Path, scale: int) -> None:
-    from taskstats.progress import LEDGER_FILE
+    from taskstats.progress import write_demo_ledger
 
     tables = synthetic.tables(100 * scale)
     for name, frame in zip(("tasks", "task_units", "task_leaders", "quality"), tables, strict=True):
         frame.to_parquet(folder / f"{name}.parquet")
-    synthetic.ledger(tables).to_csv(folder / LEDGER_FILE, index=False)
+    write_demo_ledger(synthetic.ledger(tables), folder)
 
 
 def scale_run(scale: int) -> dict:

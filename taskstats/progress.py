@@ -14,9 +14,10 @@ import calendar
 import datetime as dt
 import hashlib
 import io
+import json
 import tomllib
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -401,32 +402,97 @@ def read_ledger(
     name: str = LEDGER_FILE,
     *,
     columns: Sequence[str] | None = None,
+    districts: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """The progress ledger (every report ever imported), or an empty one.
 
+    The CSV is the record; a columnar copy written beside it (``.parquet``) is read instead
+    while it matches the CSV's size and modification time.
+
     Args:
-        columns: Read only these (``STATUS_COLUMNS`` is what the rates and lights need); the
-            others come back empty. Saves memory on a large ledger.
+        columns: Read only these (``STATUS_COLUMNS`` is what the rates and lights need),
+            repeated values stored once; the others come back empty. Saves memory on a large
+            ledger.
+        districts: Read only these districts' reports.
     """
     path = Path(store_dir or config.processed_data_dir() / "progress") / name
     if not path.exists():
         return _empty_ledger()
-    try:
-        ledger = (
-            _read_compact(path, columns)
-            if columns
-            else pd.read_csv(
-                path, dtype=str, keep_default_na=False, encoding="utf-8", engine="pyarrow"
+    wanted = None if districts is None else list(districts)
+    ledger = _read_columnar(path, columns, wanted)
+    if ledger is None:
+        try:
+            ledger = (
+                _read_compact(path, columns)
+                if columns
+                else pd.read_csv(
+                    path, dtype=str, keep_default_na=False, encoding="utf-8", engine="pyarrow"
+                )
             )
-        )
-        for col in set(LEDGER_COLUMNS) - set(ledger.columns):
-            ledger[col] = ""
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        raise ProgressError(f"{path}: the progress ledger is damaged ({exc})") from exc
-    missing = set(LEDGER_COLUMNS) - set(ledger.columns)
-    if missing:
-        raise ProgressError(f"{path}: the progress ledger lacks {', '.join(sorted(missing))}")
+        except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+            raise ProgressError(f"{path}: the progress ledger is damaged ({exc})") from exc
+        if columns:
+            missing = set(columns) - set(ledger.columns)
+        else:
+            missing = set(LEDGER_COLUMNS) - set(ledger.columns)
+        if missing:
+            raise ProgressError(f"{path}: the progress ledger lacks {', '.join(sorted(missing))}")
+        if wanted is not None:
+            ledger = ledger[ledger["district"].isin(wanted)].reset_index(drop=True)
+    for col in set(LEDGER_COLUMNS) - set(ledger.columns):
+        # Columns not read: one empty category, a byte per row.
+        ledger[col] = pd.Categorical.from_codes(np.zeros(len(ledger), np.int8), [""])
     return _typed_ledger(ledger[LEDGER_COLUMNS])
+
+
+_COLUMNAR_STAMP = b"taskstats.ledger"
+
+
+def _columnar_path(path: Path) -> Path:
+    return path.with_suffix(".parquet")
+
+
+def _stamp(path: Path) -> bytes:
+    stat = path.stat()
+    return json.dumps({"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}).encode()
+
+
+def _read_columnar(
+    path: Path, columns: Sequence[str] | None, districts: list[str] | None
+) -> pd.DataFrame | None:
+    """The ledger from its columnar copy; None when there is none or it is not current."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    copy = _columnar_path(path)
+    if not copy.exists():
+        return None
+    try:
+        if (pq.read_schema(copy).metadata or {}).get(_COLUMNAR_STAMP) != _stamp(path):
+            return None
+        names = list(columns or LEDGER_COLUMNS)
+        table = pq.read_table(
+            copy,
+            columns=names,
+            read_dictionary=[c for c in names if c not in _TYPED] if columns else None,
+            filters=[("district", "in", districts)] if districts is not None else None,
+        )
+    except (pa.ArrowException, OSError, ValueError, KeyError):
+        return None  # a damaged or foreign copy: the CSV is read instead
+    return _to_pandas(table)
+
+
+def _to_pandas(table) -> pd.DataFrame:
+    """An Arrow table as a DataFrame, handing the decoding buffers back to the system."""
+    import pyarrow as pa
+
+    frame = table.to_pandas(self_destruct=True, split_blocks=True)
+    del table
+    pa.default_memory_pool().release_unused()
+    return frame
+
+
+_TYPED = ("import_id", "row", "simulated")
 
 
 def _read_compact(path: Path, columns: Sequence[str]) -> pd.DataFrame:
@@ -445,7 +511,7 @@ def _read_compact(path: Path, columns: Sequence[str]) -> pd.DataFrame:
         )
     except (pa.ArrowInvalid, pa.ArrowKeyError, KeyError) as exc:
         raise ValueError(str(exc)) from exc
-    return table.to_pandas(self_destruct=True, split_blocks=True)
+    return _to_pandas(table)
 
 
 def _empty_ledger() -> pd.DataFrame:
@@ -454,18 +520,32 @@ def _empty_ledger() -> pd.DataFrame:
 
 def _typed_ledger(ledger: pd.DataFrame) -> pd.DataFrame:
     out = ledger.copy()
-    out["import_id"] = pd.to_numeric(out["import_id"]).astype("int64")
-    out["row"] = pd.to_numeric(out["row"]).astype("int64")
-    out["simulated"] = out["simulated"].astype(str).str.lower().isin(["true", "1"])
-    for col in set(LEDGER_COLUMNS) - {"import_id", "row", "simulated"}:
-        if not isinstance(out[col].dtype, pd.CategoricalDtype):
+    for col in ("import_id", "row"):
+        if out[col].dtype != np.int64:
+            out[col] = pd.to_numeric(out[col]).astype("int64")
+    if out["simulated"].dtype != bool:
+        out["simulated"] = out["simulated"].astype(str).str.lower().isin(["true", "1"])
+    for col in set(LEDGER_COLUMNS) - set(_TYPED):
+        if not isinstance(out[col].dtype, pd.CategoricalDtype | pd.StringDtype):
             out[col] = out[col].fillna("").astype(str)
     return out
 
 
 def _write_ledger(ledger: pd.DataFrame, target: Path) -> None:
+    """The ledger as CSV (the record), then its columnar copy stamped with the CSV's state."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     with atomic_path(target) as tmp:
         ledger.to_csv(tmp, index=False, encoding="utf-8")
+    plain = _typed_ledger(ledger[LEDGER_COLUMNS])
+    plain = plain.astype({c: str for c in LEDGER_COLUMNS if c not in _TYPED})
+    table = pa.Table.from_pandas(plain, preserve_index=False)
+    table = table.replace_schema_metadata(
+        {**(table.schema.metadata or {}), _COLUMNAR_STAMP: _stamp(target)}
+    )
+    with atomic_path(_columnar_path(target)) as tmp:
+        pq.write_table(table, tmp)
 
 
 def _read_bytes(path: Path) -> tuple[bytes, str]:
@@ -854,6 +934,19 @@ class _Reports:
         np.maximum.at(out, self.node[where], where)
         return out
 
+    def latest_by_day(self, days: Sequence[int], nodes: int) -> Iterator[np.ndarray]:
+        """:meth:`latest` for each of ``days`` (ascending), each report scattered once."""
+        by_known = np.argsort(self.known, kind="stable")
+        known = self.known[by_known]
+        out = np.full(nodes, -1, dtype=np.int64)
+        done = 0
+        for day in days:
+            upto = int(np.searchsorted(known, day, side="right"))
+            new = by_known[done:upto]
+            np.maximum.at(out, self.node[new], new)
+            done = upto
+            yield out
+
 
 def _task_rows(tables: TaskTables, district: pd.Series, task_id: pd.Series) -> np.ndarray:
     """Each (district, task_id)'s row in ``tables.tasks``, -1 where there is none.
@@ -960,27 +1053,55 @@ def completion_rates(
         ``overdue`` (all counted over due milestones), ``completion_rate`` (done / due) and
         ``on_time_rate`` (done by the milestone / due); NaN rates where nothing is due.
     """
-    frame, keys = _status_grouped(tables, status, by)
-    due = frame[frame["due"]]
-    flags = pd.DataFrame(
-        {
-            **{k: due[k] for k in keys},
-            "due": 1,
-            "done": due["status"].eq("done"),
-            "on_track": due["status"].eq("on_track"),
-            "behind": due["status"].eq("behind"),
-            "not_started": due["status"].eq("not_started"),
-            "overdue": due["overdue"],
-            "on_time": due["on_time"],
-        }
-    )
-    counts = flags.groupby(keys, sort=False).sum()
-    groups = frame[keys].drop_duplicates().set_index(keys)
-    out = groups.join(counts).fillna(0).astype("int64").reset_index()
+    if by not in ("district", "leader", "unit", "source", "section"):
+        raise ValueError("by must be 'district', 'leader', 'unit', 'source' or 'section'")
+    per_task = _task_counts(tables, status)
+    keys = ["district"] if by == "district" else ["district", by]
+    if by in ("source", "section"):
+        per_task[by] = tables.tasks[by].to_numpy()[per_task["_task"].to_numpy()]
+    elif by in ("leader", "unit"):
+        per_task = per_task.merge(_people_of_tasks(tables, by), on="_task")
+    counts = per_task.drop(columns="_task").groupby(keys, sort=False, observed=True).sum()
+    out = counts.astype("int64").reset_index()
     out["completion_rate"] = out["done"] / out["due"].where(out["due"] > 0)
     out["on_time_rate"] = out["on_time"] / out["due"].where(out["due"] > 0)
     out = out.astype({k: str for k in keys})
     return out.drop(columns="on_time")
+
+
+_COUNTED = ["due", "done", "on_track", "behind", "not_started", "overdue", "on_time"]
+
+
+def _task_counts(tables: TaskTables, status: pd.DataFrame) -> pd.DataFrame:
+    """Per task in ``status`` (in order of appearance): its due nodes counted by state."""
+    task = status["_task"].to_numpy()
+    due = status["due"].to_numpy(dtype=bool)
+    code = pd.Categorical(status["status"], categories=_CODES).codes
+    n = len(tables.tasks)
+    t, c = task[due], code[due]
+    counts = {"due": np.bincount(t, minlength=n)}
+    for i, name in enumerate(_CODES):
+        counts[str(name)] = np.bincount(t[c == i], minlength=n)
+    for name in ("overdue", "on_time"):
+        counts[name] = np.bincount(t[status[name].to_numpy(dtype=bool)[due]], minlength=n)
+    rows = pd.unique(task)
+    out = pd.DataFrame({"_task": rows, "district": tables.tasks["district"].to_numpy()[rows]})
+    for name in _COUNTED:
+        out[name] = counts[name][rows]
+    return out
+
+
+def _people_of_tasks(tables: TaskTables, by: str) -> pd.DataFrame:
+    """Named leaders (or lead units) of each task, by the task's row in ``tables.tasks``."""
+    people = (
+        tables.task_leaders
+        if by == "leader"
+        else tables.task_units[tables.task_units["role"] == "lead"]
+    )
+    named = people[~people["collective"]]
+    index = pd.MultiIndex.from_frame(tables.tasks[["district", "task_id"]])
+    rows = index.get_indexer(pd.MultiIndex.from_frame(named[["district", "task_id"]]))
+    return pd.DataFrame({"_task": rows, by: named[by].to_numpy()})
 
 
 def completion_trend(
@@ -1019,7 +1140,13 @@ def _district_trend(
     node_district = grid.district[grid.task]
     n = len(names)
     rows = []
-    for day in sorted(set(own["milestone"])):
+    days = sorted(set(own["milestone"]))
+    latest_by_day = (
+        reports.latest_by_day([_day(d) for d in days], len(grid.task))
+        if reports is not None
+        else None
+    )
+    for day in days:
         # Only nodes due in the districts read at this date count.
         districts = own.loc[own["milestone"] == day, "district"].unique()
         codes = names.get_indexer(districts)
@@ -1030,7 +1157,7 @@ def _district_trend(
         for name in ("done", "on_track", "behind", "on_time"):
             counts[name] = np.zeros(n, dtype=np.int64)
         if reports is not None:
-            latest = reports.latest(_day(day), len(grid.task))
+            latest = next(latest_by_day)
             node = np.flatnonzero(scope & (latest >= 0))
             code = reports.status[latest[node]]
             where = node_district[node]
@@ -1065,31 +1192,6 @@ def _district_trend(
         ]
     ]
     return out.sort_values(["district", "as_of"], kind="stable", ignore_index=True)
-
-
-def _status_grouped(
-    tables: TaskTables, status: pd.DataFrame, by: str
-) -> tuple[pd.DataFrame, list[str]]:
-    status = status[["district", "_task", "due", "status", "overdue", "on_time"]]
-    if by == "district":
-        return status, ["district"]
-    if by in ("source", "section"):
-        return status.assign(**{by: tables.tasks[by].to_numpy()[status["_task"].to_numpy()]}), [
-            "district",
-            by,
-        ]
-    index = pd.MultiIndex.from_frame(tables.tasks[["district", "task_id"]])
-    if by in ("leader", "unit"):
-        people = (
-            tables.task_leaders
-            if by == "leader"
-            else tables.task_units[tables.task_units["role"] == "lead"]
-        )
-        named = people[~people["collective"]]
-        rows = index.get_indexer(pd.MultiIndex.from_frame(named[["district", "task_id"]]))
-        link = pd.DataFrame({"_task": rows, by: named[by].to_numpy()})
-        return status.merge(link, on="_task"), ["district", by]
-    raise ValueError("by must be 'district', 'leader', 'unit', 'source' or 'section'")
 
 
 # --- warnings --------------------------------------------------------------------------------
@@ -1186,14 +1288,15 @@ def traffic_lights(status: pd.DataFrame, rules: RuleSet | None = None) -> pd.Dat
         reasons[task[starts]] = ["；".join(text[a:b]) for a, b in zip(starts, ends, strict=True)]
     names = np.array(list(_LIGHTS))
     first = nodes.first
+    heads = nodes.status[["district", "task_id"]].iloc[first].astype(str)
     return pd.DataFrame(
         {
-            "district": nodes.status["district"].to_numpy()[first].astype(str),
-            "task_id": nodes.status["task_id"].to_numpy()[first].astype(str),
-            "light": names[level],
-            "reasons": reasons,
+            "district": heads["district"].to_numpy(),
+            "task_id": heads["task_id"].to_numpy(),
+            "light": pd.array(names[level], dtype="str"),
+            "reasons": pd.array(reasons, dtype="str"),
         }
-    ).astype({"district": str, "task_id": str, "light": str, "reasons": str})
+    )
 
 
 @dataclass(frozen=True)
@@ -1424,12 +1527,10 @@ def ledger_for(
         The ledger and whether it is simulated.
     """
     districts = list(districts)
-    real = read_ledger(store_dir)
-    real = real[real["district"].isin(districts)]
+    real = read_ledger(store_dir, districts=districts)
     if len(real):
-        return real.reset_index(drop=True), False
-    demo = read_ledger(store_dir, DEMO_FILE)
-    return demo[demo["district"].isin(districts)].reset_index(drop=True), True
+        return real, False
+    return read_ledger(store_dir, DEMO_FILE, districts=districts), True
 
 
 def _iso(day: dt.date | str) -> str:

@@ -169,6 +169,34 @@ def test_reimport_is_a_no_op_and_history_is_kept(tmp_path, template, dalian, man
     )
 
 
+def test_columnar_copy_is_read_only_while_it_matches_the_csv(
+    tmp_path, template, dalian, manifests
+):
+    store = tmp_path / "store"
+    june = _fill(template, JUNE, tmp_path / "june.xlsx")
+    pg.import_progress([june], dalian, manifests, store_dir=store, now=NOW_JULY)
+    csv, copy = store / "ledger.csv", store / "ledger.parquet"
+    assert copy.exists()
+    from_copy = pg.read_ledger(store)
+    compact = pg.read_ledger(store, columns=pg.STATUS_COLUMNS, districts=["dalian-hightech"])
+    copy.rename(tmp_path / "aside.parquet")
+    from_csv = pg.read_ledger(store)
+    pd.testing.assert_frame_equal(from_copy, from_csv)
+    assert len(from_csv) == 3 and compact["status"].astype(str).tolist() == (
+        from_csv["status"].tolist()
+    )
+    assert set(compact["file"].astype(str)) == {""}  # not read
+    assert len(pg.read_ledger(store, districts=["nanjing-gulou"])) == 0
+    # The CSV edited by hand: the stale copy is not read.
+    (tmp_path / "aside.parquet").rename(copy)
+    text = csv.read_text(encoding="utf-8").replace("已完成", "滞后")
+    csv.write_text(text, encoding="utf-8")
+    assert "已完成" not in set(pg.read_ledger(store, columns=pg.STATUS_COLUMNS)["status"])
+    # A damaged copy is not read either.
+    copy.write_bytes(b"PAR1 damaged")
+    assert len(pg.read_ledger(store)) == 3
+
+
 BAD = {
     "unknown task": ({"序号": "999"}, "column A (序号): unknown task '999'"),
     "edited text": ({"目标任务": "改过的任务"}, "column B (目标任务): task 1's text was edited"),
