@@ -934,8 +934,11 @@ class _Reports:
         np.maximum.at(out, self.node[where], where)
         return out
 
-    def latest_by_day(self, days: Sequence[int], nodes: int) -> Iterator[np.ndarray]:
-        """:meth:`latest` for each of ``days`` (ascending), each report scattered once."""
+    def updates_by_day(
+        self, days: Sequence[int], nodes: int
+    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """:meth:`latest` for each of ``days`` (ascending), with the nodes that had new
+        reports since the day before; each report is scattered once."""
         by_known = np.argsort(self.known, kind="stable")
         known = self.known[by_known]
         out = np.full(nodes, -1, dtype=np.int64)
@@ -945,7 +948,7 @@ class _Reports:
             new = by_known[done:upto]
             np.maximum.at(out, self.node[new], new)
             done = upto
-            yield out
+            yield out, np.unique(self.node[new])
 
 
 def _task_rows(tables: TaskTables, district: pd.Series, task_id: pd.Series) -> np.ndarray:
@@ -1133,39 +1136,44 @@ def _district_trend(
     schedules: dict[str, Sequence[dt.date]],
     own: pd.DataFrame,
 ) -> pd.DataFrame:
-    """The per-district trend, counted on the grid's nodes without building a status frame."""
+    """The per-district trend: the grid's nodes tallied by district and milestone, and the
+    tallies updated day by day for the nodes with new reports only."""
     grid = _Grid.of(tables, schedules)
     reports = _Reports.of(tables, ledger, grid) if len(ledger) else None
     names = pd.Index(pd.factorize(tables.tasks["district"])[1])
-    node_district = grid.district[grid.task]
-    n = len(names)
-    rows = []
+    n, m = len(names), len(grid.days)
+    cell = grid.district[grid.task] * m + np.searchsorted(grid.days, grid.milestone)
+    nodes_in = np.bincount(cell, minlength=n * m).reshape(n, m)
+    tally = np.zeros((n * m, 4), dtype=np.int64)  # done, on_track, behind, on_time
+    state = np.full(len(grid.task), -1, dtype=np.int8)  # the latest report's status code
+    timely = np.zeros(len(grid.task), dtype=bool)  # ... done by the milestone
     days = sorted(set(own["milestone"]))
-    latest_by_day = (
-        reports.latest_by_day([_day(d) for d in days], len(grid.task))
+    updates = (
+        reports.updates_by_day([_day(d) for d in days], len(grid.task))
         if reports is not None
         else None
     )
+    rows = []
     for day in days:
-        # Only nodes due in the districts read at this date count.
+        if updates is not None:
+            latest, touched = next(updates)
+            _retally(tally, cell[touched], state[touched], timely[touched], -1)
+            pos = latest[touched]
+            state[touched] = reports.status[pos]
+            timely[touched] = (state[touched] == 0) & (
+                reports.known[pos] <= grid.milestone[touched]
+            )
+            _retally(tally, cell[touched], state[touched], timely[touched], 1)
+        # Each district is read at its own milestones, over the nodes due by then.
         districts = own.loc[own["milestone"] == day, "district"].unique()
         codes = names.get_indexer(districts)
-        read_here = np.zeros(n + 1, dtype=bool)
-        read_here[codes] = True  # -1 (a district without tasks) marks the spare last slot
-        scope = read_here[node_district] & (grid.milestone <= _day(day))
-        counts = {"due": np.bincount(node_district[scope], minlength=n)}
-        for name in ("done", "on_track", "behind", "on_time"):
-            counts[name] = np.zeros(n, dtype=np.int64)
-        if reports is not None:
-            latest = next(latest_by_day)
-            node = np.flatnonzero(scope & (latest >= 0))
-            code = reports.status[latest[node]]
-            where = node_district[node]
-            for i, name in enumerate(("done", "on_track", "behind")):
-                counts[name] = np.bincount(where[code == i], minlength=n)
-            on_time = (code == 0) & (reports.known[latest[node]] <= grid.milestone[node])
-            counts["on_time"] = np.bincount(where[on_time], minlength=n)
-        part = pd.DataFrame({k: np.append(v, 0)[codes] for k, v in counts.items()})
+        passed = grid.days <= _day(day)
+        due = np.append(nodes_in[:, passed].sum(axis=1), 0)[codes]
+        counts = np.vstack(
+            [tally.reshape(n, m, 4)[:, passed, :].sum(axis=1), np.zeros((1, 4), np.int64)]
+        )[codes]
+        part = pd.DataFrame(counts, columns=["done", "on_track", "behind", "on_time"])
+        part.insert(0, "due", due)
         part.insert(0, "district", districts)
         rows.append(part.assign(as_of=day))
     if not rows:
@@ -1192,6 +1200,15 @@ def _district_trend(
         ]
     ]
     return out.sort_values(["district", "as_of"], kind="stable", ignore_index=True)
+
+
+def _retally(
+    tally: np.ndarray, cells: np.ndarray, code: np.ndarray, timely: np.ndarray, sign: int
+) -> None:
+    """Add (or, with sign -1, remove) nodes' latest reports to the per-cell tallies."""
+    for i in range(3):
+        np.add.at(tally[:, i], cells[code == i], sign)
+    np.add.at(tally[:, 3], cells[timely], sign)
 
 
 # --- warnings --------------------------------------------------------------------------------

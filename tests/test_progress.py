@@ -169,9 +169,7 @@ def test_reimport_is_a_no_op_and_history_is_kept(tmp_path, template, dalian, man
     )
 
 
-def test_columnar_copy_is_read_only_while_it_matches_the_csv(
-    tmp_path, template, dalian, manifests
-):
+def test_columnar_copy_is_read_only_while_it_matches_the_csv(tmp_path, template, dalian, manifests):
     store = tmp_path / "store"
     june = _fill(template, JUNE, tmp_path / "june.xlsx")
     pg.import_progress([june], dalian, manifests, store_dir=store, now=NOW_JULY)
@@ -299,6 +297,23 @@ def test_ledger_for_prefers_real_reports(tmp_path, template, dalian, manifests, 
     )
     ledger, simulated = pg.ledger_for(["dalian-hightech"], store)
     assert not simulated and len(ledger) == 3
+
+
+def test_trend_reads_each_district_at_its_own_milestones(tables, manifests):
+    schedules = pg.schedules_for(manifests.values())
+    demo = pg.demo_ledger(tables, schedules, seed=7)
+    trend = pg.completion_trend(tables, demo, schedules, by="section")
+    # 2020-07-31 is a Qingdao milestone only: the trend's figures are Qingdao's alone.
+    july = trend[trend["as_of"] == "2020-07-31"].drop(columns="as_of").reset_index(drop=True)
+    assert set(july["district"]) == {"qingdao-westcoast"}
+    qd = taskstats.subset(tables, district="qingdao-westcoast")
+    only = {"qingdao-westcoast": schedules["qingdao-westcoast"]}
+    alone = pg.completion_rates(qd, pg.milestone_status(qd, demo, only, "2020-07-31"), by="section")
+    pd.testing.assert_frame_equal(july, alone)
+    # One node due per task (July): the sections' dues are their task counts.
+    per_section = qd.tasks.groupby("section").size()
+    assert july.set_index("section")["due"].to_dict() == per_section.to_dict()
+    assert july["due"].sum() == 206
 
 
 def _soffice() -> str | None:
