@@ -897,62 +897,112 @@ class _Grid:
 
 @dataclass(frozen=True)
 class _Reports:
-    """The ledger's reports on grid nodes as integer arrays, in supersession order."""
+    """The ledger's reports on grid nodes as integer arrays, each with its supersession rank.
+
+    A report supersedes another of the same node when it was imported later, then when it was
+    reported later, then when its sheet row is later, then when it comes later in the ledger.
+    ``rank`` orders reports so; ``position`` maps a rank back to the report.
+    """
 
     node: np.ndarray
     milestone: np.ndarray
     known: np.ndarray
     status: np.ndarray
+    rank: np.ndarray
+    by_rank: np.ndarray | None  # report of each rank, when ranks are not positions in disguise
+    low_bits: int
 
     @classmethod
     def of(cls, tables: TaskTables, ledger: pd.DataFrame, grid: _Grid) -> _Reports:
-        task = _task_rows(tables, ledger["district"], ledger["task_id"])
+        # A million rows at a time, so that the working arrays of a large ledger stay small.
+        index = pd.MultiIndex.from_frame(tables.tasks[["district", "task_id"]])
+        parts = [
+            cls._chunk(index, ledger.iloc[start : start + _CHUNK], grid)
+            for start in range(0, max(len(ledger), 1), _CHUNK)
+        ]
+        columns = []
+        for i in range(6):  # column by column, each chunk's part dropped once joined
+            columns.append(np.concatenate([p[i] for p in parts]))
+            for p in parts:
+                p[i] = None
+        node, milestone, known, status, imports, rows = columns
+        del columns, parts
+        # The four keys packed into one integer when they fit (no sort needed), else a sort.
+        keys = [imports, known, rows, None]  # None: the position in the ledger
+        low = [int(k.min()) if len(k) else 0 for k in keys[:3]] + [0]
+        widths = [int(k.max()) - m if len(k) else 0 for k, m in zip(keys[:3], low[:3], strict=True)]
+        widths = [w.bit_length() for w in widths] + [max(len(node) - 1, 0).bit_length()]
+        if sum(widths) <= 62:
+            rank = np.zeros(len(node), dtype=np.int64)
+            for key, base, width in zip(keys, low, widths, strict=True):
+                rank <<= width
+                rank |= np.arange(len(node), dtype=np.int64) if key is None else key - base
+            by_rank, low_bits = None, widths[-1]
+        else:
+            by_rank = np.lexsort((rows, known, imports))
+            rank = np.empty(len(node), dtype=np.int64)
+            rank[by_rank] = np.arange(len(node))
+            low_bits = 0
+        return cls(node, milestone, known, status, rank, by_rank, low_bits)
+
+    @staticmethod
+    def _chunk(index: pd.MultiIndex, ledger: pd.DataFrame, grid: _Grid) -> list[np.ndarray | None]:
+        """Node, milestone, day known, status, import and row of the rows on grid nodes."""
+        task = _task_rows(index, ledger["district"], ledger["task_id"])
         reported = _days_of(ledger["reported_on"])
-        known = np.where(reported >= 0, reported, _days_of(ledger["imported_at"])).astype(np.int32)
+        known = np.where(reported >= 0, reported, _days_of(ledger["imported_at"]))
         milestone = _days_of(ledger["milestone"])
         node = grid.node_of(task, milestone)
-        # Supersession order: later imports win, then later reports, then later rows.
-        order = np.lexsort((ledger["row"].to_numpy(), known, ledger["import_id"].to_numpy()))
-        order = order[node[order] >= 0]
-        return cls(
-            node[order],
-            milestone[order].astype(np.int32),
-            known[order],
-            _status_codes(ledger["status"])[order],
-        )
+        keep = np.flatnonzero(node >= 0)
+        return [
+            node[keep].astype(np.int32 if len(grid.task) < 2**31 else np.int64),
+            milestone[keep].astype(np.int32),
+            known[keep].astype(np.int32),
+            _status_codes(ledger["status"])[keep],
+            ledger["import_id"].to_numpy()[keep],
+            ledger["row"].to_numpy()[keep],
+        ]
 
-    def latest(self, day: int, nodes: int, scope: np.ndarray | None = None) -> np.ndarray:
-        """Per node, the position of its latest report known by ``day`` (-1: none).
+    def position(self, rank: np.ndarray) -> np.ndarray:
+        """The report of each rank (-1 stays -1)."""
+        if self.by_rank is None:
+            out = rank & ((1 << self.low_bits) - 1)
+        else:
+            out = self.by_rank[rank.clip(0)]
+        return np.where(rank >= 0, out, -1)
 
-        ``scope`` (a boolean per report) restricts the reports considered.
-        """
-        mask = self.known <= day
-        if scope is not None:
-            mask &= scope
-        where = np.flatnonzero(mask)
-        out = np.full(nodes, -1, dtype=np.int64)
-        np.maximum.at(out, self.node[where], where)
-        return out
+    def latest(self, day: int, nodes: int) -> np.ndarray:
+        """Per node, the position of its latest report known by ``day`` (-1: none)."""
+        where = np.flatnonzero(self.known <= day)
+        best = np.full(nodes, -1, dtype=np.int64)
+        np.maximum.at(best, self.node[where], self.rank[where])
+        return self.position(best)
 
     def updates_by_day(
         self, days: Sequence[int], nodes: int
     ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """:meth:`latest` for each of ``days`` (ascending), with the nodes that had new
-        reports since the day before; each report is scattered once."""
+        """For each of ``days`` (ascending): the nodes with reports known since the day
+        before, and the position of each one's latest report (each report scattered once)."""
         by_known = np.argsort(self.known, kind="stable")
         known = self.known[by_known]
-        out = np.full(nodes, -1, dtype=np.int64)
+        best = np.full(nodes, -1, dtype=np.int64)
         done = 0
         for day in days:
             upto = int(np.searchsorted(known, day, side="right"))
             new = by_known[done:upto]
-            np.maximum.at(out, self.node[new], new)
+            np.maximum.at(best, self.node[new], self.rank[new])
             done = upto
-            yield out, np.unique(self.node[new])
+            touched = np.zeros(nodes, dtype=bool)
+            touched[self.node[new]] = True
+            touched = np.flatnonzero(touched)
+            yield touched, self.position(best[touched])
 
 
-def _task_rows(tables: TaskTables, district: pd.Series, task_id: pd.Series) -> np.ndarray:
-    """Each (district, task_id)'s row in ``tables.tasks``, -1 where there is none.
+_CHUNK = 1 << 20
+
+
+def _task_rows(index: pd.MultiIndex, district: pd.Series, task_id: pd.Series) -> np.ndarray:
+    """Each (district, task_id)'s row in ``index`` (the tasks' keys), -1 where there is none.
 
     The pairs are factorised as integers (a profile showed tuples of a MultiIndex to be the
     slowest part of reading a large ledger), then only the distinct pairs are looked up.
@@ -966,7 +1016,6 @@ def _task_rows(tables: TaskTables, district: pd.Series, task_id: pd.Series) -> n
             np.asarray(t_names)[pairs % (len(t_names) + 1)],
         ]
     )
-    index = pd.MultiIndex.from_frame(tables.tasks[["district", "task_id"]])
     return index.get_indexer(distinct)[pair_codes]
 
 
@@ -1156,9 +1205,8 @@ def _district_trend(
     rows = []
     for day in days:
         if updates is not None:
-            latest, touched = next(updates)
+            touched, pos = next(updates)
             _retally(tally, cell[touched], state[touched], timely[touched], -1)
-            pos = latest[touched]
             state[touched] = reports.status[pos]
             timely[touched] = (state[touched] == 0) & (
                 reports.known[pos] <= grid.milestone[touched]
@@ -1329,9 +1377,13 @@ class _Nodes:
     @classmethod
     def of(cls, status: pd.DataFrame) -> _Nodes:
         keys = [_sort_codes(status[c]) for c in ("district", "task_id", "milestone")]
-        order = np.lexsort(keys[::-1])
-        status = status.iloc[order].reset_index(drop=True)
-        d, t = keys[0][order], keys[1][order]
+        if _in_order(keys):  # as milestone_status returns it, mostly: no copy needed
+            status = status.reset_index(drop=True)
+            d, t = keys[0], keys[1]
+        else:
+            order = np.lexsort(keys[::-1])
+            status = status.iloc[order].reset_index(drop=True)
+            d, t = keys[0][order], keys[1][order]
         new = np.r_[True, (d[1:] != d[:-1]) | (t[1:] != t[:-1])] if len(d) else np.zeros(0, bool)
         task = np.cumsum(new) - 1
         codes, names = pd.factorize(status["milestone"])
@@ -1351,6 +1403,19 @@ class _Nodes:
 
     def eq(self, name: str, value: str) -> np.ndarray:
         return self.status[name].eq(value).to_numpy(dtype=bool)
+
+
+def _in_order(keys: list[np.ndarray]) -> bool:
+    """Whether rows are already sorted by the keys, first key first."""
+    if not len(keys[0]):
+        return True
+    tied = np.ones(len(keys[0]) - 1, dtype=bool)  # rows equal to the one before so far
+    for key in keys:
+        step = np.diff(key.astype(np.int64))
+        if (tied & (step < 0)).any():
+            return False
+        tied &= step == 0
+    return True
 
 
 def _sort_codes(values: pd.Series) -> np.ndarray:
