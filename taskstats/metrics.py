@@ -19,6 +19,7 @@ where they are reported, it is in rows of their own with ``collective`` set.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -189,44 +190,35 @@ def unit_workload(
     """
     t = subset(tables, district=district, section=section, source=source)
     units = t.task_units
-    named = units[~units["collective"]]
-    leads = attribute(units, "weighted")
-    per = pd.DataFrame({"district": named["district"], "unit": named["unit"]}).drop_duplicates()
-    led = leads.groupby(["district", "unit"]).agg(
-        led=("task_id", "size"),
-        weighted_lead=("weight", "sum"),
-        sole_lead=("weight", lambda w: int((w == 1.0).sum())),
-    )
-    supported = named[named["role"] == "support"].groupby(["district", "unit"]).size()
-    out = per.set_index(["district", "unit"]).join(led).join(supported.rename("supported"))
-    out = out.fillna({"led": 0, "weighted_lead": 0.0, "sole_lead": 0, "supported": 0})
+    c = _Coded.of(units, "unit")
+    named = ~units["collective"].to_numpy(dtype=bool)
+    lead = units["role"].eq("lead").to_numpy(dtype=bool)
+    support = units["role"].eq("support").to_numpy(dtype=bool)
+    named_lead = named & lead
+    # Each task split among its named lead assignments (attribute(units, "weighted")).
+    leads_of_task = np.bincount(c.task[named_lead], minlength=c.tasks)
+    share = 1.0 / np.maximum(leads_of_task, 1)
+    g, n = c.group, c.groups
+    counts = {
+        "led": np.bincount(g[named_lead], minlength=n),
+        "supported": np.bincount(g[named & support], minlength=n),
+        "sole_lead": np.bincount(g[named_lead & (leads_of_task[c.task] == 1)], minlength=n),
+        "weighted_lead": np.bincount(g[named_lead], weights=share[c.task[named_lead]], minlength=n),
+        "partners": _partners(c.task[named], g[named], n),
+    }
+    present = pd.unique(g[named])
+    out = c.frame(present).assign(**{k: v[present] for k, v in counts.items()})
     out["co_led"] = out["led"] - out["sole_lead"]
-    partners = _partners(named)
-    out = out.join(partners.rename("partners")).fillna({"partners": 0}).reset_index()
-    out = out.astype(
-        {
-            "led": "int64",
-            "supported": "int64",
-            "sole_lead": "int64",
-            "co_led": "int64",
-            "partners": "int64",
-        }
-    )
     out["collective"] = False
-    coll = units[units["collective"]]
-    coll_out = (
-        pd.DataFrame(
-            {
-                "led": coll[coll["role"] == "lead"].groupby(["district", "unit"]).size(),
-                "supported": coll[coll["role"] == "support"].groupby(["district", "unit"]).size(),
-            }
-        )
-        .fillna(0)
-        .astype("int64")
-        .reset_index()
-    )
-    coll_out = coll_out.assign(
-        weighted_lead=0.0, sole_lead=0, co_led=0, partners=0, collective=True
+    coll = pd.unique(g[~named])
+    coll_out = c.frame(coll).assign(
+        led=np.bincount(g[~named & lead], minlength=n)[coll],
+        supported=np.bincount(g[~named & support], minlength=n)[coll],
+        weighted_lead=0.0,
+        sole_lead=0,
+        co_led=0,
+        partners=0,
+        collective=True,
     )
     out = pd.concat([out, coll_out], ignore_index=True)
     cols = [
@@ -240,7 +232,9 @@ def unit_workload(
         "partners",
         "collective",
     ]
-    return _rank(out[cols], ["district", "unit"], "led", tiebreak="supported")
+    ints = ["led", "supported", "sole_lead", "co_led", "partners"]
+    out = out[cols].astype({**{k: "int64" for k in ints}, "weighted_lead": "float64"})
+    return _rank(out, ["district", "unit"], "led", tiebreak="supported")
 
 
 def coordination(
@@ -278,11 +272,60 @@ def coordination(
     )
 
 
-def _partners(named: pd.DataFrame) -> pd.Series:
-    pairs = named[["district", "task_id", "unit"]].drop_duplicates()
-    joined = pairs.merge(pairs, on=["district", "task_id"], suffixes=("", "_other"))
-    joined = joined[joined["unit"] != joined["unit_other"]]
-    return joined.groupby(["district", "unit"])["unit_other"].nunique()
+def _partners(task: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
+    """Per group, the number of distinct other groups that share a task with it."""
+    pairs = pd.unique(task.astype(np.int64) * groups + group)  # each (task, group) once
+    task, group = pairs // groups, pairs % groups
+    order = np.argsort(task, kind="stable")
+    task, group = task[order], group[order]
+    # Every ordered pair of rows within a task: row i meets rows start..start+size-1.
+    starts = np.flatnonzero(np.r_[True, task[1:] != task[:-1]]) if len(task) else task
+    sizes = np.diff(np.r_[starts, len(task)])
+    size = np.repeat(sizes, sizes)
+    a = np.repeat(np.arange(len(task)), size)
+    b = np.repeat(np.repeat(starts, sizes), size) + (
+        np.arange(len(a)) - np.repeat(np.cumsum(size) - size, size)
+    )
+    other = a != b
+    met = pd.unique(group[a[other]] * groups + group[b[other]])
+    return np.bincount(met // groups, minlength=groups)
+
+
+@dataclass(frozen=True)
+class _Coded:
+    """Assignment rows as integers: each row's task and its (district, name) group."""
+
+    task: np.ndarray
+    tasks: int
+    group: np.ndarray
+    groups: int
+    district: np.ndarray  # per group
+    name: np.ndarray  # per group
+    column: str
+
+    @classmethod
+    def of(cls, rows: pd.DataFrame, column: str) -> _Coded:
+        d, districts = pd.factorize(rows["district"])
+        k, ids = pd.factorize(rows["task_id"])
+        task, tasks = pd.factorize(d.astype(np.int64) * max(len(ids), 1) + k)
+        x, names = pd.factorize(rows[column])
+        width = max(len(names), 1)
+        group, pairs = pd.factorize(d.astype(np.int64) * width + x)
+        return cls(
+            task,
+            len(tasks),
+            group,
+            len(pairs),
+            np.asarray(districts, dtype=object)[pairs // width],
+            np.asarray(names, dtype=object)[pairs % width],
+            column,
+        )
+
+    def frame(self, groups: np.ndarray) -> pd.DataFrame:
+        """The district and name of these groups."""
+        return pd.DataFrame(
+            {"district": self.district[groups], self.column: self.name[groups]}
+        ).astype(str)
 
 
 # --- sources, measurability, concentration ---------------------------------------------------
