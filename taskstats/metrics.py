@@ -128,21 +128,29 @@ def leader_workload(
     """
     t = subset(tables, district=district, section=section, source=source)
     keys = ["district", "leader"] + ([by] if by else [])
-    named = attribute(t.task_leaders, "weighted")
-    named = named.assign(sole=named["weight"].eq(1.0))
-    named = _with_task_columns(named, t.tasks, by)
-    out = (
-        named.groupby(keys, sort=False)
-        .agg(tasks=("task_id", "size"), weighted=("weight", "sum"), sole=("sole", "sum"))
-        .reset_index()
+    rows = _with_task_columns(t.task_leaders, t.tasks, by)
+    c = _Coded.of(rows, "leader", by)
+    named = ~rows["collective"].to_numpy(dtype=bool)
+    # Each task split among its named leaders (attribute(leaders, "weighted")).
+    leaders_of_task = np.bincount(c.task[named], minlength=c.tasks)
+    g, n = c.group, c.groups
+    present = pd.unique(g[named])
+    out = c.frame(present).assign(
+        tasks=np.bincount(g[named], minlength=n)[present],
+        weighted=np.bincount(g[named], weights=1.0 / leaders_of_task[c.task[named]], minlength=n)[
+            present
+        ],
+        sole=np.bincount(g[named & (leaders_of_task[c.task] == 1)], minlength=n)[present],
+        collective=False,
     )
-    out["collective"] = False
-    coll = _with_task_columns(t.task_leaders[t.task_leaders["collective"]], t.tasks, by)
-    coll_out = coll.groupby(keys, sort=False).agg(tasks=("task_id", "size")).reset_index()
-    coll_out = coll_out.assign(weighted=0.0, sole=0, collective=True)
+    coll = pd.unique(g[~named])
+    coll_out = c.frame(coll).assign(
+        tasks=np.bincount(g[~named], minlength=n)[coll], weighted=0.0, sole=0, collective=True
+    )
     out = pd.concat([out, coll_out], ignore_index=True)
+    out = out.astype({"tasks": "int64", "weighted": "float64", "sole": "int64"})
     out["share"] = out["tasks"] / out["district"].map(_task_counts(t.tasks))
-    return _rank(out, keys, "tasks")
+    return _rank(out[[*keys, "tasks", "weighted", "sole", "collective", "share"]], keys, "tasks")
 
 
 def leader_units(
@@ -154,13 +162,41 @@ def leader_units(
 ) -> pd.DataFrame:
     """Which units a leader's tasks go to: tasks per district, leader, unit and role."""
     t = subset(tables, district=district, section=section, source=source)
-    leaders = t.task_leaders[~t.task_leaders["collective"]][["district", "task_id", "leader"]]
-    units = t.task_units[["district", "task_id", "unit", "role", "collective"]]
-    pairs = leaders.merge(units, on=["district", "task_id"])
-    out = (
-        pairs.groupby(["district", "leader", "unit", "role", "collective"], sort=False)
-        .agg(tasks=("task_id", "nunique"))
-        .reset_index()
+    leaders = t.task_leaders[~t.task_leaders["collective"]]
+    units = t.task_units
+    # Task codes shared by both tables, then every (leader, unit) pair within each task.
+    both = pd.concat([leaders[["district", "task_id"]], units[["district", "task_id"]]])
+    d, districts = pd.factorize(both["district"])
+    k, ids = pd.factorize(both["task_id"])
+    task = pd.factorize(d.astype(np.int64) * max(len(ids), 1) + k)[0]
+    district_of = np.zeros(task.max() + 1 if len(task) else 0, dtype=np.int64)
+    district_of[task] = d
+    lt, ut = task[: len(leaders)], task[len(leaders) :]
+    leader, leader_names = pd.factorize(leaders["leader"])
+    u, unit_names = pd.factorize(units["unit"])
+    r, roles = pd.factorize(units["role"])
+    coll = units["collective"].to_numpy(dtype=bool)
+    unit, unit_keys = pd.factorize((u.astype(np.int64) * max(len(roles), 1) + r) * 2 + coll)
+    a, b = _pairs_within(lt, ut)
+    pairs = pd.DataFrame(
+        {"task": lt[a], "leader": leader[a], "unit": unit[b]}
+    ).drop_duplicates()  # a task counts once per pair
+    counts = pairs.groupby(
+        [district_of[pairs["task"].to_numpy()], "leader", "unit"], sort=False
+    ).size()
+    dist, lead, key = (counts.index.get_level_values(i).to_numpy() for i in range(3))
+    keys = unit_keys[key]
+    role_of = keys // 2 % max(len(roles), 1)
+    name_of = keys // 2 // max(len(roles), 1)
+    out = pd.DataFrame(
+        {
+            "district": pd.array(np.asarray(districts, dtype=object)[dist], dtype="str"),
+            "leader": pd.array(np.asarray(leader_names, dtype=object)[lead], dtype="str"),
+            "unit": pd.array(np.asarray(unit_names, dtype=object)[name_of], dtype="str"),
+            "role": pd.array(np.asarray(roles, dtype=object)[role_of], dtype="str"),
+            "collective": (keys % 2).astype(bool),
+            "tasks": counts.to_numpy().astype("int64"),
+        }
     )
     return out.sort_values(
         ["district", "leader", "role", "tasks", "unit"],
@@ -272,6 +308,17 @@ def coordination(
     )
 
 
+def _pairs_within(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (i, j) with ``left[i] == right[j]``: an inner join of two integer key arrays."""
+    lo, ro = np.argsort(left, kind="stable"), np.argsort(right, kind="stable")
+    ls, rs = left[lo], right[ro]
+    start = np.searchsorted(rs, ls, side="left")
+    size = np.searchsorted(rs, ls, side="right") - start
+    i = np.repeat(np.arange(len(ls)), size)
+    j = np.repeat(start, size) + (np.arange(len(i)) - np.repeat(np.cumsum(size) - size, size))
+    return lo[i], ro[j]
+
+
 def _partners(task: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
     """Per group, the number of distinct other groups that share a task with it."""
     pairs = pd.unique(task.astype(np.int64) * groups + group)  # each (task, group) once
@@ -303,14 +350,27 @@ class _Coded:
     name: np.ndarray  # per group
     column: str
 
+    by: str | None = None
+    by_value: np.ndarray | None = None  # per group
+
     @classmethod
-    def of(cls, rows: pd.DataFrame, column: str) -> _Coded:
+    def of(cls, rows: pd.DataFrame, column: str, by: str | None = None) -> _Coded:
+        """Groups by district and ``column`` (and ``by``, a task column, when given)."""
         d, districts = pd.factorize(rows["district"])
         k, ids = pd.factorize(rows["task_id"])
         task, tasks = pd.factorize(d.astype(np.int64) * max(len(ids), 1) + k)
         x, names = pd.factorize(rows[column])
         width = max(len(names), 1)
-        group, pairs = pd.factorize(d.astype(np.int64) * width + x)
+        key = d.astype(np.int64) * width + x
+        if by:
+            y, values = pd.factorize(rows[by], use_na_sentinel=False)
+            key, keys = pd.factorize(key)
+            group, pairs = pd.factorize(key.astype(np.int64) * max(len(values), 1) + y)
+            by_value = np.asarray(values, dtype=object)[pairs % max(len(values), 1)]
+            pairs = np.asarray(keys)[pairs // max(len(values), 1)]
+        else:
+            group, pairs = pd.factorize(key)
+            by_value = None
         return cls(
             task,
             len(tasks),
@@ -319,13 +379,17 @@ class _Coded:
             np.asarray(districts, dtype=object)[pairs // width],
             np.asarray(names, dtype=object)[pairs % width],
             column,
+            by,
+            by_value,
         )
 
     def frame(self, groups: np.ndarray) -> pd.DataFrame:
-        """The district and name of these groups."""
-        return pd.DataFrame(
-            {"district": self.district[groups], self.column: self.name[groups]}
-        ).astype(str)
+        """The district and name (and ``by`` value) of these groups."""
+        out = pd.DataFrame({"district": self.district[groups], self.column: self.name[groups]})
+        out = out.astype(str)
+        if self.by:
+            out[self.by] = pd.array(self.by_value[groups], dtype="str")
+        return out
 
 
 # --- sources, measurability, concentration ---------------------------------------------------
