@@ -289,17 +289,33 @@ def coordination(
     """
     t = subset(tables, district=district, section=section, source=source)
     named = t.task_units.loc[~t.task_units["collective"], ["district", "task_id", "unit"]]
-    named = named.drop_duplicates()
-    k = named.groupby(["district", "task_id"])["unit"].transform("size")
-    named = named[k >= 2].assign(weight=1.0 / (k[k >= 2] - 1))
-    pairs = named.merge(
-        named[["district", "task_id", "unit"]], on=["district", "task_id"], suffixes=("_a", "_b")
-    )
-    pairs = pairs[pairs["unit_a"] < pairs["unit_b"]]
-    out = (
-        pairs.groupby(["district", "unit_a", "unit_b"])
-        .agg(tasks=("weight", "size"), weight=("weight", "sum"))
-        .reset_index()
+    d, districts = pd.factorize(named["district"])
+    k, ids = pd.factorize(named["task_id"])
+    task = pd.factorize(d.astype(np.int64) * max(len(ids), 1) + k)[0]
+    district_of = np.zeros(task.max() + 1 if len(task) else 0, dtype=np.int64)
+    district_of[task] = d
+    unit, names = pd.factorize(named["unit"], sort=True)  # codes in the names' order
+    width = max(len(names), 1)
+    once = pd.unique(task.astype(np.int64) * width + unit)  # a unit once per task
+    task, unit = once // width, once % width
+    a, b = _pairs_within(task, task)
+    keep = unit[a] < unit[b]
+    a, b = a[keep], b[keep]
+    k_units = np.bincount(task, minlength=len(district_of))
+    weight = 1.0 / (k_units[task[a]] - 1)
+    pair, pairs = pd.factorize(unit[a] * width + unit[b])
+    many = max(len(pairs), 1)
+    group, groups = pd.factorize(district_of[task[a]] * many + pair)
+    pairs = pairs[groups % many]
+    out = pd.DataFrame(
+        {
+            "district": pd.array(np.asarray(districts, dtype=object)[groups // many], dtype="str"),
+            "unit_a": pd.array(np.asarray(names, dtype=object)[pairs // width], dtype="str"),
+            "unit_b": pd.array(np.asarray(names, dtype=object)[pairs % width], dtype="str"),
+            "tasks": np.bincount(group, minlength=len(groups)).astype("int64"),
+            # Rounded, so that equal sums summed in another order sort as ties.
+            "weight": np.bincount(group, weights=weight, minlength=len(groups)).round(12),
+        }
     )
     return out.sort_values(
         ["district", "tasks", "weight", "unit_a", "unit_b"],
