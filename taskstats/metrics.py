@@ -493,49 +493,53 @@ def concentration(
         ``load`` in all, ``top1_share``, ``top3_share``, ``hhi`` (sum of squared shares, 1 when
         one carries everything) and ``gini`` (0 when all carry the same).
     """
+    if attribution not in ATTRIBUTIONS:
+        raise ValueError(f"attribution must be one of {', '.join(ATTRIBUTIONS)}")
     t = subset(tables, district=district, section=section, source=source)
-    leader_mode = "full" if attribution == "lead_only" else attribution
-    unit_mode = "lead_only" if attribution == "full" else attribution
-    loads = [
-        (
-            "leader",
-            attribute(t.task_leaders, leader_mode).groupby(["district", "leader"])["weight"].sum(),
-        ),
-        (
-            "lead_unit",
-            attribute(t.task_units, unit_mode).groupby(["district", "unit"])["weight"].sum(),
-        ),
-    ]
-    rows = []
-    for across, load in loads:
-        for district_, values in load.groupby(level="district"):
-            rows.append(
-                {
-                    "district": district_,
-                    "across": across,
-                    **_concentration_figures(values.to_numpy(dtype=float)),
-                }
-            )
+    frames = []
+    for across, rows, column in (
+        ("leader", t.task_leaders, "leader"),
+        ("lead_unit", t.task_units, "unit"),
+    ):
+        keep = ~rows["collective"].to_numpy(dtype=bool)
+        if across == "lead_unit":  # units always count as leads (lead_only when "full")
+            keep &= rows["role"].eq("lead").to_numpy(dtype=bool)
+        c = _Coded.of(rows[keep], column)
+        weight = np.ones(len(c.task))
+        if attribution == "weighted":
+            weight = 1.0 / np.bincount(c.task, minlength=c.tasks)[c.task]
+        frames.append(_concentration_figures(c, np.bincount(c.group, weight, c.groups), across))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _concentration_figures(c: _Coded, load: np.ndarray, across: str) -> pd.DataFrame:
+    """Per district: n, load, top1 and top3 shares, HHI and Gini of the groups' loads."""
+    columns = ["district", "across", "n", "load", "top1_share", "top3_share", "hhi", "gini"]
+    if not len(load):
+        return pd.DataFrame(columns=columns)
+    district, names = pd.factorize(c.district, sort=True)
+    order = np.lexsort((-load, district))  # each district's loads, largest first
+    district, load = district[order], load[order]
+    n = np.bincount(district)
+    start = np.cumsum(n) - n
+    rank = np.arange(len(load)) - np.repeat(start, n)  # 0 for the largest
+    total = np.bincount(district, load)
+    share = load / total[district]
+    # Gini from the ascending ranks 1..n: 2 Σ rank·x / (n·total) − (n + 1) / n.
+    ascending = n[district] - rank
+    gini = 2 * np.bincount(district, ascending * load) / (n * total) - (n + 1) / n
     return pd.DataFrame(
-        rows, columns=["district", "across", "n", "load", "top1_share", "top3_share", "hhi", "gini"]
-    )
-
-
-def _concentration_figures(values: np.ndarray) -> dict[str, float]:
-    total = values.sum()
-    shares = np.sort(values)[::-1] / total
-    ascending = np.sort(values)
-    n = len(values)
-    ranks = np.arange(1, n + 1)
-    gini = float((2 * (ranks * ascending).sum()) / (n * total) - (n + 1) / n)
-    return {
-        "n": n,
-        "load": float(total),
-        "top1_share": float(shares[:1].sum()),
-        "top3_share": float(shares[:3].sum()),
-        "hhi": float((shares**2).sum()),
-        "gini": max(gini, 0.0),
-    }
+        {
+            "district": pd.array(np.asarray(names, dtype=object), dtype="str"),
+            "across": across,
+            "n": n.astype("int64"),
+            "load": total,
+            "top1_share": np.bincount(district, np.where(rank < 1, share, 0.0)),
+            "top3_share": np.bincount(district, np.where(rank < 3, share, 0.0)),
+            "hhi": np.bincount(district, share**2),
+            "gini": np.maximum(gini, 0.0),
+        }
+    )[columns]
 
 
 # --- districts side by side ------------------------------------------------------------------
@@ -561,44 +565,71 @@ def compare_districts(
     table has no such column (no leaders named).
     """
     t = subset(tables, district=district, section=section, source=source)
-    tasks = t.tasks
-    index = pd.Index(list(dict.fromkeys(tasks["district"])), name="district")
-    n = tasks.groupby("district").size().reindex(index)
-    named_leaders = t.task_leaders[~t.task_leaders["collective"]]
-    per_leader = named_leaders.groupby(["district", "leader"]).size()
-    named_units = t.task_units[~t.task_units["collective"]]
-    leads = named_units[named_units["role"] == "lead"]
-    leads_per_task = leads.groupby(["district", "task_id"]).size()
-    supports_per_task = (
-        named_units[named_units["role"] == "support"].groupby(["district", "task_id"]).size()
-    )
-    mix = source_mix(t).pivot(index="district", columns="source", values="share")
-    any_leader = t.task_leaders.groupby("district")["task_id"].nunique().reindex(index)
+    tasks, units, leaders = t.tasks, t.task_units, t.task_leaders
+    code, names = pd.factorize(tasks["district"])
+    index = pd.Index(names, name="district")
+    size = len(index)
+
+    def count(where: np.ndarray, weights: np.ndarray | None = None) -> pd.Series:
+        return pd.Series(np.bincount(where, weights=weights, minlength=size), index=index)
+
+    def present(counts: pd.Series) -> pd.Series:
+        """Districts with a count, the others missing (as a groupby leaves them)."""
+        return counts[counts > 0]
+
+    n = count(code)
+    # Each table coded once; rows are then picked by masks.
+    lc, uc = _Coded.of(leaders, "leader"), _Coded.of(units, "unit")
+    leader_at = _positions(index, lc.district)  # district of each (district, leader) group
+    unit_at = _positions(index, uc.district)
+    named_l = ~leaders["collective"].to_numpy(dtype=bool)
+    named_u = ~units["collective"].to_numpy(dtype=bool)
+    lead = named_u & units["role"].eq("lead").to_numpy(dtype=bool)
+    support = named_u & units["role"].eq("support").to_numpy(dtype=bool)
+    per_leader = np.bincount(lc.group[named_l], minlength=lc.groups)
+    named_leaders = np.flatnonzero(per_leader)
+    n_leaders = count(leader_at[named_leaders])
+    has_leaders = n_leaders > 0
     out = pd.DataFrame(index=index)
     out["tasks"] = n
-    out["named_leaders"] = named_leaders.groupby("district")["leader"].nunique().reindex(index)
-    out["lead_units"] = leads.groupby("district")["unit"].nunique().reindex(index)
-    out["tasks_per_leader_mean"] = per_leader.groupby(level="district").mean().reindex(index)
-    out["tasks_per_leader_max"] = per_leader.groupby(level="district").max().reindex(index)
+    out["named_leaders"] = present(n_leaders).reindex(index)
+    led = np.flatnonzero(np.bincount(uc.group[lead], minlength=uc.groups))
+    out["lead_units"] = present(count(unit_at[led])).reindex(index)
+    loads = count(leader_at[named_leaders], per_leader[named_leaders].astype(float))
+    out["tasks_per_leader_mean"] = (loads / n_leaders)[has_leaders].reindex(index)
+    top = np.zeros(size, dtype=np.int64)
+    np.maximum.at(top, leader_at[named_leaders], per_leader[named_leaders])
+    out["tasks_per_leader_max"] = pd.Series(top, index=index)[has_leaders].reindex(index)
     out["top_leader_share"] = out["tasks_per_leader_max"] / n
-    out["multi_lead_share"] = (leads_per_task > 1).groupby(level="district").sum().reindex(
-        index
-    ).fillna(0) / n
-    out["support_units_mean"] = (
-        supports_per_task.groupby(level="district").sum().reindex(index).fillna(0) / n
-    )
+    unit_row_at = unit_at[uc.group]
+    task_at = np.zeros(uc.tasks, dtype=np.int64)
+    task_at[uc.task] = unit_row_at
+    leads_per_task = np.bincount(uc.task[lead], minlength=uc.tasks)
+    out["multi_lead_share"] = count(task_at[leads_per_task > 1]) / n
+    out["support_units_mean"] = count(unit_row_at[support]) / n
     for s in SOURCES:
-        out[f"share_{s}"] = mix[s].reindex(index) if s in mix.columns else 0.0
-    out["quantified_share"] = tasks.groupby("district")["quantified"].mean().reindex(index)
-    out["pending_share"] = tasks.groupby("district")["target_pending"].mean().reindex(index)
-    out["collective_share"] = t.task_units.groupby("district")["collective"].mean().reindex(index)
-    out["leaderless_share"] = 1 - any_leader.fillna(0) / n
+        out[f"share_{s}"] = count(code, tasks["source"].eq(s).to_numpy(dtype=float)) / n
+    out["quantified_share"] = count(code, tasks["quantified"].to_numpy(dtype=float)) / n
+    out["pending_share"] = count(code, tasks["target_pending"].to_numpy(dtype=float)) / n
+    collective = units["collective"].to_numpy(dtype=float)
+    out["collective_share"] = count(unit_row_at, collective) / present(count(unit_row_at))
+    with_leader = np.zeros(lc.tasks, dtype=np.int64)
+    with_leader[lc.task] = leader_at[lc.group]
+    out["leaderless_share"] = 1 - count(with_leader) / n
     out["named_leaders"] = out["named_leaders"].fillna(0).astype("int64")
     out["lead_units"] = out["lead_units"].fillna(0).astype("int64")
     return out.reset_index()
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _positions(index: pd.Index, values: pd.Series | np.ndarray) -> np.ndarray:
+    """Each value's position in ``index`` (-1 where absent), looked up once per distinct value."""
+    codes, distinct = pd.factorize(values)
+    if not len(distinct):
+        return np.zeros(len(codes), dtype=np.int64)
+    return index.get_indexer(distinct)[codes]
 
 
 def _as_list(value: str | Iterable[str]) -> list[str]:
