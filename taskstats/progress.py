@@ -905,7 +905,6 @@ class _Reports:
     """
 
     node: np.ndarray
-    milestone: np.ndarray
     known: np.ndarray
     status: np.ndarray
     rank: np.ndarray
@@ -921,46 +920,49 @@ class _Reports:
             for start in range(0, max(len(ledger), 1), _CHUNK)
         ]
         columns = []
-        for i in range(6):  # column by column, each chunk's part dropped once joined
+        for i in range(5):  # column by column, each chunk's part dropped once joined
             columns.append(np.concatenate([p[i] for p in parts]))
             for p in parts:
                 p[i] = None
-        node, milestone, known, status, imports, rows = columns
+        node, known, status, imports, rows = columns
         del columns, parts
         # The four keys packed into one integer when they fit (no sort needed), else a sort.
         keys = [imports, known, rows, None]  # None: the position in the ledger
         low = [int(k.min()) if len(k) else 0 for k in keys[:3]] + [0]
-        widths = [int(k.max()) - m if len(k) else 0 for k, m in zip(keys[:3], low[:3], strict=True)]
-        widths = [w.bit_length() for w in widths] + [max(len(node) - 1, 0).bit_length()]
+        high = [int(k.max()) if len(k) else 0 for k in keys[:3]] + [max(len(node) - 1, 0)]
+        widths = [(h - lo).bit_length() for h, lo in zip(high, low, strict=True)]
         if sum(widths) <= 62:
             rank = np.zeros(len(node), dtype=np.int64)
-            for key, base, width in zip(keys, low, widths, strict=True):
-                rank <<= width
-                rank |= np.arange(len(node), dtype=np.int64) if key is None else key - base
+            for start in range(0, len(node), _CHUNK):  # in slices: no full-length temporaries
+                part = rank[start : start + _CHUNK]
+                for key, base, width in zip(keys, low, widths, strict=True):
+                    part <<= width
+                    if key is None:
+                        part |= np.arange(start, start + len(part), dtype=np.int64)
+                    else:
+                        part |= key[start : start + _CHUNK].astype(np.int64) - base
             by_rank, low_bits = None, widths[-1]
         else:
             by_rank = np.lexsort((rows, known, imports))
             rank = np.empty(len(node), dtype=np.int64)
             rank[by_rank] = np.arange(len(node))
             low_bits = 0
-        return cls(node, milestone, known, status, rank, by_rank, low_bits)
+        return cls(node, known, status, rank, by_rank, low_bits)
 
     @staticmethod
     def _chunk(index: pd.MultiIndex, ledger: pd.DataFrame, grid: _Grid) -> list[np.ndarray | None]:
-        """Node, milestone, day known, status, import and row of the rows on grid nodes."""
+        """Node, day known, status, import and row of the rows on grid nodes."""
         task = _task_rows(index, ledger["district"], ledger["task_id"])
         reported = _days_of(ledger["reported_on"])
         known = np.where(reported >= 0, reported, _days_of(ledger["imported_at"]))
-        milestone = _days_of(ledger["milestone"])
-        node = grid.node_of(task, milestone)
+        node = grid.node_of(task, _days_of(ledger["milestone"]))
         keep = np.flatnonzero(node >= 0)
         return [
-            node[keep].astype(np.int32 if len(grid.task) < 2**31 else np.int64),
-            milestone[keep].astype(np.int32),
+            _narrow(node[keep]),
             known[keep].astype(np.int32),
             _status_codes(ledger["status"])[keep],
-            ledger["import_id"].to_numpy()[keep],
-            ledger["row"].to_numpy()[keep],
+            _narrow(ledger["import_id"].to_numpy()[keep]),
+            _narrow(ledger["row"].to_numpy()[keep]),
         ]
 
     def position(self, rank: np.ndarray) -> np.ndarray:
@@ -999,6 +1001,13 @@ class _Reports:
 
 
 _CHUNK = 1 << 20
+
+
+def _narrow(values: np.ndarray) -> np.ndarray:
+    """Integers as int32 when they fit (half the memory of a large ledger's columns)."""
+    if not len(values) or (values.min() >= -(2**31) and values.max() < 2**31):
+        return values.astype(np.int32)
+    return values
 
 
 def _task_rows(index: pd.MultiIndex, district: pd.Series, task_id: pd.Series) -> np.ndarray:
