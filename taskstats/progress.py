@@ -484,12 +484,38 @@ def _read_columnar(
 
 def _to_pandas(table) -> pd.DataFrame:
     """An Arrow table as a DataFrame, handing the decoding buffers back to the system."""
-    import pyarrow as pa
-
     frame = table.to_pandas(self_destruct=True, split_blocks=True)
     del table
-    pa.default_memory_pool().release_unused()
+    _give_back_memory()
     return frame
+
+
+def _give_back_memory() -> None:
+    """Return memory freed by a large computation to the operating system.
+
+    Arrow's pool and glibc's heap both keep freed memory for reuse; on a province-scale ledger
+    that is hundreds of megabytes held after each step, so the heavy steps call this at the end.
+    """
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    if _libc is not None:
+        _libc.malloc_trim(0)
+
+
+def _glibc():
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+        return libc if libc is not None and hasattr(libc, "malloc_trim") else None
+    except OSError:
+        return None  # not glibc (macOS, Windows, musl): nothing to trim
+
+
+_libc = _glibc()
 
 
 _TYPED = ("import_id", "row", "simulated")
@@ -829,7 +855,10 @@ def milestone_status(
         found = latest >= 0
         code[found] = reports.status[latest[found]]
         known[found] = reports.known[latest[found]]
-    return _status_frame(tables, grid.task, grid.milestone, code, known, as_of_day)
+        del reports, latest, found
+    out = _status_frame(tables, grid.task, grid.milestone, code, known, as_of_day)
+    _give_back_memory()
+    return out
 
 
 _CODES = np.array(["done", "on_track", "behind", "not_started"])
@@ -1175,7 +1204,9 @@ def completion_trend(
     """Completion rates as of each milestone: the trend over reporting periods."""
     own = _schedule_frame(schedules)
     if by == "district":
-        return _district_trend(tables, ledger, schedules, own)
+        out = _district_trend(tables, ledger, schedules, own)
+        _give_back_memory()
+        return out
     frames = []
     for day in sorted(set(own["milestone"])):
         # Each district's trend is read at its own milestones only.
@@ -1363,6 +1394,7 @@ def traffic_lights(status: pd.DataFrame, rules: RuleSet | None = None) -> pd.Dat
     names = np.array(list(_LIGHTS))
     first = nodes.first
     heads = nodes.status[["district", "task_id"]].iloc[first].astype(str)
+    _give_back_memory()
     return pd.DataFrame(
         {
             "district": heads["district"].to_numpy(),
