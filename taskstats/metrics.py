@@ -134,7 +134,7 @@ def leader_workload(
     # Each task split among its named leaders (attribute(leaders, "weighted")).
     leaders_of_task = np.bincount(c.task[named], minlength=c.tasks)
     g, n = c.group, c.groups
-    present = pd.unique(g[named])
+    present = np.flatnonzero(np.bincount(g[named], minlength=n))
     out = c.frame(present).assign(
         tasks=np.bincount(g[named], minlength=n)[present],
         weighted=np.bincount(g[named], weights=1.0 / leaders_of_task[c.task[named]], minlength=n)[
@@ -143,7 +143,7 @@ def leader_workload(
         sole=np.bincount(g[named & (leaders_of_task[c.task] == 1)], minlength=n)[present],
         collective=False,
     )
-    coll = pd.unique(g[~named])
+    coll = np.flatnonzero(np.bincount(g[~named], minlength=n))
     coll_out = c.frame(coll).assign(
         tasks=np.bincount(g[~named], minlength=n)[coll], weighted=0.0, sole=0, collective=True
     )
@@ -242,11 +242,11 @@ def unit_workload(
         "weighted_lead": np.bincount(g[named_lead], weights=share[c.task[named_lead]], minlength=n),
         "partners": _partners(c.task[named], g[named], n),
     }
-    present = pd.unique(g[named])
+    present = np.flatnonzero(np.bincount(g[named], minlength=n))
     out = c.frame(present).assign(**{k: v[present] for k, v in counts.items()})
     out["co_led"] = out["led"] - out["sole_lead"]
     out["collective"] = False
-    coll = pd.unique(g[~named])
+    coll = np.flatnonzero(np.bincount(g[~named], minlength=n))
     coll_out = c.frame(coll).assign(
         led=np.bincount(g[~named & lead], minlength=n)[coll],
         supported=np.bincount(g[~named & support], minlength=n)[coll],
