@@ -137,9 +137,7 @@ def leader_workload(
     present = np.flatnonzero(np.bincount(g[named], minlength=n))
     out = c.frame(present).assign(
         tasks=np.bincount(g[named], minlength=n)[present],
-        weighted=np.bincount(g[named], weights=1.0 / leaders_of_task[c.task[named]], minlength=n)[
-            present
-        ],
+        weighted=_sums(g[named], 1.0 / leaders_of_task[c.task[named]], n)[present],
         sole=np.bincount(g[named & (leaders_of_task[c.task] == 1)], minlength=n)[present],
         collective=False,
     )
@@ -149,7 +147,7 @@ def leader_workload(
     )
     out = pd.concat([out, coll_out], ignore_index=True)
     out = out.astype({"tasks": "int64", "weighted": "float64", "sole": "int64"})
-    out["share"] = out["tasks"] / out["district"].map(_task_counts(t.tasks))
+    out["share"] = out["tasks"] / _task_counts(t.tasks).reindex(out["district"]).to_numpy(float)
     return _rank(out[[*keys, "tasks", "weighted", "sole", "collective", "share"]], keys, "tasks")
 
 
@@ -239,7 +237,7 @@ def unit_workload(
         "led": np.bincount(g[named_lead], minlength=n),
         "supported": np.bincount(g[named & support], minlength=n),
         "sole_lead": np.bincount(g[named_lead & (leads_of_task[c.task] == 1)], minlength=n),
-        "weighted_lead": np.bincount(g[named_lead], weights=share[c.task[named_lead]], minlength=n),
+        "weighted_lead": _sums(g[named_lead], share[c.task[named_lead]], n),
         "partners": _partners(c.task[named], g[named], n),
     }
     present = np.flatnonzero(np.bincount(g[named], minlength=n))
@@ -314,7 +312,7 @@ def coordination(
             "unit_b": pd.array(np.asarray(names, dtype=object)[pairs % width], dtype="str"),
             "tasks": np.bincount(group, minlength=len(groups)).astype("int64"),
             # Rounded, so that equal sums summed in another order sort as ties.
-            "weight": np.bincount(group, weights=weight, minlength=len(groups)).round(12),
+            "weight": _sums(group, weight, len(groups)),
         }
     )
     return out.sort_values(
@@ -322,6 +320,12 @@ def coordination(
         ascending=[True, False, False, True, True],
         ignore_index=True,
     )
+
+
+def _sums(group: np.ndarray, weights: np.ndarray, groups: int) -> np.ndarray:
+    """Weights summed per group, rounded to 12 places so that a share summed in any order
+    reads the same (7.5, not 7.499999999999999)."""
+    return np.bincount(group, weights, groups).astype(float).round(12)
 
 
 def _pairs_within(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -508,7 +512,8 @@ def concentration(
         weight = np.ones(len(c.task))
         if attribution == "weighted":
             weight = 1.0 / np.bincount(c.task, minlength=c.tasks)[c.task]
-        frames.append(_concentration_figures(c, np.bincount(c.group, weight, c.groups), across))
+        load = np.bincount(c.group, weight, c.groups).astype(float)
+        frames.append(_concentration_figures(c, load, across))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -516,7 +521,8 @@ def _concentration_figures(c: _Coded, load: np.ndarray, across: str) -> pd.DataF
     """Per district: n, load, top1 and top3 shares, HHI and Gini of the groups' loads."""
     columns = ["district", "across", "n", "load", "top1_share", "top3_share", "hhi", "gini"]
     if not len(load):
-        return pd.DataFrame(columns=columns)
+        types = {"district": "str", "across": "str", "n": "int64"}
+        return pd.DataFrame({c: pd.Series(dtype=types.get(c, "float64")) for c in columns})
     district, names = pd.factorize(c.district, sort=True)
     order = np.lexsort((-load, district))  # each district's loads, largest first
     district, load = district[order], load[order]
@@ -539,7 +545,7 @@ def _concentration_figures(c: _Coded, load: np.ndarray, across: str) -> pd.DataF
             "hhi": np.bincount(district, share**2),
             "gini": np.maximum(gini, 0.0),
         }
-    )[columns]
+    )[columns].round({c: 10 for c in columns[3:]})  # sums in any order read the same
 
 
 # --- districts side by side ------------------------------------------------------------------

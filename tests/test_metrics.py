@@ -240,6 +240,20 @@ def test_weighted_leader_load_sums_to_tasks_with_a_named_leader(tables):
     )
 
 
+def test_concentration_loads_are_whole_tasks_and_gulou_has_no_leader_rows(tables):
+    c = metrics.concentration(tables)
+    loads = c.set_index(["district", "across"])["load"]
+    # Weighted loads add up to whole tasks, exactly, however the shares were summed.
+    assert loads[("quanzhou-licheng", "leader")] == 111.0
+    assert loads[("nanjing-gulou", "lead_unit")] == 72.0
+    assert ("nanjing-gulou", "leader") not in loads.index  # no leader column in Gulou's table
+    gulou = metrics.subset(tables, district="nanjing-gulou")
+    assert metrics.leader_workload(gulou).empty and metrics.leader_units(gulou).empty
+    only_gulou = metrics.concentration(gulou)
+    assert only_gulou["across"].tolist() == ["lead_unit"]
+    assert str(only_gulou["load"].dtype) == "float64"
+
+
 def test_dalian_source_mix(tables):
     mix = metrics.source_mix(tables, district="dalian-hightech")
     assert dict(zip(mix["source"], mix["tasks"], strict=True)) == {
