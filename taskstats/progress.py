@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -499,23 +500,20 @@ def _give_back_memory() -> None:
     import pyarrow as pa
 
     pa.default_memory_pool().release_unused()
-    if _libc is not None:
-        _libc.malloc_trim(0)
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
-def _glibc():
+@functools.cache
+def _malloc_trim():
+    """glibc's ``malloc_trim``, or None elsewhere (macOS, Windows, musl)."""
     import ctypes
-    import ctypes.util
 
-    name = ctypes.util.find_library("c")
     try:
-        libc = ctypes.CDLL(name) if name else None
-        return libc if libc is not None and hasattr(libc, "malloc_trim") else None
-    except OSError:
-        return None  # not glibc (macOS, Windows, musl): nothing to trim
-
-
-_libc = _glibc()
+        return getattr(ctypes.CDLL(None), "malloc_trim", None)
+    except (OSError, TypeError):
+        return None
 
 
 _TYPED = ("import_id", "row", "simulated")
