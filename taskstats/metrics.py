@@ -131,14 +131,13 @@ def leader_workload(
     rows = _with_task_columns(t.task_leaders, t.tasks, by)
     c = _Coded.of(rows, "leader", by)
     named = ~rows["collective"].to_numpy(dtype=bool)
-    # Each task split among its named leaders (attribute(leaders, "weighted")).
-    leaders_of_task = np.bincount(c.task[named], minlength=c.tasks)
+    share = c.shares(named)  # each task split among its named leaders
     g, n = c.group, c.groups
     present = np.flatnonzero(np.bincount(g[named], minlength=n))
     out = c.frame(present).assign(
         tasks=np.bincount(g[named], minlength=n)[present],
-        weighted=_sums(g[named], 1.0 / leaders_of_task[c.task[named]], n)[present],
-        sole=np.bincount(g[named & (leaders_of_task[c.task] == 1)], minlength=n)[present],
+        weighted=_sums(g, share, n)[present],
+        sole=np.bincount(g[share == 1.0], minlength=n)[present],
         collective=False,
     )
     coll = np.flatnonzero(np.bincount(g[~named], minlength=n))
@@ -229,15 +228,13 @@ def unit_workload(
     lead = units["role"].eq("lead").to_numpy(dtype=bool)
     support = units["role"].eq("support").to_numpy(dtype=bool)
     named_lead = named & lead
-    # Each task split among its named lead assignments (attribute(units, "weighted")).
-    leads_of_task = np.bincount(c.task[named_lead], minlength=c.tasks)
-    share = 1.0 / np.maximum(leads_of_task, 1)
+    share = c.shares(named_lead)  # each task split among its named lead assignments
     g, n = c.group, c.groups
     counts = {
         "led": np.bincount(g[named_lead], minlength=n),
         "supported": np.bincount(g[named & support], minlength=n),
-        "sole_lead": np.bincount(g[named_lead & (leads_of_task[c.task] == 1)], minlength=n),
-        "weighted_lead": _sums(g[named_lead], share[c.task[named_lead]], n),
+        "sole_lead": np.bincount(g[share == 1.0], minlength=n),
+        "weighted_lead": _sums(g, share, n),
         "partners": _partners(c.task[named], g[named], n),
     }
     present = np.flatnonzero(np.bincount(g[named], minlength=n))
@@ -343,16 +340,7 @@ def _partners(task: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
     """Per group, the number of distinct other groups that share a task with it."""
     pairs = pd.unique(task.astype(np.int64) * groups + group)  # each (task, group) once
     task, group = pairs // groups, pairs % groups
-    order = np.argsort(task, kind="stable")
-    task, group = task[order], group[order]
-    # Every ordered pair of rows within a task: row i meets rows start..start+size-1.
-    starts = np.flatnonzero(np.r_[True, task[1:] != task[:-1]]) if len(task) else task
-    sizes = np.diff(np.r_[starts, len(task)])
-    size = np.repeat(sizes, sizes)
-    a = np.repeat(np.arange(len(task)), size)
-    b = np.repeat(np.repeat(starts, sizes), size) + (
-        np.arange(len(a)) - np.repeat(np.cumsum(size) - size, size)
-    )
+    a, b = _pairs_within(task, task)
     other = a != b
     met = pd.unique(group[a[other]] * groups + group[b[other]])
     return np.bincount(met // groups, minlength=groups)
@@ -402,6 +390,12 @@ class _Coded:
             by,
             by_value,
         )
+
+    def shares(self, rows: np.ndarray) -> np.ndarray:
+        """For the chosen rows (a mask), each task split equally among them: the weight of
+        :func:`attribute`'s ``weighted`` rule, per row (rows not chosen get 0)."""
+        per_task = np.bincount(self.task[rows], minlength=self.tasks)
+        return np.where(rows, 1.0 / np.maximum(per_task, 1)[self.task], 0.0)
 
     def frame(self, groups: np.ndarray) -> pd.DataFrame:
         """The district and name (and ``by`` value) of these groups."""
@@ -509,9 +503,8 @@ def concentration(
         if across == "lead_unit":  # units always count as leads (lead_only when "full")
             keep &= rows["role"].eq("lead").to_numpy(dtype=bool)
         c = _Coded.of(rows[keep], column)
-        weight = np.ones(len(c.task))
-        if attribution == "weighted":
-            weight = 1.0 / np.bincount(c.task, minlength=c.tasks)[c.task]
+        every = np.ones(len(c.task), dtype=bool)
+        weight = c.shares(every) if attribution == "weighted" else every.astype(float)
         load = np.bincount(c.group, weight, c.groups).astype(float)
         frames.append(_concentration_figures(c, load, across))
     return pd.concat(frames, ignore_index=True)
