@@ -697,7 +697,7 @@ FIXES = [
     "became one vectorised pass per rule, reasons joined per task |",
     "| `demo_ledger` | 14.6 s | 3.7 s | random draws for all tasks and milestones at once "
     "instead of row by row |",
-    "| `completion_trend` | minutes (a status grid per district and date) | see above | one "
+    "| `completion_trend` | minutes (a status grid per district and date) | see section 4 | one "
     "pass per distinct date; the district trend counts reports without building the grid |",
     "| `coordination` | 2.4 s | 0.2 s | unit pairs by a self-merge instead of "
     "`itertools.combinations` per task |",
@@ -707,7 +707,8 @@ FIXES = [
     "| `completion_rates`, `unit_workload` | 1.2 s, 0.5 s | 0.5 s, 0.5 s | boolean columns "
     "summed instead of Python lambdas per group |",
     "| `milestone_status`, `completion_trend` (second round) | 0.65 s, 1.32 s | 0.33 s, "
-    "1.0 s | the profile above showed most of `_compact_reports` in building tuples of a "
+    "1.0 s | a profile then showed most of the ledger matching (`_compact_reports`, since "
+    "replaced) in building tuples of a "
     "MultiIndex to match ledger rows to tasks; the pairs are now factorised as integers and "
     "only the distinct pairs looked up |",
     "| all | | | pyarrow installed, so pandas 3 keeps strings in Arrow arrays: about twice "
