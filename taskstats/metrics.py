@@ -163,11 +163,7 @@ def leader_units(
     units = t.task_units
     # Task codes shared by both tables, then every (leader, unit) pair within each task.
     both = pd.concat([leaders[["district", "task_id"]], units[["district", "task_id"]]])
-    d, districts = pd.factorize(both["district"])
-    k, ids = pd.factorize(both["task_id"])
-    task = pd.factorize(d.astype(np.int64) * max(len(ids), 1) + k)[0]
-    district_of = np.zeros(task.max() + 1 if len(task) else 0, dtype=np.int64)
-    district_of[task] = d
+    task, district_of, districts = _task_codes(both)
     lt, ut = task[: len(leaders)], task[len(leaders) :]
     leader, leader_names = pd.factorize(leaders["leader"])
     u, unit_names = pd.factorize(units["unit"])
@@ -284,11 +280,7 @@ def coordination(
     """
     t = subset(tables, district=district, section=section, source=source)
     named = t.task_units.loc[~t.task_units["collective"], ["district", "task_id", "unit"]]
-    d, districts = pd.factorize(named["district"])
-    k, ids = pd.factorize(named["task_id"])
-    task = pd.factorize(d.astype(np.int64) * max(len(ids), 1) + k)[0]
-    district_of = np.zeros(task.max() + 1 if len(task) else 0, dtype=np.int64)
-    district_of[task] = d
+    task, district_of, districts = _task_codes(named)
     unit, names = pd.factorize(named["unit"], sort=True)  # codes in the names' order
     width = max(len(names), 1)
     once = pd.unique(task.astype(np.int64) * width + unit)  # a unit once per task
@@ -317,6 +309,17 @@ def coordination(
         ascending=[True, False, False, True, True],
         ignore_index=True,
     )
+
+
+def _task_codes(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+    """Each row's task as an integer (0…T-1), the district code of each task, and the
+    districts by code."""
+    d, districts = pd.factorize(rows["district"])
+    k, ids = pd.factorize(rows["task_id"])
+    task = pd.factorize(d.astype(np.int64) * max(len(ids), 1) + k)[0]
+    district_of = np.zeros(task.max() + 1 if len(task) else 0, dtype=np.int64)
+    district_of[task] = d
+    return task, district_of, pd.Index(districts)
 
 
 def _sums(group: np.ndarray, weights: np.ndarray, groups: int) -> np.ndarray:
@@ -364,12 +367,11 @@ class _Coded:
     @classmethod
     def of(cls, rows: pd.DataFrame, column: str, by: str | None = None) -> _Coded:
         """Groups by district and ``column`` (and ``by``, a task column, when given)."""
-        d, districts = pd.factorize(rows["district"])
-        k, ids = pd.factorize(rows["task_id"])
-        task, tasks = pd.factorize(d.astype(np.int64) * max(len(ids), 1) + k)
+        task, district_of, districts = _task_codes(rows)
+        d = district_of[task]
         x, names = pd.factorize(rows[column])
         width = max(len(names), 1)
-        key = d.astype(np.int64) * width + x
+        key = d * width + x
         if by:
             y, values = pd.factorize(rows[by], use_na_sentinel=False)
             key, keys = pd.factorize(key)
@@ -381,7 +383,7 @@ class _Coded:
             by_value = None
         return cls(
             task,
-            len(tasks),
+            len(district_of),
             group,
             len(pairs),
             np.asarray(districts, dtype=object)[pairs // width],

@@ -843,20 +843,34 @@ def milestone_status(
         the milestone), ``days_left`` (negative once past), ``quarter_end``; ``_task`` is the
         task's row in ``tables.tasks``. Rows run task by task, milestones in date order.
     """
-    as_of_day = _day(_iso(as_of))
     grid = _Grid.of(tables, schedules)
+    reports = _Reports.of(tables, ledger, grid) if len(ledger) else None
+    out = _status_at(tables, grid, reports, _day(_iso(as_of)))
+    del reports
+    _give_back_memory()
+    return out
+
+
+def _status_at(
+    tables: TaskTables,
+    grid: _Grid,
+    reports: _Reports | None,
+    as_of_day: int,
+    nodes: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """The status frame of the grid's nodes (or of ``nodes``, a mask) as of a day."""
     code = np.full(len(grid.task), -1, dtype=np.int8)
     known = np.full(len(grid.task), np.iinfo(np.int32).max, dtype=np.int32)
-    if len(ledger):
-        reports = _Reports.of(tables, ledger, grid)
+    if reports is not None:
         latest = reports.latest(as_of_day, len(grid.task))
         found = latest >= 0
         code[found] = reports.status[latest[found]]
         known[found] = reports.known[latest[found]]
-        del reports, latest, found
-    out = _status_frame(tables, grid.task, grid.milestone, code, known, as_of_day)
-    _give_back_memory()
-    return out
+    if nodes is None:
+        return _status_frame(tables, grid.task, grid.milestone, code, known, as_of_day)
+    return _status_frame(
+        tables, grid.task[nodes], grid.milestone[nodes], code[nodes], known[nodes], as_of_day
+    )
 
 
 _CODES = np.array(["done", "on_track", "behind", "not_started"])
@@ -877,7 +891,8 @@ class _Grid:
     task: np.ndarray
     milestone: np.ndarray
     first: np.ndarray
-    district: np.ndarray
+    district: np.ndarray  # district code of each task row
+    names: pd.Index  # district of each code
     days: np.ndarray
     index: np.ndarray
 
@@ -906,7 +921,9 @@ class _Grid:
             nodes.append(np.tile(ms, len(rows)))
         if not tasks:
             tasks, nodes = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
-        return cls(np.concatenate(tasks), np.concatenate(nodes), first, codes, days, index)
+        return cls(
+            np.concatenate(tasks), np.concatenate(nodes), first, codes, pd.Index(names), days, index
+        )
 
     def node_of(self, task: np.ndarray, day: np.ndarray) -> np.ndarray:
         """The node of each (task row, day) pair, -1 where the pair is not in the grid."""
@@ -1205,11 +1222,13 @@ def completion_trend(
         out = _district_trend(tables, ledger, schedules, own)
         _give_back_memory()
         return out
+    grid = _Grid.of(tables, schedules)  # the grid and the ledger's reports built once
+    reports = _Reports.of(tables, ledger, grid) if len(ledger) else None
     frames = []
     for day in sorted(set(own["milestone"])):
         # Each district's trend is read at its own milestones only.
-        districts = own.loc[own["milestone"] == day, "district"].unique()
-        status = milestone_status(tables, ledger, {d: schedules[d] for d in districts}, day)
+        read = grid.names.isin(own.loc[own["milestone"] == day, "district"])
+        status = _status_at(tables, grid, reports, _day(day), read[grid.district[grid.task]])
         frames.append(completion_rates(tables, status, by=by).assign(as_of=day))
     if not frames:
         return pd.DataFrame()
@@ -1227,7 +1246,7 @@ def _district_trend(
     tallies updated day by day for the nodes with new reports only."""
     grid = _Grid.of(tables, schedules)
     reports = _Reports.of(tables, ledger, grid) if len(ledger) else None
-    names = pd.Index(pd.factorize(tables.tasks["district"])[1])
+    names = grid.names
     n, m = len(names), len(grid.days)
     cell = grid.district[grid.task] * m + np.searchsorted(grid.days, grid.milestone)
     nodes_in = np.bincount(cell, minlength=n * m).reshape(n, m)

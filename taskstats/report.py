@@ -645,11 +645,12 @@ def execute_to_html(
 
     with tempfile.TemporaryDirectory(prefix="taskstats-") as tmp:
         executed = Path(tmp) / notebook.name
+        kernel_log = Path(tmp) / "kernel.log"
         try:
             papermill.execute_notebook(
                 str(notebook),
                 str(executed),
-                kernel_manager_class=_kernel_manager_class(),
+                kernel_manager_class=_kernel_manager_class(kernel_log),
                 parameters=parameters,
                 cwd=tmp,
                 kernel_name=kernel_name or _kernel_name(),
@@ -669,7 +670,9 @@ def execute_to_html(
             kept = _keep_failed(executed, failed_dir, target.stem)
             raise ReportError(
                 f"{notebook.name} could not run ({type(exc).__name__}: {exc}); "
-                f"the previous {target.name} is kept; see {kept}"
+                f"the previous {target.name} is kept"
+                + (f"; see {kept}" if kept else "")
+                + _kernel_log(kernel_log)
             ) from exc
         nb = nbformat.read(executed, as_version=4)
         exporter = HTMLExporter(
@@ -694,8 +697,14 @@ def execute_to_html(
     return target
 
 
-def _kernel_manager_class() -> type:
-    """A kernel manager that asks for an encrypted channel when the kernel supports one."""
+def _kernel_manager_class(stderr: Path | None = None) -> type:
+    """A kernel manager that asks for an encrypted channel when the kernel supports one, and
+    writes the kernel's own log to ``stderr`` (a file) instead of this process's terminal.
+
+    jupyter_client interrupts a kernel as it shuts it down, and the kernel may log that as an
+    error ("KeyboardInterrupt caught in kernel") after a run that succeeded; the log is shown
+    only when a run fails.
+    """
     from jupyter_client.manager import AsyncKernelManager
 
     class _KernelManager(AsyncKernelManager):
@@ -704,7 +713,22 @@ def _kernel_manager_class() -> type:
             if self.has_trait("transport_encryption"):
                 self.transport_encryption = "auto"
 
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            if stderr is None:
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+            with open(stderr, "ab") as log:
+                return await super()._async_launch_kernel(kernel_cmd, stderr=log, **kw)
+
     return _KernelManager
+
+
+def _kernel_log(path: Path) -> str:
+    """The last lines of a kernel's log, for an error message ("" when it said nothing)."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    except OSError:
+        return ""
+    return ("; kernel log: " + " | ".join(lines[-5:])) if lines else ""
 
 
 def _kernel_name() -> str:

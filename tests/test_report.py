@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import sys
 
 import papermill
 import pytest
@@ -148,6 +149,42 @@ def test_failure_keeps_the_previous_report(tmp_path):
     assert previous.read_text(encoding="utf-8") == "<html>yesterday's report</html>"
     kept = out / "failed" / "nanjing-gulou.failed.ipynb"
     assert kept.exists() and "2021-13-45" in kept.read_text(encoding="utf-8")
+
+
+def test_a_kernel_that_dies_is_named_with_its_own_log(tmp_path, monkeypatch):
+    # A kernel spec whose kernel writes one line to stderr and exits before it starts.
+    spec = tmp_path / "kernels" / "broken"
+    spec.mkdir(parents=True)
+    fail = "import sys; sys.stderr.write('boom: no module named frobnicate'); sys.exit(3)"
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [sys.executable, "-c", fail, "{connection_file}"],
+                "display_name": "broken",
+                "language": "python",
+            }
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    target = tmp_path / "r.html"
+    target.write_text("yesterday", encoding="utf-8")
+    with pytest.raises(taskstats.ReportError) as err:
+        report.execute_to_html(
+            config.notebooks_dir() / report.DISTRICT_NOTEBOOK,
+            {"district": "dalian-hightech"},
+            target,
+            title="r",
+            lang="zh",
+            failed_dir=tmp_path / "failed",
+            kernel_name="broken",
+        )
+    message = str(err.value)
+    assert message.startswith("district_report.ipynb could not run (RuntimeError: Kernel died")
+    assert message.endswith(
+        "the previous r.html is kept; kernel log: boom: no module named frobnicate"
+    )
+    assert target.read_text(encoding="utf-8") == "yesterday"
 
 
 def test_parameters_cannot_inject_code(tmp_path):
