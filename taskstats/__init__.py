@@ -4,12 +4,17 @@ One import gives an analyst what they need::
 
     import taskstats
     tasks, units, leaders, quality = taskstats.load()
+
+The package follows the data: ``io`` (bytes in and out) → ``readers`` (raw files into raw
+tasks) → ``tidy`` (normalised tables) → ``measures`` (DataFrames in, DataFrames out) →
+``progress`` (schedules, sheets, the ledger) → ``report`` (wording, views, rendering, exports).
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from taskstats.datasets import load, read_districts, read_table, write_processed
 from taskstats.errors import (
     InputError,
     ManifestError,
@@ -17,20 +22,36 @@ from taskstats.errors import (
     ReportError,
     TaskstatsError,
 )
-from taskstats.ingest import ingest, load, read_table
-from taskstats.manifest import Manifest, discover_manifests, read_manifest
-from taskstats.metrics import (
+from taskstats.measures import (
+    RuleSet,
     compare_districts,
+    completion_rates,
+    completion_trend,
     concentration,
     coordination,
     leader_units,
     leader_workload,
     measurability,
+    milestone_status,
+    red_list,
     source_mix,
     subset,
+    traffic_lights,
     unit_workload,
 )
-from taskstats.tidy import TaskTables
+from taskstats.progress import (
+    as_of_dates,
+    demo_ledger,
+    empty_ledger,
+    import_progress,
+    load_rules,
+    read_ledger,
+    rules_for,
+    schedule_dates,
+    write_template,
+)
+from taskstats.report import export_charts, prepare_comparison, prepare_district, render_reports
+from taskstats.tidy import Manifest, TaskTables, discover_manifests, read_manifest
 
 __all__ = [
     "InputError",
@@ -38,21 +59,41 @@ __all__ = [
     "ManifestError",
     "ProgressError",
     "ReportError",
+    "RuleSet",
     "TaskTables",
     "TaskstatsError",
     "__version__",
+    "as_of_dates",
     "compare_districts",
+    "completion_rates",
+    "completion_trend",
     "concentration",
     "coordination",
+    "demo_ledger",
     "discover_manifests",
-    "ingest",
+    "empty_ledger",
+    "export_charts",
+    "import_progress",
     "leader_units",
     "leader_workload",
     "load",
+    "load_rules",
     "measurability",
+    "milestone_status",
+    "prepare_comparison",
+    "prepare_district",
+    "read_districts",
+    "read_ledger",
     "read_manifest",
     "read_table",
+    "red_list",
+    "render_reports",
+    "rules_for",
+    "schedule_dates",
     "source_mix",
     "subset",
+    "traffic_lights",
     "unit_workload",
+    "write_processed",
+    "write_template",
 ]

@@ -85,8 +85,8 @@ def _progress_options(command):
 def ingest(districts: tuple[str, ...], raw_dir: Path | None, out_dir: Path | None) -> None:
     """Rebuild the tidy tables in data/processed from data/raw (all districts by default)."""
     from taskstats import config
-    from taskstats.ingest import OUTPUT_FILES
-    from taskstats.ingest import ingest as run_ingest
+    from taskstats.datasets import OUTPUT_FILES
+    from taskstats.datasets import write_processed as run_ingest
 
     tables, summary = run_ingest(list(districts) or None, raw_dir=raw_dir, out_dir=out_dir)
     click.echo(_table(summary))
@@ -112,7 +112,7 @@ def ingest(districts: tuple[str, ...], raw_dir: Path | None, out_dir: Path | Non
 @click.option("--all-anomalies", is_flag=True, help="List every anomaly, not the first 20.")
 def inspect(file: Path, layout: str, encoding: str, sheet: str | None, all_anomalies: bool) -> None:
     """Show what taskstats finds in FILE: layout, rows, tasks, units, leaders, anomalies."""
-    from taskstats.ingest import manifest_for_file, read_district
+    from taskstats.datasets import manifest_for_file, read_district
 
     read = read_district(manifest_for_file(file, layout=layout, encoding=encoding, sheet=sheet))
     r, t = read.result, read.tables
@@ -150,8 +150,8 @@ def inspect(file: Path, layout: str, encoding: str, sheet: str | None, all_anoma
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a text table.")
 def compare(districts: tuple[str, ...], as_csv: bool) -> None:
     """Print the district comparison: the same indicators side by side (default all)."""
-    from taskstats.ingest import load
-    from taskstats.metrics import compare_districts
+    from taskstats.datasets import load
+    from taskstats.measures import compare_districts
 
     table = compare_districts(load(list(districts) or None))
     click.echo(table.to_csv(index=False) if as_csv else table.set_index("district").T.to_string())
@@ -177,8 +177,8 @@ def compare(districts: tuple[str, ...], as_csv: bool) -> None:
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a text table.")
 def workload(district: str, of: str, by: str | None, top: int, as_csv: bool) -> None:
     """Print the workload per leader or per unit in DISTRICT."""
-    from taskstats.ingest import load
-    from taskstats.metrics import leader_workload, unit_workload
+    from taskstats.datasets import load
+    from taskstats.measures import leader_workload, unit_workload
 
     tables = load(district)
     table = leader_workload(tables, by=by) if of == "leader" else unit_workload(tables)
@@ -200,7 +200,7 @@ def workload(district: str, of: str, by: str | None, top: int, as_csv: bool) -> 
 def template(district: str, out: Path | None, by_unit: bool, year: int | None) -> None:
     """Write DISTRICT's progress sheet, pre-filled with its tasks and milestones."""
     from taskstats import config
-    from taskstats.ingest import read_districts
+    from taskstats.datasets import read_districts
     from taskstats.progress import write_template
 
     read = read_districts(district)[0]
@@ -227,7 +227,7 @@ def progress() -> None:
 )
 def progress_import(files: tuple[Path, ...], district: str | None, store: Path | None) -> None:
     """Check FILES and append them to the progress ledger (all or nothing)."""
-    from taskstats.ingest import read_districts
+    from taskstats.datasets import read_districts
     from taskstats.progress import import_progress
     from taskstats.tidy import concat_tables
 
@@ -258,10 +258,9 @@ def progress_status(
     district: str, as_of: str | None, by: str, rules: str | None, store: Path | None
 ) -> None:
     """Print completion rates and the red list (挂牌督办) of DISTRICT as of a date."""
-    import datetime as dt
-
-    from taskstats.ingest import read_districts
+    from taskstats.datasets import read_districts
     from taskstats.progress import (
+        as_of_dates,
         completion_rates,
         ledger_for,
         load_rules,
@@ -274,8 +273,12 @@ def progress_status(
 
     read = read_districts(district)[0]
     ledger, simulated = ledger_for([district], store)
-    day = as_of or dt.date.today().isoformat()
-    status = milestone_status(read.tables, ledger, {district: schedule_dates(read.manifest)}, day)
+    from taskstats.report.wording import as_of_label
+
+    schedule = {district: schedule_dates(read.manifest)}
+    days = as_of_dates(schedule, as_of)
+    status = milestone_status(read.tables, ledger, schedule, days[district])
+    click.echo(f"截至日期：{as_of_label(days, {}, given=bool(as_of))}")
     if simulated:
         click.echo("注意：没有真实进度数据，以下为模拟数据 (simulated data).")
     click.echo(_table(completion_rates(read.tables, status, by=by)))
@@ -290,7 +293,7 @@ def progress_status(
 @click.option("--store", type=click.Path(file_okay=False, path_type=Path))
 def demo_progress(districts: tuple[str, ...], seed: int, store: Path | None) -> None:
     """Write a simulated progress history for the bundled districts (marked as simulated)."""
-    from taskstats.ingest import read_districts
+    from taskstats.datasets import read_districts
     from taskstats.progress import demo_ledger, schedules_for, write_demo_ledger
     from taskstats.tidy import concat_tables
 

@@ -1,173 +1,26 @@
-"""Reading districts: one file, the bundled data set, and writing the processed tables."""
+"""Kept so that ``import taskstats.ingest`` works: see :mod:`taskstats.datasets`."""
 
-from __future__ import annotations
+from taskstats.datasets import (
+    DistrictRead,
+    load,
+    manifest_for_file,
+    read_district,
+    read_districts,
+    read_table,
+    select_manifests,
+    write_processed,
+)
 
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass
-from pathlib import Path
+ingest = write_processed  # the name `taskstats ingest` and older code use
 
-import pandas as pd
-
-from taskstats import config
-from taskstats.errors import InputError
-from taskstats.export import ensure_writable, remove_stale_temps, write_csv, write_xlsx
-from taskstats.locking import exclusive
-from taskstats.manifest import Manifest, discover_manifests
-from taskstats.readers import ReadResult, read_raw
-from taskstats.tidy import TaskTables, build_tables, concat_tables, summarise
-
-OUTPUT_FILES = ("tasks.csv", "task_units.csv", "task_leaders.csv", "quality.csv", "taskstats.xlsx")
-
-
-@dataclass(frozen=True)
-class DistrictRead:
-    """One district's tables and how its file was read."""
-
-    manifest: Manifest
-    result: ReadResult
-    tables: TaskTables
-
-
-def read_table(
-    path: str | Path,
-    *,
-    district: str | None = None,
-    layout: str = "auto",
-    encoding: str = "auto",
-    sheet: str | None = None,
-    default_source: str = "unknown",
-) -> TaskTables:
-    """Read one decomposition table without a manifest.
-
-    Args:
-        path: A ``.txt``, ``.csv`` or ``.xlsx`` table.
-        district: Slug to put in the ``district`` column; default derived from the file name.
-        layout: ``auto`` or a layout name (cells, delimited, inline, csv, xlsx).
-        encoding: ``auto`` or a text encoding.
-        sheet: Spreadsheet sheet to read.
-        default_source: Source for tasks when the table has no source column.
-
-    Returns:
-        The tidy tables (tasks, task_units, task_leaders, quality).
-
-    Example:
-        >>> tasks, units, leaders, quality = read_table("gulou.txt")
-    """
-    return _read_with(
-        manifest_for_file(path, district, layout, encoding, sheet, default_source)
-    ).tables
-
-
-def read_district(manifest: Manifest) -> DistrictRead:
-    """Read one district described by its manifest."""
-    return _read_with(manifest)
-
-
-def load(
-    districts: str | Iterable[str] | None = None,
-    *,
-    raw_dir: str | Path | None = None,
-) -> TaskTables:
-    """The tidy tables of the bundled districts (or those under ``raw_dir``).
-
-    Args:
-        districts: A slug or slugs to keep; default all.
-        raw_dir: Folder of district folders; default ``data/raw``.
-
-    Raises:
-        InputError: A named district does not exist, or a raw file cannot be read.
-    """
-    return concat_tables([d.tables for d in read_districts(districts, raw_dir=raw_dir)])
-
-
-def read_districts(
-    districts: str | Iterable[str] | None = None,
-    *,
-    raw_dir: str | Path | None = None,
-) -> list[DistrictRead]:
-    """Read the chosen districts, each with its manifest and reader result."""
-    return [_read_with(m) for m in select_manifests(districts, raw_dir=raw_dir)]
-
-
-def select_manifests(
-    districts: str | Iterable[str] | None = None,
-    *,
-    raw_dir: str | Path | None = None,
-) -> list[Manifest]:
-    """The manifests of the chosen districts (all by default), without reading any table.
-
-    Raises:
-        InputError: A named district has no manifest.
-    """
-    manifests = discover_manifests(raw_dir or config.raw_data_dir())
-    if districts is None:
-        return manifests
-    wanted = [districts] if isinstance(districts, str) else list(districts)
-    known = {m.slug: m for m in manifests}
-    missing = [d for d in wanted if d not in known]
-    if missing:
-        raise InputError(
-            f"unknown district(s) {', '.join(missing)}; known: {', '.join(known) or 'none'}"
-        )
-    return [known[d] for d in wanted]
-
-
-def ingest(
-    districts: str | Iterable[str] | None = None,
-    *,
-    raw_dir: str | Path | None = None,
-    out_dir: str | Path | None = None,
-) -> tuple[TaskTables, pd.DataFrame]:
-    """Rebuild ``data/processed`` from ``data/raw``.
-
-    Writes ``tasks.csv``, ``task_units.csv``, ``task_leaders.csv``, ``quality.csv`` (UTF-8 with
-    BOM) and ``taskstats.xlsx`` with the same tables as sheets. Every file is replaced
-    atomically; nothing is written if any district fails to read.
-
-    Returns:
-        The tables and a per-district summary (rows seen, tasks, anomalies).
-    """
-    reads = read_districts(districts, raw_dir=raw_dir)
-    tables = concat_tables([r.tables for r in reads])
-    summary = summarise(tables, {r.manifest.slug: r.result.rows_seen for r in reads})
-    out = ensure_writable(out_dir or config.processed_data_dir())
-    frames = dict(zip(("tasks", "task_units", "task_leaders", "quality"), tables, strict=True))
-    with exclusive(out):
-        remove_stale_temps(out)
-        for name, df in frames.items():
-            write_csv(df, out / f"{name}.csv")
-        write_xlsx(frames, out / "taskstats.xlsx")
-    return tables, summary
-
-
-def _read_with(manifest: Manifest) -> DistrictRead:
-    result = read_raw(manifest.raw_file, manifest.layout, manifest.encoding, manifest.sheet)
-    raw_name = manifest.raw_file.name
-    if manifest.path is not None:  # name bundled files by their district folder too
-        raw_name = f"{manifest.raw_file.parent.name}/{raw_name}"
-    return DistrictRead(manifest, result, build_tables(result, manifest, raw_name))
-
-
-def manifest_for_file(
-    path: str | Path,
-    district: str | None = None,
-    layout: str = "auto",
-    encoding: str = "auto",
-    sheet: str | None = None,
-    default_source: str = "unknown",
-) -> Manifest:
-    """A manifest for one file read without one (what ``read_table`` and ``inspect`` use)."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError("file not found", path=path)
-    slug = district or re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "district"
-    return Manifest(
-        slug=slug,
-        name=district or path.stem,
-        raw_file=path.resolve(),
-        layout=layout,
-        encoding=encoding,
-        sheet=sheet,
-        default_source=default_source,
-    )
+__all__ = [
+    "DistrictRead",
+    "ingest",
+    "load",
+    "manifest_for_file",
+    "read_district",
+    "read_districts",
+    "read_table",
+    "select_manifests",
+    "write_processed",
+]

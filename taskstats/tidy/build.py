@@ -1,15 +1,14 @@
-"""From raw tasks to the tidy tables: tasks, task_units, task_leaders and quality."""
+"""Building the tidy tables from what a reader found, and summarising them."""
 
 from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import NamedTuple
 
 import pandas as pd
 
-from taskstats.manifest import Manifest
-from taskstats.normalize import (
+from taskstats.tidy.manifest import Manifest
+from taskstats.tidy.normalize import (
     LEAD,
     SUPPORT,
     fold,
@@ -23,42 +22,18 @@ from taskstats.normalize import (
     split_leaders,
     unify_unit_names,
 )
-from taskstats.readers import INFO, WARNING, Issue, RawTask, ReadResult
-
-TASK_COLUMNS = [
-    "district",
-    "task_id",
-    "seq",
-    "section",
-    "subsection",
-    "text",
-    "source",
-    "source_raw",
-    "deadline_raw",
-    "quantified",
-    "target_pending",
-    "raw_file",
-    "raw_line",
-]
-UNIT_COLUMNS = ["district", "task_id", "unit", "unit_raw", "host", "role", "collective"]
-LEADER_COLUMNS = ["district", "task_id", "leader", "leader_raw", "collective"]
-QUALITY_COLUMNS = ["district", "task_id", "raw_file", "line", "kind", "severity", "message"]
-
-
-class TaskTables(NamedTuple):
-    """The tidy tables of one or more districts.
-
-    Attributes:
-        tasks: One row per task.
-        task_units: One row per unit named by a task, with its role (lead or support).
-        task_leaders: One row per leader named by a task.
-        quality: One row per anomaly found while reading, with file and line.
-    """
-
-    tasks: pd.DataFrame
-    task_units: pd.DataFrame
-    task_leaders: pd.DataFrame
-    quality: pd.DataFrame
+from taskstats.tidy.schema import (
+    INFO,
+    LEADER_COLUMNS,
+    QUALITY_COLUMNS,
+    TASK_COLUMNS,
+    UNIT_COLUMNS,
+    WARNING,
+    Issue,
+    RawTask,
+    ReadResult,
+    TaskTables,
+)
 
 
 def build_tables(result: ReadResult, manifest: Manifest, raw_name: str | None = None) -> TaskTables:

@@ -1,0 +1,129 @@
+"""Grids of cells: the rows of a CSV file or of a workbook's sheets, one reader for every caller.
+
+Task tables (:mod:`taskstats.readers`) and progress sheets (:mod:`taskstats.progress.sheets`)
+both read their cells here, so a delimiter, a merged range or a date cell is understood the
+same way everywhere. A row keeps its 1-based line (or spreadsheet row) for error messages.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from taskstats.errors import InputError
+
+CSV_DELIMITERS = (",", "\t", ";", "，")
+
+
+@dataclass
+class Row:
+    """One row of cells, with its 1-based line (or spreadsheet row) and sheet."""
+
+    line: int
+    cells: list[str]
+    sheet: str | None = None
+
+
+@dataclass
+class Sheet:
+    """A sheet's non-empty rows, in order."""
+
+    name: str
+    rows: list[Row] = field(default_factory=list)
+
+
+def cell_text(value: object) -> str:
+    """A cell's value as text: dates as ISO dates, whole floats without ``.0``, None as ''."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def csv_rows(text: str, path: str | Path | None = None, name: str | None = None) -> list[Row]:
+    """The non-empty rows of CSV text; the delimiter (comma, tab, semicolon) is sniffed.
+
+    Raises:
+        InputError: The CSV is malformed (with the line).
+    """
+    sample = text[:20000]
+    counts = {d: sample.count(d) for d in CSV_DELIMITERS}
+    delimiter = max(counts, key=lambda d: counts[d])
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows = []
+    try:
+        for cells in reader:
+            if any(c.strip() for c in cells):
+                rows.append(Row(reader.line_num, cells, name))
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV: {exc}", path=path, line=reader.line_num) from exc
+    return rows
+
+
+def read_workbook(
+    path: str | Path, data: bytes, *, skip: tuple[str, ...] = ()
+) -> tuple[list[Sheet], dict[str, list[list[str]]]]:
+    """The sheets of an .xlsx workbook, merged ranges filled.
+
+    A merged range's value fills the first column of the range down its rows; the rest of a
+    wide merge stays empty (a section row merged across the table keeps one cell).
+
+    Args:
+        path: The file, for messages.
+        data: Its bytes.
+        skip: Sheets returned apart, as raw cell texts (instructions, metadata), not as rows.
+
+    Returns:
+        The sheets in workbook order, and the skipped sheets' cells by name.
+
+    Raises:
+        InputError: The workbook cannot be opened.
+    """
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise InputError(
+            f"not a readable .xlsx workbook ({type(exc).__name__}: {exc}); it may be damaged, "
+            "password-protected, or another file renamed",
+            path=path,
+        ) from exc
+    sheets, skipped = [], {}
+    for ws in wb.worksheets:
+        grid = [list(row) for row in ws.iter_rows(values_only=True)]
+        if ws.title in skip:
+            skipped[ws.title] = [[cell_text(v) for v in row] for row in grid]
+            continue
+        _fill_merges(grid, ws.merged_cells.ranges)
+        rows = []
+        for i, cells in enumerate(grid, 1):
+            values = [cell_text(v) for v in cells]
+            if any(v.strip() for v in values):
+                rows.append(Row(i, values, ws.title))
+        sheets.append(Sheet(ws.title, rows))
+    return sheets, skipped
+
+
+def _fill_merges(grid: list[list], ranges) -> None:
+    """Fill each merged range's first column with its value, within the cells that exist."""
+    height = len(grid)
+    for rng in ranges:
+        if rng.min_row > height:
+            continue
+        top = grid[rng.min_row - 1]
+        value = top[rng.min_col - 1] if rng.min_col - 1 < len(top) else None
+        for r in range(rng.min_row, min(rng.max_row, height) + 1):
+            row = grid[r - 1]
+            for c in range(rng.min_col, min(rng.max_col, len(row)) + 1):
+                row[c - 1] = value if c == rng.min_col else None

@@ -1,0 +1,100 @@
+"""Decoding raw text files: UTF-8 (with or without BOM) first, then GB18030."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from taskstats.errors import InputError
+
+AUTO_ENCODINGS = ("utf-8", "gb18030")
+
+
+def decode_bytes(data: bytes, path: str | Path, encoding: str = "auto") -> tuple[str, str]:
+    """Decode a raw file's bytes.
+
+    Args:
+        data: The file's bytes.
+        path: The file, for error messages.
+        encoding: A codec name, or ``auto`` to try strict UTF-8 (BOM allowed), then GB18030.
+
+    Returns:
+        The text with universal newlines, and the encoding that decoded it.
+
+    Raises:
+        InputError: No encoding decodes the file, or the bytes are not text.
+    """
+    if b"\x00" in data[:4096]:
+        raise InputError(
+            "this looks like a binary file, not a text table (NUL bytes); "
+            "save the table as .txt, .csv or .xlsx",
+            path=path,
+        )
+    if encoding != "auto":
+        try:
+            codecs.lookup(encoding)
+        except LookupError as exc:
+            raise InputError(f"unknown encoding {encoding!r} in the manifest", path=path) from exc
+        return _decode(data, encoding, path), encoding
+    if data.startswith(codecs.BOM_UTF8):
+        return _decode(data[len(codecs.BOM_UTF8) :], "utf-8", path), "utf-8-sig"
+    try:
+        return _normalise_newlines(data.decode("utf-8")), "utf-8"
+    except UnicodeDecodeError as utf8_error:
+        utf8_ok_until = utf8_error.start
+    if utf8_ok_until > 0 and _looks_like_utf8_chinese(data[:utf8_ok_until]):
+        # Chinese text that is valid UTF-8 up to here: the rest is in another encoding.
+        line = data[:utf8_ok_until].count(b"\n") + 1
+        raise InputError(
+            "mixed encodings: the file starts as UTF-8 Chinese text but is not UTF-8 from "
+            f"byte {utf8_ok_until} on; re-save the whole file in one encoding",
+            path=path,
+            line=line,
+        )
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"not UTF-8 (bad byte at offset {utf8_ok_until}) and not GB18030 "
+            f"(bad byte at offset {exc.start}); re-save the file as UTF-8 or set "
+            "'encoding' in the manifest",
+            path=path,
+            line=line,
+        ) from exc
+    return _normalise_newlines(text), "gb18030"
+
+
+def read_text(path: str | Path, encoding: str = "auto") -> tuple[str, str]:
+    """Read a text file with :func:`decode_bytes`; returns the text and its encoding."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", path=path) from exc
+    return decode_bytes(data, path, encoding)
+
+
+def _decode(data: bytes, encoding: str, path: str | Path) -> str:
+    try:
+        return _normalise_newlines(data.decode(encoding))
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"cannot be decoded as {encoding} (bad byte at offset {exc.start})",
+            path=path,
+            line=line,
+        ) from exc
+
+
+def _normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _looks_like_utf8_chinese(prefix: bytes) -> bool:
+    """Whether a valid UTF-8 prefix holds multi-byte (CJK) text, not just ASCII."""
+    try:
+        decoded = prefix.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return sum(1 for ch in decoded if "\u4e00" <= ch <= "\u9fff") >= 2

@@ -1,0 +1,60 @@
+"""Progress tracking around the measures: schedules and rule sets, the fill-in sheet out, filled-in
+sheets in (checked, then appended), the ledger store, and simulated demo data."""
+
+from taskstats.measures import (
+    completion_rates,
+    completion_trend,
+    current_reports,
+    milestone_status,
+    red_list,
+    traffic_lights,
+)
+from taskstats.measures.lights import RuleSet
+from taskstats.progress.demo import demo_ledger, write_demo_ledger
+from taskstats.progress.ledger import (
+    DEMO_FILE,
+    LEDGER_FILE,
+    empty_ledger,
+    ledger_for,
+    read_ledger,
+)
+from taskstats.progress.schedule import (
+    as_of_dates,
+    load_rules,
+    rules_for,
+    schedule_dates,
+    schedules_for,
+)
+from taskstats.progress.sheets import ImportResult, import_progress
+from taskstats.progress.template import SHEET_COLUMNS, template_rows, write_template
+from taskstats.tidy.schema import LEDGER_COLUMNS, STATUS_COLUMNS, STATUSES
+
+__all__ = [
+    "DEMO_FILE",
+    "LEDGER_COLUMNS",
+    "LEDGER_FILE",
+    "SHEET_COLUMNS",
+    "STATUSES",
+    "STATUS_COLUMNS",
+    "ImportResult",
+    "RuleSet",
+    "as_of_dates",
+    "completion_rates",
+    "completion_trend",
+    "current_reports",
+    "demo_ledger",
+    "empty_ledger",
+    "import_progress",
+    "ledger_for",
+    "load_rules",
+    "milestone_status",
+    "read_ledger",
+    "red_list",
+    "rules_for",
+    "schedule_dates",
+    "schedules_for",
+    "template_rows",
+    "traffic_lights",
+    "write_demo_ledger",
+    "write_template",
+]

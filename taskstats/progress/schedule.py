@@ -1,0 +1,88 @@
+"""Milestone schedules and traffic-light rule sets, from manifests and TOML files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from pathlib import Path
+
+from taskstats.errors import InputError
+from taskstats.measures.lights import RULE_KINDS, RuleSet
+from taskstats.tidy.manifest import Manifest, schedule_dates
+from taskstats.tidy.schema import iso_date
+
+
+def as_of_dates(
+    schedules: dict[str, Sequence[dt.date]],
+    as_of: dt.date | str | None = None,
+    *,
+    today: dt.date | None = None,
+) -> dict[str, dt.date]:
+    """The one as-of rule, used by ``progress status``, the district report and the comparison.
+
+    A date given applies to every district. Otherwise each district is read as of today, or as
+    of its own last milestone once its plan year is over (whichever is earlier), so a district
+    shows the same figures in its report, in the comparison and in the CLI.
+
+    Raises:
+        InputError: ``as_of`` is not a date.
+    """
+    if as_of:
+        day = dt.date.fromisoformat(iso_date(as_of))
+        return {d: day for d in schedules}
+    today = today or dt.date.today()
+    return {d: min(today, max(dates)) if dates else today for d, dates in schedules.items()}
+
+
+def schedules_for(
+    manifests: Iterable[Manifest], year: int | None = None
+) -> dict[str, list[dt.date]]:
+    """Milestone dates for several districts, by slug."""
+    return {m.slug: schedule_dates(m, year) for m in manifests}
+
+
+def rules_for(manifest: Manifest) -> RuleSet:
+    """The district's light rules: ``[schedule] rules`` in its manifest, else the default."""
+    return load_rules(str((manifest.schedule or {}).get("rules", "default")))
+
+
+def load_rules(name_or_path: str | Path = "default") -> RuleSet:
+    """A bundled rule set (``default``, ``monthly``) or one from a TOML file.
+
+    Raises:
+        InputError: The file is missing or a rule is malformed.
+    """
+    path = Path(name_or_path)
+    try:
+        if path.suffix == ".toml":
+            text = path.read_text(encoding="utf-8")
+        else:
+            text = (
+                resources.files("taskstats")
+                .joinpath(f"rules/{name_or_path}.toml")
+                .read_text(encoding="utf-8")
+            )
+    except (FileNotFoundError, OSError) as exc:
+        bundled = sorted(
+            p.name[:-5]
+            for p in resources.files("taskstats").joinpath("rules").iterdir()
+            if p.name.endswith(".toml")
+        )
+        raise InputError(
+            f"no rule set {str(name_or_path)!r}; bundled: {', '.join(bundled)}"
+        ) from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"rule set is not valid TOML: {exc}", path=path) from exc
+    rules = tuple(data.get("rule", []))
+    for i, rule in enumerate(rules, 1):
+        if rule.get("light") not in ("red", "yellow") or rule.get("when") not in RULE_KINDS:
+            raise InputError(
+                f"rule {i}: 'light' must be red or yellow and 'when' one of "
+                f"{', '.join(sorted(RULE_KINDS))}",
+                path=path,
+            )
+    return RuleSet(str(data.get("name", path.stem)), str(data.get("description", "")), rules)

@@ -1,0 +1,47 @@
+"""Reports: the one wording module (zh, en), what each report shows (views), HTML pieces, running
+the notebooks into self-contained pages (render), charts, meeting exports and the explorer."""
+
+from taskstats.report.exports import district_figures, export_charts
+from taskstats.report.html import PAGE, header_html, html_table
+from taskstats.report.render import (
+    COMPARE_NOTEBOOK,
+    DISTRICT_NOTEBOOK,
+    Job,
+    execute_to_html,
+    kernel_manager_class,
+    notebook_path,
+    render_reports,
+    report_jobs,
+)
+from taskstats.report.views import (
+    PROGRESS_CHOICES,
+    ComparisonReport,
+    DistrictReport,
+    prepare_comparison,
+    prepare_district,
+    raw_files,
+)
+from taskstats.report.wording import text
+
+__all__ = [
+    "COMPARE_NOTEBOOK",
+    "DISTRICT_NOTEBOOK",
+    "PAGE",
+    "PROGRESS_CHOICES",
+    "ComparisonReport",
+    "DistrictReport",
+    "Job",
+    "district_figures",
+    "execute_to_html",
+    "export_charts",
+    "header_html",
+    "html_table",
+    "kernel_manager_class",
+    "notebook_path",
+    "prepare_comparison",
+    "prepare_district",
+    "raw_files",
+    "render_reports",
+    "report_jobs",
+    "text",
+]

@@ -1,0 +1,90 @@
+"""Meeting exports: a district's charts as 16:9 PNG and SVG, and the tables behind them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from taskstats.errors import InputError
+from taskstats.io.files import atomic_path, write_xlsx
+from taskstats.report.views import DistrictReport, prepare_district
+from taskstats.report.wording import text
+
+
+def district_figures(report: DistrictReport) -> dict[str, object]:
+    """The district's charts by file stem (matplotlib Figures)."""
+    from taskstats.report import charts
+
+    lang = report.lang
+    sim = report.simulated
+    figures = {
+        "leader_load": charts.leader_load_chart(report.workload_by_source, lang=lang),
+        "lead_units": charts.lead_units_chart(report.units, lang=lang),
+        "source_mix": charts.source_mix_chart(report.mix, lang=lang),
+    }
+    for key in ("leader", "unit", "source"):
+        figures[f"completion_by_{key}"] = charts.completion_chart(
+            report.rates[key], key, lang=lang, simulated=sim
+        )
+    figures["lights"] = charts.lights_chart(report.lights, lang=lang, simulated=sim)
+    figures["trend"] = charts.trend_chart(report.trend, lang=lang, simulated=sim)
+    return figures
+
+
+def export_charts(
+    district: str,
+    out_dir: str | Path,
+    *,
+    as_of: str = "",
+    progress: str = "auto",
+    language: str = "zh",
+    dpi: int = 200,
+    raw_dir: str | Path | None = None,
+    store_dir: str | Path | None = None,
+) -> list[Path]:
+    """Write a district's charts as PNG (16:9, ``dpi``) and SVG, and their tables as one .xlsx.
+
+    Returns:
+        The files written.
+    """
+    from matplotlib import pyplot as plt
+
+    from taskstats.report import charts
+
+    if dpi < 72:
+        raise InputError("dpi must be at least 72 (200 or more for slides)")
+    report = prepare_district(
+        district,
+        as_of=as_of or None,
+        progress=progress,
+        language=language,
+        raw_dir=raw_dir,
+        store_dir=store_dir,
+    )
+    charts.set_style("talk", slides=True)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for stem, fig in district_figures(report).items():
+        for suffix in ("png", "svg"):
+            target = out / f"{district}_{stem}.{suffix}"
+            with atomic_path(target) as tmp:
+                charts.save_figure(fig, tmp, fmt=suffix, dpi=dpi)
+            written.append(target)
+        plt.close(fig)
+    sheets = {
+        "leader_load": report.workload_by_source,
+        "lead_units": report.units,
+        "source_mix": report.mix,
+        "completion_by_leader": report.rates["leader"],
+        "completion_by_unit": report.rates["unit"],
+        "completion_by_source": report.rates["source"],
+        "lights": report.lights,
+        "red_list": report.red,
+        "trend": report.trend,
+    }
+    if report.simulated:
+        sheets = {"说明": pd.DataFrame({"说明": [text("zh")["simulated"]]}), **sheets}
+    written.append(write_xlsx(sheets, out / f"{district}_tables.xlsx"))
+    return written

@@ -1,0 +1,125 @@
+"""HTML pieces of a report page: tables, the provenance header, the page and its CSS."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from collections.abc import Sequence
+
+import pandas as pd
+
+from taskstats import __version__
+from taskstats.report.wording import COLUMN_LABELS, SHARE_COLUMNS, SOURCE_NAMES, text
+
+
+def html_table(df: pd.DataFrame, lang: str = "zh", *, max_rows: int | None = None) -> str:
+    """An escaped HTML table with the columns labelled in the report's language."""
+    labels = COLUMN_LABELS.get(lang, {})
+    shown = (df.head(max_rows) if max_rows else df).copy()
+    for col in shown.columns:
+        if pd.api.types.is_bool_dtype(shown[col]):
+            yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
+            shown[col] = shown[col].map({True: yes, False: no})
+        elif isinstance(shown[col].dtype, pd.CategoricalDtype):
+            shown[col] = shown[col].astype(str)
+        if col == "source" and lang == "zh":
+            shown[col] = shown[col].map(lambda v: SOURCE_NAMES.get(v, v))
+        elif pd.api.types.is_integer_dtype(shown[col]) and shown[col].isna().any():
+            shown[col] = shown[col].astype(object).where(shown[col].notna(), "—")
+    formatters = {}
+    for col in shown.columns:
+        if col in SHARE_COLUMNS and col not in ("gini", "hhi"):
+            formatters[col] = lambda v: "—" if pd.isna(v) else f"{v:.1%}"
+        elif pd.api.types.is_float_dtype(shown[col]):
+            formatters[col] = lambda v: "—" if pd.isna(v) else f"{v:.2f}"
+    out = shown.rename(columns=lambda c: labels.get(c, c))
+    formatters = {labels.get(k, k): v for k, v in formatters.items()}
+    table = out.to_html(
+        index=False, escape=True, formatters=formatters, na_rep="—", border=0, classes="ts-table"
+    )
+    if max_rows and len(df) > max_rows:
+        more = (
+            f"另有 {len(df) - max_rows} 行未列出"
+            if lang == "zh"
+            else f"{len(df) - max_rows} more rows not shown"
+        )
+        table += f'<p class="ts-note">{html.escape(more)}</p>'
+    return table
+
+
+def header_html(
+    title: str,
+    files: Sequence[tuple[str, str]],
+    as_of: str,
+    parameters: dict,
+    simulated: bool,
+    lang: str,
+    generated_at: dt.datetime,
+    extra: dict[str, str] | None = None,
+) -> str:
+    """The report's title and provenance: as-of date, data, parameters, version, time, and the
+    raw files with their SHA-256 (``files``: pairs of a file's name and its hash)."""
+    w = text(lang)
+    e = html.escape
+    files_html = "".join(
+        f"<tr><td>{e(name)}</td><td><code>{e(digest)}</code></td></tr>" for name, digest in files
+    )
+    rows = [
+        (w["as_of"], as_of),
+        (w["progress_source"], w["demo"] if simulated else w["real"]),
+        (w["parameters"], json.dumps(parameters, ensure_ascii=False)),
+        (w["version"], __version__),
+        (w["generated"], generated_at.isoformat(timespec="seconds")),
+        *((extra or {}).items()),
+    ]
+    meta = "".join(f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>" for k, v in rows)
+    banner = f'<div class="ts-banner">{e(w["simulated"])}</div>' if simulated else ""
+    return (
+        f'<header class="ts-header"><h1>{e(title)}</h1>{banner}'
+        f'<table class="ts-meta">{meta}</table>'
+        f'<details><summary>{e(w["raw_files"])}</summary><table class="ts-meta">'
+        f"<tr><th>{e(w['raw_files'])}</th><th>{e(w['sha256'])}</th></tr>{files_html}"
+        f"</table></details></header>"
+    )
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+PAGE = """<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="taskstats {version}">
+<title>{title}</title>
+<style>
+body {{ font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
+  "WenQuanYi Micro Hei", sans-serif; color: #222; max-width: 1180px; margin: 0 auto;
+  padding: 24px 32px 64px; line-height: 1.6; background: #fff; }}
+h1 {{ font-size: 28px; margin: 8px 0 12px; }}
+h2 {{ font-size: 21px; border-bottom: 2px solid #4C72B0; padding-bottom: 4px; margin-top: 36px; }}
+h3 {{ font-size: 17px; }}
+img {{ max-width: 100%; height: auto; }}
+table {{ border-collapse: collapse; margin: 8px 0 16px; font-size: 14px; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left;
+  vertical-align: top; }}
+th {{ background: #f2f5fa; }}
+.ts-table td {{ max-width: 520px; }}
+.ts-meta th {{ width: 130px; }}
+.ts-banner {{ background: #fdecea; border: 2px solid #d64541; color: #a52a1f; padding: 10px 14px;
+  font-weight: bold; margin: 8px 0 12px; }}
+.ts-boxes {{ display: flex; flex-wrap: wrap; gap: 12px; margin: 12px 0; }}
+.ts-box {{ flex: 1 1 140px; background: #f2f5fa; border-radius: 6px; padding: 10px 14px; }}
+.ts-num {{ font-size: 26px; font-weight: bold; color: #2f4f8f; }}
+.ts-lab {{ font-size: 13px; color: #555; }}
+.ts-note {{ color: #666; font-size: 13px; }}
+.light-red {{ color: #d64541; font-weight: bold; }}
+pre {{ white-space: pre-wrap; }}
+</style>
+</head>
+<body>
+{body}
+</body>
+</html>
+"""

@@ -1,0 +1,309 @@
+"""Running the notebooks with papermill and nbconvert into self-contained HTML, in batches."""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from taskstats import __version__, config
+from taskstats.datasets import select_manifests
+from taskstats.errors import ReportError
+from taskstats.io.files import atomic_path, remove_stale_temps
+from taskstats.io.locking import exclusive
+from taskstats.report.html import PAGE
+from taskstats.report.wording import text
+
+DISTRICT_NOTEBOOK = "district_report.ipynb"
+COMPARE_NOTEBOOK = "compare_districts.ipynb"
+
+
+def notebook_path(name: str) -> Path:
+    """A bundled notebook by file name."""
+    path = config.notebooks_dir() / name
+    if not path.is_file():
+        raise ReportError(f"{path}: notebook not found")
+    return path
+
+
+def execute_to_html(
+    notebook: Path,
+    parameters: dict,
+    target: Path,
+    *,
+    title: str,
+    lang: str,
+    failed_dir: Path,
+    kernel_name: str | None = None,
+) -> Path:
+    """Run a notebook with papermill and write it as one self-contained HTML file.
+
+    The previous ``target`` is replaced only when everything succeeded. On failure the executed
+    notebook is kept in ``failed_dir`` for debugging and the error names the failing cell.
+    """
+    import nbformat
+    import papermill
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    with tempfile.TemporaryDirectory(prefix="taskstats-") as tmp:
+        executed = Path(tmp) / notebook.name
+        kernel_log = Path(tmp) / "kernel.log"
+        try:
+            papermill.execute_notebook(
+                str(notebook),
+                str(executed),
+                kernel_manager_class=kernel_manager_class(kernel_log),
+                parameters=parameters,
+                cwd=tmp,
+                kernel_name=kernel_name or _kernel_name(),
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,
+            )
+        except papermill.PapermillExecutionError as exc:
+            kept = _keep_failed(executed, failed_dir, target.stem)
+            first = next((ln for ln in str(exc.source).splitlines() if ln.strip()), "")
+            raise ReportError(
+                f"{notebook.name} failed in cell {exc.cell_index} [{first.strip()[:60]}] "
+                f"({exc.ename}: {exc.evalue}); the previous {target.name} is kept; executed "
+                f"notebook: {kept}"
+            ) from exc
+        except Exception as exc:  # papermill/jupyter_client raise many kinds; name them all
+            kept = _keep_failed(executed, failed_dir, target.stem)
+            raise ReportError(
+                f"{notebook.name} could not run ({type(exc).__name__}: {exc}); "
+                f"the previous {target.name} is kept"
+                + (f"; see {kept}" if kept else "")
+                + _kernel_log(kernel_log)
+            ) from exc
+        nb = nbformat.read(executed, as_version=4)
+        exporter = HTMLExporter(
+            template_name="basic",
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+        )
+        remover = TagRemovePreprocessor(
+            remove_cell_tags={"notes", "parameters", "injected-parameters"}, enabled=True
+        )
+        exporter.register_preprocessor(remover, enabled=True)
+        body, _ = exporter.from_notebook_node(nb)
+        page = PAGE.format(
+            lang="zh-CN" if lang == "zh" else "en",
+            version=__version__,
+            title=html.escape(title),
+            body=body,
+        )
+        with atomic_path(target) as tmp_target:
+            tmp_target.write_text(page, encoding="utf-8")
+    return target
+
+
+def kernel_manager_class(stderr: Path | None = None) -> type:
+    """A kernel manager that asks for an encrypted channel when the kernel supports one, and
+    writes the kernel's own log to ``stderr`` (a file) instead of this process's terminal.
+
+    jupyter_client interrupts a kernel as it shuts it down, and the kernel may log that as an
+    error ("KeyboardInterrupt caught in kernel") after a run that succeeded; the log is shown
+    only when a run fails.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class _KernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            if self.has_trait("transport_encryption"):
+                self.transport_encryption = "auto"
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            if stderr is None:
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+            with open(stderr, "ab") as log:
+                return await super()._async_launch_kernel(kernel_cmd, stderr=log, **kw)
+
+    return _KernelManager
+
+
+def _kernel_log(path: Path) -> str:
+    """The last lines of a kernel's log, for an error message ("" when it said nothing)."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    except OSError:
+        return ""
+    return ("; kernel log: " + " | ".join(lines[-5:])) if lines else ""
+
+
+def _kernel_name() -> str:
+    """The kernel papermill starts: this Python's, registered for the venv if needed."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec("python3")
+        return "python3"
+    except NoSuchKernel as exc:
+        raise ReportError("no python3 Jupyter kernel; run `make setup`") from exc
+
+
+def _keep_failed(executed: Path, failed_dir: Path, stem: str) -> Path | None:
+    if not executed.exists():
+        return None
+    failed_dir.mkdir(parents=True, exist_ok=True)
+    kept = failed_dir / f"{stem}.failed.ipynb"
+    shutil.copyfile(executed, kept)
+    return kept
+
+
+@dataclass(frozen=True)
+class Job:
+    """One report to render."""
+
+    notebook: str
+    parameters: dict
+    target: Path
+    title: str
+    lang: str
+
+
+def report_jobs(
+    districts: Sequence[str],
+    *,
+    as_of: str = "",
+    progress: str = "auto",
+    language: str = "zh",
+    compare: bool = True,
+    out_dir: Path | None = None,
+    raw_dir: str | Path | None = None,
+    store_dir: str | Path | None = None,
+) -> list[Job]:
+    """The notebooks to run for these districts (and the comparison)."""
+    out = Path(out_dir or config.reports_dir())
+    common = {
+        "as_of": as_of,
+        "progress": progress,
+        "language": language,
+        "raw_dir": str(raw_dir or ""),
+        "store_dir": str(store_dir or ""),
+    }
+    # Names only: each notebook reads its own tables, so the tables are not read here.
+    names = {m.slug: m.name for m in select_manifests(list(districts), raw_dir=raw_dir)}
+    jobs = [
+        Job(
+            DISTRICT_NOTEBOOK,
+            {"district": d, **common},
+            out / f"{d}.html",
+            text(language)["title"].format(name=names[d]),
+            language,
+        )
+        for d in districts
+    ]
+    if compare:  # first: it takes longest, so the batch's last worker is not left with it
+        jobs.insert(
+            0,
+            Job(
+                COMPARE_NOTEBOOK,
+                {"districts": ",".join(districts), **common},
+                out / "compare.html",
+                text(language)["compare_title"],
+                language,
+            ),
+        )
+    return jobs
+
+
+def _run_job(job: Job, failed_dir: str) -> str:
+    execute_to_html(
+        notebook_path(job.notebook),
+        job.parameters,
+        job.target,
+        title=job.title,
+        lang=job.lang,
+        failed_dir=Path(failed_dir),
+    )
+    return str(job.target)
+
+
+def render_reports(
+    districts: Sequence[str] | None = None,
+    *,
+    as_of: str = "",
+    progress: str = "auto",
+    language: str = "zh",
+    compare: bool = True,
+    jobs: int | None = None,
+    out_dir: str | Path | None = None,
+    raw_dir: str | Path | None = None,
+    store_dir: str | Path | None = None,
+    on_done: Callable[[str, str | None], None] | None = None,
+) -> list[Path]:
+    """Render district reports (and the comparison) to ``reports/``, in parallel.
+
+    Args:
+        districts: Slugs; default all bundled districts.
+        jobs: Parallel workers; default the number of cores.
+        on_done: Called with (target, error or None) as each report finishes.
+
+    Returns:
+        The reports written.
+
+    Raises:
+        ReportError: One or more reports failed; the others were written, the failed ones
+            kept their previous version.
+    """
+    if districts is None:
+        districts = [m.slug for m in select_manifests(raw_dir=raw_dir)]
+    out = Path(out_dir or config.reports_dir())
+    out.mkdir(parents=True, exist_ok=True)
+    work = report_jobs(
+        districts,
+        as_of=as_of,
+        progress=progress,
+        language=language,
+        compare=compare,
+        out_dir=out,
+        raw_dir=raw_dir,
+        store_dir=store_dir,
+    )
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(work)))
+    written, errors = [], []
+    with exclusive(out, ".reports.lock"):
+        remove_stale_temps(out)
+        for job, error in _run_jobs(work, workers, str(out / "failed")):
+            if on_done:
+                on_done(str(job.target), error)
+            if error:
+                errors.append(error)
+            else:
+                written.append(job.target)
+    if errors:
+        raise ReportError(
+            f"{len(errors)} of {len(work)} report(s) failed:\n"
+            + "\n".join(f"  {e}" for e in errors)
+        )
+    return sorted(written)
+
+
+def _run_jobs(work: list[Job], workers: int, failed_dir: str) -> Iterator[tuple[Job, str | None]]:
+    """Run the jobs (in worker processes when there are several) and yield each with its
+    error, as they finish."""
+    if workers == 1:
+        for job in work:
+            yield job, _error_of(lambda job=job: _run_job(job, failed_dir))
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(_run_job, job, failed_dir): job for job in work}
+        for future in as_completed(futures):
+            yield futures[future], _error_of(future.result)
+
+
+def _error_of(run: Callable[[], object]) -> str | None:
+    try:
+        run()
+    except ReportError as exc:
+        return str(exc)
+    return None

@@ -1,0 +1,265 @@
+"""Every word a reader sees: report text, column and value labels, chart labels (zh, en)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from taskstats.errors import InputError
+
+TEXT = {
+    "zh": {
+        "title": "{name}目标任务分析报告",
+        "compare_title": "区县目标任务对比分析",
+        "as_of": "截至日期",
+        "generated": "生成时间",
+        "version": "taskstats 版本",
+        "parameters": "参数",
+        "raw_files": "原始文件",
+        "sha256": "SHA-256",
+        "simulated": "注意：本报告的进度数据为模拟数据（没有真实进度台账），"
+        "仅用于演示，不反映实际工作情况。",
+        "headline": "总体情况",
+        "leaders": "分管领导工作量",
+        "units": "牵头单位",
+        "sources": "任务来源",
+        "concentration": "工作量集中度",
+        "measurability": "目标可量化程度",
+        "completion": "完成情况",
+        "red_list": "挂牌督办清单（红灯任务）",
+        "trend": "完成率趋势",
+        "quality": "数据质量",
+        "collectives": "泛指单位（不计入单位排名）",
+        "indicators": "指标对比",
+        "small_multiples": "分区县图示（统一刻度）",
+        "no_leaders": "本表未列分管领导。",
+        "no_red": "当前没有红灯任务。",
+        "rules": "亮灯规则",
+        "progress_source": "进度数据",
+        "real": "真实台账",
+        "demo": "模拟数据",
+    },
+    "en": {
+        "title": "{name}: task report",
+        "compare_title": "Districts compared",
+        "as_of": "As of",
+        "generated": "Generated",
+        "version": "taskstats version",
+        "parameters": "Parameters",
+        "raw_files": "Raw files",
+        "sha256": "SHA-256",
+        "simulated": "Note: the progress data in this report is SIMULATED (no real ledger "
+        "exists); it illustrates the report and says nothing about real work.",
+        "headline": "Headline figures",
+        "leaders": "Workload per leader",
+        "units": "Lead units",
+        "sources": "Where tasks come from",
+        "concentration": "Concentration",
+        "measurability": "Measurable targets",
+        "completion": "Completion",
+        "red_list": "Red list (tasks under supervision)",
+        "trend": "Trend",
+        "quality": "Data quality",
+        "collectives": "Collective placeholders (not ranked)",
+        "indicators": "Indicators",
+        "small_multiples": "Per district, common scales",
+        "no_leaders": "This table names no leaders.",
+        "no_red": "No task is red.",
+        "rules": "Light rules",
+        "progress_source": "Progress data",
+        "real": "real ledger",
+        "demo": "simulated",
+    },
+}
+
+COLUMN_LABELS = {
+    "zh": {
+        "district": "区县",
+        "name": "区县",
+        "leader": "分管领导",
+        "unit": "单位",
+        "tasks": "任务数",
+        "weighted": "加权任务量",
+        "sole": "独立负责",
+        "share": "占本区任务",
+        "rank": "排名",
+        "led": "牵头",
+        "supported": "配合",
+        "sole_lead": "独立牵头",
+        "co_led": "共同牵头",
+        "weighted_lead": "加权牵头量",
+        "partners": "合作单位数",
+        "source": "来源",
+        "across": "对象",
+        "n": "数量",
+        "load": "总量",
+        "top1_share": "最大占比",
+        "top3_share": "前三占比",
+        "hhi": "HHI",
+        "gini": "基尼系数",
+        "quantified": "量化目标",
+        "quantified_share": "量化占比",
+        "pending": "目标待定",
+        "pending_share": "待定占比",
+        "due": "到期节点",
+        "done": "已完成",
+        "on_track": "序时推进",
+        "behind": "滞后",
+        "not_started": "未启动",
+        "overdue": "逾期未完成",
+        "completion_rate": "完成率",
+        "on_time_rate": "按时完成率",
+        "task_id": "序号",
+        "text": "目标任务",
+        "lead_units": "牵头单位",
+        "leaders": "负责领导",
+        "reasons": "亮灯原因",
+        "kind": "类型",
+        "count": "条数",
+        "named_leaders": "分管领导数",
+        "tasks_per_leader_mean": "人均任务",
+        "tasks_per_leader_max": "最多任务",
+        "top_leader_share": "最忙领导占比",
+        "multi_lead_share": "多头牵头占比",
+        "support_units_mean": "平均配合单位",
+        "share_province": "省任务占比",
+        "share_city": "市任务占比",
+        "share_self": "自增占比",
+        "share_unknown": "来源未注明",
+        "collective_share": "泛指单位占比",
+        "leaderless_share": "未列领导占比",
+        "red": "红灯",
+        "yellow": "黄灯",
+        "green": "绿灯",
+        "collective": "泛指",
+        "severity": "级别",
+        "as_of": "截至日期",
+        "role": "角色",
+        "light": "灯色",
+        "section": "板块",
+    },
+}
+SOURCE_NAMES = {"province": "省任务", "city": "市任务", "self": "自增任务", "unknown": "未注明"}
+SHARE_COLUMNS = {
+    "share",
+    "top1_share",
+    "top3_share",
+    "quantified_share",
+    "pending_share",
+    "completion_rate",
+    "on_time_rate",
+    "top_leader_share",
+    "multi_lead_share",
+    "share_province",
+    "share_city",
+    "share_self",
+    "share_unknown",
+    "collective_share",
+    "leaderless_share",
+    "gini",
+    "hhi",
+}
+
+
+def text(lang: str) -> dict[str, str]:
+    """The report's words in a language (``zh`` or ``en``)."""
+    if lang not in TEXT:
+        raise InputError(f"language {lang!r} is not available; use zh or en")
+    return TEXT[lang]
+
+
+LABELS = {
+    "zh": {
+        "province": "省任务",
+        "city": "市任务",
+        "self": "自增任务",
+        "unknown": "未注明",
+        "red": "红灯",
+        "yellow": "黄灯",
+        "green": "绿灯",
+        "tasks": "任务数",
+        "leader_load": "分管领导任务量（按来源）",
+        "lead_units": "牵头单位任务量",
+        "led": "牵头",
+        "supported": "配合",
+        "source_mix": "任务来源构成",
+        "share": "占比",
+        "completion": "节点完成率",
+        "trend": "完成率趋势",
+        "as_of": "截至日期",
+        "lights": "任务亮灯情况",
+        "quantified": "量化目标占比",
+        "pending": "目标待定占比",
+        "simulated": "模拟数据",
+        "leader_distribution": "各领导任务量分布（从多到少）",
+        "rank": "领导排序",
+        "district": "区县",
+        "measurability": "目标可量化程度",
+        "by_leader": "按分管领导",
+        "by_unit": "按牵头单位",
+        "by_source": "按任务来源",
+        "weighted": "加权任务量",
+        "month": "月份（各自计划年度）",
+    },
+    "en": {
+        "province": "Province",
+        "city": "City",
+        "self": "Self-added",
+        "unknown": "Not stated",
+        "red": "Red",
+        "yellow": "Yellow",
+        "green": "Green",
+        "tasks": "Tasks",
+        "leader_load": "Tasks per leader (by source)",
+        "lead_units": "Tasks per lead unit",
+        "led": "Lead",
+        "supported": "Support",
+        "source_mix": "Where tasks come from",
+        "share": "Share",
+        "completion": "Milestones done",
+        "trend": "Completion over time",
+        "as_of": "As of",
+        "lights": "Traffic lights",
+        "quantified": "Quantified targets",
+        "pending": "Targets pending",
+        "simulated": "SIMULATED",
+        "leader_distribution": "Tasks per leader, most to least",
+        "rank": "Leader rank",
+        "district": "District",
+        "measurability": "Measurable targets",
+        "by_leader": "By leader",
+        "by_unit": "By lead unit",
+        "by_source": "By source",
+        "weighted": "Weighted tasks",
+        "month": "Month of each plan year",
+    },
+}
+
+_font_family: str | None = None
+
+
+AS_OF_RULE = {
+    "zh": "未指定日期时，各区县取今天与本区县最后一个节点中较早的一天",
+    "en": "unless a date is given, each district is read as of today or its own last milestone, "
+    "whichever is earlier",
+}
+
+AS_OF_GIVEN = {"zh": "指定日期，各区县相同", "en": "the date given, for every district"}
+
+
+def as_of_label(
+    days: dict[str, dt.date], names: dict[str, str], lang: str = "zh", *, given: bool = False
+) -> str:
+    """The as-of date(s) of a page or a command, with the rule that chose them.
+
+    One date when every district has it; otherwise each district's (by name). ``given``: the
+    date was chosen by the user, not by the rule.
+    """
+    distinct = sorted(set(days.values()))
+    if len(distinct) <= 1:
+        dates = distinct[0].isoformat() if distinct else "—"
+    else:
+        sep = "，" if lang == "zh" else ", "
+        dates = sep.join(f"{names.get(d, d)} {day.isoformat()}" for d, day in days.items())
+    open_, close = ("（", "）") if lang == "zh" else (" (", ")")
+    rule = AS_OF_GIVEN[lang] if given else AS_OF_RULE[lang]
+    return f"{dates}{open_}{rule}{close}"

@@ -1,0 +1,287 @@
+"""District manifests: what a raw table is and how to read it.
+
+A district is a folder under ``data/raw/`` holding its raw files byte-for-byte and a
+``manifest.toml``. Adding a district needs no code, only these two things.
+
+Example::
+
+    slug = "dalian-hightech"
+    name = "大连高新区"
+    year = 2020
+    raw_file = "000_9d7f559dd9317c00.txt"
+    layout = "auto"              # auto | cells | delimited | inline | xlsx | csv
+    encoding = "auto"            # auto | utf-8 | gb18030 ...
+    default_source = "unknown"   # province | city | self | unknown
+    documents = ["001_7904b49d57e0b06b.txt"]
+
+    [unit_aliases]               # alias = canonical
+    "发改局" = "区发改局"
+
+    [section_defaults."二、重大项目"]
+    source = "self"
+
+    [schedule]                   # progress milestones (see the progress module)
+    kind = "dates"
+    dates = ["2020-06-30", "2020-09-30", "2020-12-31"]
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from taskstats.errors import InputError, ManifestError
+from taskstats.tidy.normalize import fold
+from taskstats.tidy.schema import SOURCES
+
+MANIFEST_NAME = "manifest.toml"
+LAYOUTS = ("auto", "cells", "delimited", "inline", "xlsx", "csv")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_KEYS = {
+    "slug",
+    "name",
+    "name_en",
+    "year",
+    "raw_file",
+    "layout",
+    "encoding",
+    "sheet",
+    "default_source",
+    "documents",
+    "unit_prefix",
+    "unit_aliases",
+    "leader_aliases",
+    "section_defaults",
+    "schedule",
+}
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What taskstats knows about one district's raw table.
+
+    Attributes:
+        slug: Short identifier used in file names and tables (``dalian-hightech``).
+        name: The district's Chinese name, shown in reports.
+        raw_file: Path of the decomposition table.
+        year: Plan year, or None when the document does not say.
+        layout: Reader to use, or ``auto`` to detect it.
+        encoding: Text encoding, or ``auto`` (UTF-8, UTF-8 with BOM, then GB18030).
+        sheet: Spreadsheet sheet to read, or None for the first with a recognised header.
+        default_source: Source given to tasks whose table has no source column.
+        documents: Other bundled documents (narratives, notices) kept beside the table.
+        unit_prefix: The district-level prefix that 发改局 and 区发改局 differ by.
+        unit_aliases: Alias-to-canonical map of unit names.
+        leader_aliases: Alias-to-canonical map of leader names.
+        section_defaults: Per-section defaults (currently ``source``), keyed by section title.
+        schedule: Progress milestones, read by the progress module.
+        path: The manifest file itself.
+    """
+
+    slug: str
+    name: str
+    raw_file: Path
+    year: int | None = None
+    name_en: str = ""
+    layout: str = "auto"
+    encoding: str = "auto"
+    sheet: str | None = None
+    default_source: str = "unknown"
+    documents: tuple[Path, ...] = ()
+    unit_prefix: str = "区"
+    unit_aliases: dict[str, str] = field(default_factory=dict)
+    leader_aliases: dict[str, str] = field(default_factory=dict)
+    section_defaults: dict[str, dict[str, str]] = field(default_factory=dict)
+    schedule: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+    def source_for_section(self, section: str, subsection: str = "") -> str:
+        """The default source for a task in the given section."""
+        for title in (fold(subsection), fold(section)):
+            if not title:
+                continue
+            for key, values in self.section_defaults.items():
+                if title.startswith(fold(key)) and "source" in values:
+                    return values["source"]
+        return self.default_source
+
+
+def read_manifest(path: str | Path) -> Manifest:
+    """Read and check one ``manifest.toml``.
+
+    Args:
+        path: The manifest file, or the district folder holding it.
+
+    Returns:
+        The manifest, with file paths resolved against its folder.
+
+    Raises:
+        ManifestError: The file is missing, not TOML, or has a wrong or missing value.
+    """
+    path = Path(path)
+    if path.is_dir():
+        path = path / MANIFEST_NAME
+    if not path.is_file():
+        raise ManifestError(
+            "manifest not found; a district folder needs a manifest.toml", path=path
+        )
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ManifestError(f"manifest is not UTF-8 ({exc.reason})", path=path) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ManifestError(f"manifest is not valid TOML: {exc}", path=path) from exc
+
+    def fail(message: str) -> ManifestError:
+        return ManifestError(message, path=path)
+
+    unknown = sorted(set(data) - _KEYS)
+    if unknown:
+        raise fail(f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_KEYS))}")
+    for key in ("slug", "name", "raw_file"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            raise fail(f"'{key}' is required and must be a non-empty string")
+    slug = data["slug"]
+    if not _SLUG.match(slug):
+        raise fail(f"slug {slug!r} must be lower-case letters, digits and hyphens")
+    layout = data.get("layout", "auto")
+    if layout not in LAYOUTS:
+        raise fail(f"unknown layout {layout!r}; use one of {', '.join(LAYOUTS)}")
+    default_source = data.get("default_source", "unknown")
+    if default_source not in SOURCES:
+        raise fail(f"unknown default_source {default_source!r}; use one of {', '.join(SOURCES)}")
+    year = data.get("year")
+    if year is not None and (not isinstance(year, int) or not 1949 <= year <= 2100):
+        raise fail(f"year {year!r} must be a whole year such as 2020, or left out if unknown")
+
+    folder = path.parent
+    raw_file = (folder / data["raw_file"]).resolve()
+    if not raw_file.is_file():
+        raise fail(f"raw_file {data['raw_file']!r} does not exist in {folder}")
+    documents = []
+    for name in data.get("documents", []):
+        doc = (folder / name).resolve()
+        if not doc.is_file():
+            raise fail(f"document {name!r} does not exist in {folder}")
+        documents.append(doc)
+
+    def str_map(key: str) -> dict[str, str]:
+        value = data.get(key, {})
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
+            raise fail(f'\'{key}\' must be a table of "alias" = "canonical" strings')
+        return dict(value)
+
+    section_defaults = data.get("section_defaults", {})
+    if not isinstance(section_defaults, dict):
+        raise fail("'section_defaults' must be a table of sections")
+    for title, values in section_defaults.items():
+        if not isinstance(values, dict) or set(values) - {"source"}:
+            raise fail(f"section_defaults.{title!r} may only set 'source'")
+        if values.get("source", "unknown") not in SOURCES:
+            raise fail(f"section_defaults.{title!r}.source must be one of {', '.join(SOURCES)}")
+
+    manifest = Manifest(
+        slug=slug,
+        name=data["name"].strip(),
+        name_en=str(data.get("name_en", "")),
+        raw_file=raw_file,
+        year=year,
+        layout=layout,
+        encoding=str(data.get("encoding", "auto")),
+        sheet=data.get("sheet"),
+        default_source=default_source,
+        documents=tuple(documents),
+        unit_prefix=str(data.get("unit_prefix", "区")),
+        unit_aliases=str_map("unit_aliases"),
+        leader_aliases=str_map("leader_aliases"),
+        section_defaults={k: dict(v) for k, v in section_defaults.items()},
+        schedule=dict(data.get("schedule", {})),
+        path=path,
+    )
+    _check_schedule(manifest)
+    return manifest
+
+
+def discover_manifests(raw_dir: str | Path) -> list[Manifest]:
+    """All district manifests under ``raw_dir`` (one folder per district), sorted by slug.
+
+    Raises:
+        ManifestError: A manifest is malformed, or two districts share a slug.
+    """
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        raise ManifestError("raw data folder not found", path=raw_dir)
+    manifests = [read_manifest(p) for p in sorted(raw_dir.glob(f"*/{MANIFEST_NAME}"))]
+    seen: dict[str, Path | None] = {}
+    for m in manifests:
+        if m.slug in seen:
+            raise ManifestError(f"slug {m.slug!r} is also used by {seen[m.slug]}", path=m.path)
+        seen[m.slug] = m.path
+    return sorted(manifests, key=lambda m: m.slug)
+
+
+def schedule_dates(manifest: Manifest, year: int | None = None) -> list[dt.date]:
+    """The district's milestone dates, from its manifest's ``[schedule]``.
+
+    ``kind = "dates"`` lists them; ``"monthly"`` runs from ``start`` to ``end`` (``"2020-07"``),
+    one node at each month's end; ``"quarterly"`` (the default) gives the four quarter ends of
+    ``year`` (the schedule's, the manifest's, or the argument).
+
+    Raises:
+        InputError: The schedule is malformed, or a quarterly schedule has no year.
+    """
+    sched = manifest.schedule or {}
+    kind = sched.get("kind", "quarterly")
+    where = manifest.path or manifest.raw_file
+    try:
+        if kind == "dates":
+            dates = sorted(dt.date.fromisoformat(str(d)) for d in sched["dates"])
+        elif kind == "monthly":
+            start = dt.date.fromisoformat(f"{sched['start']}-01")
+            end = dt.date.fromisoformat(f"{sched['end']}-01")
+            dates = []
+            y, m = start.year, start.month
+            while (y, m) <= (end.year, end.month):
+                dates.append(dt.date(y, m, calendar.monthrange(y, m)[1]))
+                y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        elif kind == "quarterly":
+            y = year or sched.get("year") or manifest.year
+            if not y:
+                raise InputError(
+                    "the district's year is unknown: set [schedule] year in the "
+                    "manifest or pass a year",
+                    path=where,
+                )
+            dates = [dt.date(int(y), m, calendar.monthrange(int(y), m)[1]) for m in (3, 6, 9, 12)]
+        else:
+            raise InputError(
+                f"unknown schedule kind {kind!r}; use dates, monthly or quarterly", path=where
+            )
+    except (KeyError, ValueError, TypeError) as exc:
+        raise InputError(
+            f"malformed [schedule] ({exc}); see the README for the form", path=where
+        ) from exc
+    if not dates:
+        raise InputError("the [schedule] names no milestone", path=where)
+    return dates
+
+
+def _check_schedule(manifest: Manifest) -> None:
+    """Fail at read time on a malformed ``[schedule]`` (not later, in a template or a report).
+
+    A quarterly schedule without a year is left to the caller, who may pass one.
+    """
+    sched = manifest.schedule or {}
+    if sched.get("kind", "quarterly") == "quarterly" and not (sched.get("year") or manifest.year):
+        return
+    try:
+        schedule_dates(manifest)
+    except InputError as exc:
+        raise ManifestError(exc.reason, path=manifest.path) from exc
