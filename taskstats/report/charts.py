@@ -64,6 +64,8 @@ _page = {"size": REPORT_SIZE}
 SOURCE_COLORS = {"province": "#4C72B0", "city": "#55A868", "self": "#DD8452", "unknown": "#B0B0B0"}
 LIGHT_COLORS = {"red": "#D64541", "yellow": "#F2C14E", "green": "#4CAF50"}
 
+_font_family: str | None = None
+
 
 def find_cjk_font() -> str:
     """Register a CJK font with matplotlib (at run time, nothing written to site-packages).
