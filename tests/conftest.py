@@ -1,7 +1,16 @@
-"""Shared fixtures: the bundled seed data, read once per session."""
+"""Shared fixtures. Tests never read the live ``data/raw/`` nor write into ``reports/``.
+
+At start-up the four bundled districts are copied (by name, byte for byte) into a temporary
+project, and the ``TASKSTATS_*_DIR`` variables point every default folder there, so that a
+district an analyst adds to ``data/raw/`` (as the README tells them to) changes nothing here,
+and notebooks run in kernels (which inherit the environment) see the same copy.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -10,11 +19,24 @@ import pytest
 import taskstats
 from taskstats import config
 
-RAW = config.PROJ_ROOT / "data" / "raw"
+BUNDLED = ("dalian-hightech", "nanjing-gulou", "qingdao-westcoast", "quanzhou-licheng")
+PROJECT = Path(tempfile.mkdtemp(prefix="taskstats-tests-"))
+RAW = PROJECT / "data" / "raw"
+for _slug in BUNDLED:
+    shutil.copytree(config.PROJ_ROOT / "data" / "raw" / _slug, RAW / _slug)
+os.environ["TASKSTATS_DATA_DIR"] = str(PROJECT / "data")
+os.environ["TASKSTATS_RAW_DIR"] = str(RAW)
+os.environ["TASKSTATS_PROCESSED_DIR"] = str(PROJECT / "data" / "processed")
+os.environ["TASKSTATS_REPORTS_DIR"] = str(PROJECT / "reports")
+
 DALIAN = RAW / "dalian-hightech" / "000_9d7f559dd9317c00.txt"
 QINGDAO = RAW / "qingdao-westcoast" / "002_18c7331bcd84886b.txt"
 QUANZHOU = RAW / "quanzhou-licheng" / "003_9bdb81d92d0788fa.txt"
 GULOU = RAW / "nanjing-gulou" / "004_54845685a56bb74c.txt"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(PROJECT, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -302,7 +302,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 def test_killed_writers_never_leave_a_half_written_file(tmp_path):
     out = tmp_path / "processed"
-    taskstats.ingest(raw_dir=RAW, out_dir=out)
+    taskstats.write_processed(raw_dir=RAW, out_dir=out)
     reference = _snapshot(out)
     reference_sheets = pd.read_excel(out / "taskstats.xlsx", sheet_name=None)
     assert len(reference) == 5
@@ -333,7 +333,7 @@ def test_killed_writers_never_leave_a_half_written_file(tmp_path):
         assert len(pd.read_csv(out / "tasks.csv", encoding="utf-8-sig")) == 563
     print(f"kill trials: {trials}, killed mid-write: {mid_write}")
     assert mid_write >= 1, "no trial killed a writer mid-write; the test proved nothing"
-    taskstats.ingest(raw_dir=RAW, out_dir=out)  # the next writer clears what they left
+    taskstats.write_processed(raw_dir=RAW, out_dir=out)  # the next writer clears what they left
     assert not list(out.glob(".*.tmp"))
 
 

@@ -109,7 +109,7 @@ def test_round_trip_rates_and_lights(tmp_path, template, dalian, manifests):
     by_leader = pg.completion_rates(dalian, status, by="leader").set_index("leader")
     assert by_leader.loc["孙龙业", ["due", "done", "on_track"]].tolist() == [72, 1, 1]
     assert by_leader.loc["朱显成", ["due", "behind"]].tolist() == [66, 1]
-    lights = pg.traffic_lights(status).set_index("task_id")
+    lights = pg.traffic_lights(status, pg.load_rules("default")).set_index("task_id")
     assert lights["light"].value_counts().to_dict() == {"red": 167, "green": 1}
     assert lights.loc["1", "light"] == "green"
     assert lights.loc["2", "reasons"] == (
@@ -120,14 +120,14 @@ def test_round_trip_rates_and_lights(tmp_path, template, dalian, manifests):
     assert pg.completion_rates(dalian, july)[["due", "done", "overdue"]].values.tolist() == [
         [168, 1, 167]
     ]
-    red = pg.red_list(dalian, pg.traffic_lights(july))
+    red = pg.red_list(dalian, pg.traffic_lights(july, pg.load_rules("default")))
     assert len(red) == 167 and red.iloc[0]["task_id"] == "2"
 
 
 def test_yellow_when_due_soon(dalian, manifests):
     schedule = {"dalian-hightech": pg.schedule_dates(manifests["dalian-hightech"])}
     status = pg.milestone_status(dalian, pg.read_ledger("/nonexistent"), schedule, "2020-06-20")
-    lights = pg.traffic_lights(status)
+    lights = pg.traffic_lights(status, pg.load_rules("default"))
     assert set(lights["light"]) == {"yellow"}
     assert lights["reasons"].iloc[0] == "节点2020-06-30将于10天内到期，尚未完成"
 
@@ -354,3 +354,54 @@ def test_template_opens_in_libreoffice(tmp_path, template):
     back = load_workbook(tmp_path / "xlsx" / "sheet.xlsx")
     validations = back["推进表"].data_validations.dataValidation
     assert any("已完成" in (dv.formula1 or "") and "I2" in str(dv.sqref) for dv in validations)
+
+
+def test_district_trend_equals_the_general_path(tables, manifests):
+    """The per-district trend (tallies updated day by day) equals completion_rates read at each
+    district's own milestones, one status per date."""
+    schedules = pg.schedules_for(manifests.values())
+    demo = pg.demo_ledger(tables, schedules, seed=11)
+    trend = pg.completion_trend(tables, demo, schedules)
+    expected = []
+    for district, days in schedules.items():
+        own = taskstats.subset(tables, district=district)
+        for day in days:
+            status = pg.milestone_status(own, demo, {district: days}, day)
+            expected.append(pg.completion_rates(own, status).assign(as_of=day.isoformat()))
+    expected = pd.concat(expected, ignore_index=True)
+    expected = expected.sort_values(["district", "as_of"], kind="stable", ignore_index=True)
+    pd.testing.assert_frame_equal(trend, expected[trend.columns], check_dtype=False)
+    assert len(trend) == 3 + 4 + 6 + 2
+
+
+def test_load_rules_from_a_user_file(tmp_path):
+    """A rule set of one's own: red when a node is reported 滞后, nothing else."""
+    path = tmp_path / "strict.toml"
+    path.write_text(
+        'name = "strict"\ndescription = "只看滞后"\n'
+        '[[rule]]\nlight = "red"\nwhen = "status"\nstatus = "滞后"\n',
+        encoding="utf-8",
+    )
+    rules = pg.load_rules(path)
+    assert (rules.name, rules.description, len(rules.rules)) == ("strict", "只看滞后", 1)
+    status = pd.DataFrame(
+        {
+            "district": ["d"] * 4,
+            "task_id": ["1", "1", "2", "3"],
+            "milestone": ["2021-06-30", "2021-12-31", "2021-06-30", "2021-06-30"],
+            "status": ["behind", "done", "not_started", "on_track"],
+            "reported": [True, True, False, True],
+            "due": [True, False, True, True],
+            "overdue": [True, False, True, True],
+            "on_time": [False, False, False, False],
+            "days_left": [-10, 174, -10, -10],
+            "quarter_end": [True, True, True, True],
+        }
+    )
+    lights = pg.traffic_lights(status, rules)
+    assert lights["light"].tolist() == ["red", "green", "green"]  # overdue alone is not red here
+    assert lights["reasons"].tolist() == ["节点2021-06-30报告滞后", "", ""]
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[rule]]\nlight = "blue"\nwhen = "status"\n', encoding="utf-8")
+    with pytest.raises(taskstats.InputError, match="'light' must be red or yellow"):
+        pg.load_rules(bad)

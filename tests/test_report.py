@@ -15,6 +15,7 @@ from conftest import RAW
 
 import taskstats
 from taskstats import config, report
+from taskstats.io.files import file_sha256
 
 DISTRICTS = ["dalian-hightech", "nanjing-gulou", "qingdao-westcoast", "quanzhou-licheng"]
 
@@ -48,7 +49,7 @@ def test_every_report_is_written(rendered):
         "dalian-hightech/001_7904b49d57e0b06b.txt",
     ):
         assert slug in page
-    assert report.file_sha256(RAW / "dalian-hightech" / "000_9d7f559dd9317c00.txt") in page
+    assert file_sha256(RAW / "dalian-hightech" / "000_9d7f559dd9317c00.txt") in page
     assert page.count('src="data:image/png;base64,') == 6  # one per chart
     assert "def " not in page and "import " not in page  # no code shown
     assert "findfont" not in page and "Traceback" not in page
@@ -275,3 +276,50 @@ def test_report_in_a_real_browser(rendered, browser, name):
     shots = config.reports_dir() / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     assert browser.save_screenshot(str(shots / f"{name}.png"))
+
+
+def test_district_view_figures(tmp_path):
+    r = report.prepare_district(
+        "dalian-hightech", as_of="2020-12-31", progress="demo", raw_dir=RAW, store_dir=tmp_path
+    )
+    rates = r.rates["district"].iloc[0]
+    assert (rates["due"], rates["done"], rates["behind"], rates["overdue"]) == (504, 398, 34, 106)
+    assert len(r.red) == (r.lights["light"] == "red").sum() == 79
+    assert r.lights["light"].value_counts().to_dict() == {"green": 89, "red": 79}
+    assert [name for name, _ in r.files] == [
+        "dalian-hightech/000_9d7f559dd9317c00.txt",
+        "dalian-hightech/001_7904b49d57e0b06b.txt",
+    ]
+    assert r.files[0][1] == file_sha256(RAW / "dalian-hightech" / "000_9d7f559dd9317c00.txt")
+    units = r.units_html()
+    assert units.index("<h3>泛指单位（不计入单位排名）</h3>") > units.index("<table")
+    quiet = report.prepare_district(
+        "nanjing-gulou", as_of="2021-01-15", progress="demo", raw_dir=RAW, store_dir=tmp_path
+    )
+    assert quiet.red.empty and quiet.red_list_html() == "<p>当前没有红灯任务。</p>"
+
+
+def test_comparison_view_uses_the_one_as_of_rule(tmp_path):
+    """Without a date each district is read at its own last milestone (today is later), so the
+    comparison shows the figures of each district's own report."""
+    c = report.prepare_comparison(progress="demo", raw_dir=RAW, store_dir=tmp_path, top=2)
+    assert {d: day.isoformat() for d, day in c.as_of_by_district.items()} == {
+        "dalian-hightech": "2020-12-31",
+        "nanjing-gulou": "2021-12-31",
+        "qingdao-westcoast": "2020-12-31",
+        "quanzhou-licheng": "2020-12-25",
+    }
+    table = c.indicator_table().set_index("name")
+    for slug, name in c.names.items():
+        own = report.prepare_district(slug, progress="demo", raw_dir=RAW, store_dir=tmp_path)
+        assert table.loc[name, "red"] == len(own.red), slug
+        assert table.loc[name, "completion_rate"] == own.rates["district"]["completion_rate"][0]
+    assert table["red"].to_dict() == {
+        "大连高新区": 79,
+        "南京市鼓楼区": 46,
+        "青岛西海岸新区": 99,
+        "泉州市鲤城区": 45,
+    }
+    assert c.shown == ["qingdao-westcoast", "dalian-hightech"]  # the two largest
+    assert set(c.shown_rows(c.mix)["district"]) == {"青岛西海岸新区", "大连高新区"}
+    assert "未指定日期时，各区县取今天与本区县最后一个节点中较早的一天" in c.header_html()

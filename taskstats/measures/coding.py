@@ -71,6 +71,19 @@ def task_codes(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, pd.Index]:
     return task, district_of, pd.Index(districts)
 
 
+def split_shares(task: np.ndarray, chosen: np.ndarray, tasks: int) -> np.ndarray:
+    """The ``weighted`` attribution rule, the one every measure uses: a task shared by n chosen
+    rows gives each of them 1/n; rows not chosen get 0.
+
+    Args:
+        task: Each row's task code (0…tasks-1).
+        chosen: Which rows share their task (a boolean mask).
+        tasks: The number of task codes.
+    """
+    per_task = np.bincount(task[chosen], minlength=tasks)
+    return np.where(chosen, 1.0 / np.maximum(per_task, 1)[task], 0.0)
+
+
 def sums(group: np.ndarray, weights: np.ndarray, groups: int) -> np.ndarray:
     """Weights summed per group, rounded to 12 places so that a share summed in any order
     reads the same (7.5, not 7.499999999999999)."""
@@ -143,10 +156,8 @@ class Coded:
         )
 
     def shares(self, rows: np.ndarray) -> np.ndarray:
-        """For the chosen rows (a mask), each task split equally among them: the weight of
-        :func:`attribute`'s ``weighted`` rule, per row (rows not chosen get 0)."""
-        per_task = np.bincount(self.task[rows], minlength=self.tasks)
-        return np.where(rows, 1.0 / np.maximum(per_task, 1)[self.task], 0.0)
+        """For the chosen rows (a mask), each task split equally (:func:`split_shares`)."""
+        return split_shares(self.task, rows, self.tasks)
 
     def frame(self, groups: np.ndarray) -> pd.DataFrame:
         """The district and name (and ``by`` value) of these groups."""

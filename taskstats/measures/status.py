@@ -18,26 +18,31 @@ def current_reports(ledger: pd.DataFrame, as_of: dt.date | str | None = None) ->
     """The latest report per district, task and milestone known by ``as_of``.
 
     A report is known from its 填报日期 (or, without one, its import date). Later imports
-    supersede earlier ones for the figures; the ledger keeps them all.
+    supersede earlier ones for the figures; the ledger keeps them all. The selection is the one
+    :func:`milestone_status` uses (:class:`Reports`), over the ledger's own nodes.
+
+    Returns:
+        The chosen ledger rows, with ``known_on`` (the day each became known), in ledger order.
     """
     if ledger.empty:
-        return ledger.copy()
-    return _latest(_ordered_reports(ledger), as_of).drop(columns="_key")
-
-
-def _ordered_reports(ledger: pd.DataFrame) -> pd.DataFrame:
-    """The ledger in supersession order, with ``known_on`` and an integer key per task-node."""
-    known_on = ledger["reported_on"].where(
-        ledger["reported_on"] != "", ledger["imported_at"].str[:10]
+        return ledger.assign(known_on=pd.Series(dtype=str))
+    keys = ledger[["district", "task_id", "milestone"]].astype(str)
+    node, nodes = pd.factorize(pd.MultiIndex.from_frame(keys))
+    reported = days_of(ledger["reported_on"])
+    known = np.where(reported >= 0, reported, days_of(ledger["imported_at"]))
+    reports = Reports.from_arrays(
+        narrow(node.astype(np.int64)),
+        known.astype(np.int32),
+        status_codes(ledger["status"]),
+        narrow(ledger["import_id"].to_numpy()),
+        narrow(ledger["row"].to_numpy()),
     )
-    key = ledger.groupby(["district", "task_id", "milestone"], sort=False).ngroup()
-    out = ledger.assign(known_on=known_on, _key=key)
-    return out.sort_values(["import_id", "known_on", "row"], kind="stable")
-
-
-def _latest(ordered: pd.DataFrame, as_of: dt.date | str | None) -> pd.DataFrame:
-    known = ordered if as_of is None else ordered[ordered["known_on"] <= iso_date(as_of)]
-    return known.drop_duplicates("_key", keep="last").reset_index(drop=True)
+    day = np.iinfo(np.int32).max if as_of is None else day_number(iso_date(as_of))
+    latest = reports.latest(day, len(nodes))
+    rows = np.sort(latest[latest >= 0])
+    out = ledger.iloc[rows].reset_index(drop=True)
+    known_on = pd.Series(known[rows].astype("datetime64[D]").astype(str), dtype="str")
+    return out.assign(known_on=known_on.to_numpy())
 
 
 def milestone_status(
@@ -196,6 +201,18 @@ class Reports:
                 p[i] = None
         node, known, status, imports, rows = columns
         del columns, parts
+        return cls.from_arrays(node, known, status, imports, rows)
+
+    @classmethod
+    def from_arrays(
+        cls,
+        node: np.ndarray,
+        known: np.ndarray,
+        status: np.ndarray,
+        imports: np.ndarray,
+        rows: np.ndarray,
+    ) -> Reports:
+        """Reports from their node, day known, status code, import and sheet row."""
         # The four keys packed into one integer when they fit (no sort needed), else a sort.
         keys = [imports, known, rows, None]  # None: the position in the ledger
         low = [int(k.min()) if len(k) else 0 for k in keys[:3]] + [0]
@@ -223,16 +240,16 @@ class Reports:
     def _chunk(index: pd.MultiIndex, ledger: pd.DataFrame, grid: Grid) -> list[np.ndarray | None]:
         """Node, day known, status, import and row of the rows on grid nodes."""
         task = _task_rows(index, ledger["district"], ledger["task_id"])
-        reported = _days_of(ledger["reported_on"])
-        known = np.where(reported >= 0, reported, _days_of(ledger["imported_at"]))
-        node = grid.node_of(task, _days_of(ledger["milestone"]))
+        reported = days_of(ledger["reported_on"])
+        known = np.where(reported >= 0, reported, days_of(ledger["imported_at"]))
+        node = grid.node_of(task, days_of(ledger["milestone"]))
         keep = np.flatnonzero(node >= 0)
         return [
-            _narrow(node[keep]),
+            narrow(node[keep]),
             known[keep].astype(np.int32),
-            _status_codes(ledger["status"])[keep],
-            _narrow(ledger["import_id"].to_numpy()[keep]),
-            _narrow(ledger["row"].to_numpy()[keep]),
+            status_codes(ledger["status"])[keep],
+            narrow(ledger["import_id"].to_numpy()[keep]),
+            narrow(ledger["row"].to_numpy()[keep]),
         ]
 
     def position(self, rank: np.ndarray) -> np.ndarray:
@@ -274,7 +291,7 @@ class Reports:
 _CHUNK = 1 << 20
 
 
-def _narrow(values: np.ndarray) -> np.ndarray:
+def narrow(values: np.ndarray) -> np.ndarray:
     """Integers as int32 when they fit (half the memory of a large ledger's columns)."""
     if not len(values) or (values.min() >= -(2**31) and values.max() < 2**31):
         return values.astype(np.int32)
@@ -299,7 +316,7 @@ def _task_rows(index: pd.MultiIndex, district: pd.Series, task_id: pd.Series) ->
     return index.get_indexer(distinct)[pair_codes]
 
 
-def _days_of(values: pd.Series) -> np.ndarray:
+def days_of(values: pd.Series) -> np.ndarray:
     """Days since 1970 of ISO dates (a date-time's first ten characters); -1 where none."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         days = _days(pd.Series(values.cat.categories.astype(str)))
@@ -314,7 +331,7 @@ def _days(values: pd.Series) -> np.ndarray:
     return np.where(parsed.isna().to_numpy(), -1, out)
 
 
-def _status_codes(values: pd.Series) -> np.ndarray:
+def status_codes(values: pd.Series) -> np.ndarray:
     lookup = {k: i for i, k in enumerate(STATUSES)}
     if isinstance(values.dtype, pd.CategoricalDtype):
         cats = np.array([lookup.get(str(c), -1) for c in values.cat.categories], dtype=np.int8)

@@ -12,6 +12,7 @@ from taskstats.measures.coding import (
     pairs_within,
     partners,
     rank_within,
+    split_shares,
     subset,
     sums,
     task_codes,
@@ -42,8 +43,9 @@ def attribute(assignments: pd.DataFrame, attribution: str = "full") -> pd.DataFr
         elif attribution == "lead_only":
             raise ValueError("lead_only applies to units, not leaders")
     if attribution == "weighted":
-        n = named.groupby(["district", "task_id"])["task_id"].transform("size")
-        return named.assign(weight=1.0 / n)
+        task, district_of, _ = task_codes(named)
+        chosen = np.ones(len(task), dtype=bool)
+        return named.assign(weight=split_shares(task, chosen, len(district_of)))
     return named.assign(weight=1.0)
 
 

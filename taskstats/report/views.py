@@ -130,6 +130,19 @@ class DistrictReport:
             df.drop(columns=["district"], errors="ignore"), self.lang, max_rows=max_rows
         )
 
+    def units_html(self) -> str:
+        """The lead-unit table (named units ranked), then the collectives in a table apart."""
+        named = self.units[~self.units["collective"]].drop(columns="collective")
+        collectives = self.units[self.units["collective"]].drop(columns=["rank", "collective"])
+        heading = f"<h3>{html.escape(text(self.lang)['collectives'])}</h3>"
+        return self.table(named) + heading + self.table(collectives)
+
+    def red_list_html(self) -> str:
+        """The red list (挂牌督办), every row, or a sentence when no task is red."""
+        if self.red.empty:
+            return f"<p>{html.escape(text(self.lang)['no_red'])}</p>"
+        return self.table(self.red, max_rows=None)
+
     def quality_table(self) -> pd.DataFrame:
         q = self.tables.quality
         return q.groupby(["kind", "severity"]).size().rename("count").reset_index()
@@ -268,6 +281,18 @@ class ComparisonReport:
 
     def section(self, key: str) -> str:
         return f"<h2>{html.escape(text(self.lang)[key])}</h2>"
+
+    def shown_rows(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The rows of the districts drawn in the small multiples, district slugs replaced by
+        names (a new frame)."""
+        names = self.names
+        shown = frame[frame["district"].isin(self.shown)]
+        return shown.assign(district=shown["district"].map(names))
+
+    @property
+    def shown_names(self) -> dict[str, str]:
+        """Slug to name of the districts drawn in the small multiples."""
+        return {d: self.names[d] for d in self.shown}
 
     def indicator_table(self) -> pd.DataFrame:
         table = self.indicators.merge(

@@ -7,7 +7,7 @@ import builtins
 import pandas as pd
 import pytest
 
-from taskstats import metrics
+from taskstats import measures as metrics
 from taskstats.tidy import LEADER_COLUMNS, QUALITY_COLUMNS, TASK_COLUMNS, UNIT_COLUMNS, TaskTables
 
 
@@ -310,3 +310,33 @@ def test_subset_by_leader_and_unit():
     by_unit = metrics.subset(_tiny(), unit="U4", district="d")
     assert by_unit.tasks["task_id"].tolist() == ["T3", "T4"]
     assert by_unit.task_leaders["leader"].tolist() == ["各副区长"]
+
+
+def test_leader_units_by_hand():
+    """A's tasks T1, T2 and B's task T1 go to these units; 各副区长 (T3) is no leader."""
+    pairs = metrics.leader_units(_tiny())
+    got = [
+        (r.district, r.leader, r.unit, r.role, bool(r.collective), int(r.tasks))
+        for r in pairs.itertuples()
+    ]
+    assert got == [
+        ("d", "A", "U1", "lead", False, 2),
+        ("d", "A", "U2", "lead", False, 1),
+        ("d", "A", "U3", "support", False, 2),
+        ("d", "A", "各相关单位", "support", True, 1),
+        ("d", "B", "U1", "lead", False, 1),
+        ("d", "B", "U2", "lead", False, 1),
+        ("d", "B", "U3", "support", False, 1),
+        ("d", "B", "各相关单位", "support", True, 1),
+        ("e", "C", "V", "lead", False, 1),
+    ]
+
+
+def test_attribute_and_the_coded_measures_share_one_weighting():
+    """attribute's weighted rule and the weights leader_workload reports are the same numbers."""
+    tiny = _tiny()
+    weights = metrics.attribute(tiny.task_leaders, "weighted")
+    by_leader = weights.groupby(["district", "leader"])["weight"].sum().to_dict()
+    load = metrics.leader_workload(tiny).set_index(["district", "leader"])["weighted"].to_dict()
+    assert by_leader == {("d", "A"): 1.5, ("d", "B"): 0.5, ("e", "C"): 1.0}
+    assert {k: v for k, v in load.items() if k in by_leader} == by_leader

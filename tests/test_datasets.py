@@ -202,7 +202,7 @@ def test_every_numbered_row_is_a_task_or_an_anomaly():
 
 
 def test_ingest_writes_every_output(tmp_path):
-    tables, summary = taskstats.ingest(raw_dir=RAW, out_dir=tmp_path)
+    tables, summary = taskstats.write_processed(raw_dir=RAW, out_dir=tmp_path)
     names = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
     assert names == [
         "quality.csv",

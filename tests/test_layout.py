@@ -1,0 +1,171 @@
+"""The house: folders along the data flow, small modules, names importable, no private reach."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import pkgutil
+
+import pytest
+
+import taskstats
+from taskstats import config
+
+PACKAGE = config.PROJ_ROOT / "taskstats"
+FLOW = ["io", "readers", "tidy", "measures", "progress", "report"]
+# Modules kept so that older imports work, each a thin re-export of its new home.
+OLD_NAMES = [
+    "charts",
+    "export",
+    "explore",
+    "ingest",
+    "locking",
+    "manifest",
+    "metrics",
+    "normalize",
+    "progress",
+    "readers",
+    "report",
+    "textio",
+    "tidy",
+]
+
+
+def _modules() -> list[str]:
+    return sorted(m.name for m in pkgutil.walk_packages(taskstats.__path__, "taskstats.") if m.name)
+
+
+def test_no_module_is_over_about_500_lines():
+    sizes = {
+        str(p.relative_to(PACKAGE)): len(p.read_text(encoding="utf-8").splitlines())
+        for p in PACKAGE.rglob("*.py")
+    }
+    assert max(sizes.values()) <= 520, {k: v for k, v in sizes.items() if v > 520}
+
+
+def test_each_folder_says_what_it_owns():
+    for folder in FLOW:
+        init = importlib.import_module(f"taskstats.{folder}")
+        assert init.__doc__ and len(init.__doc__.strip()) > 40, folder
+
+
+@pytest.mark.parametrize("name", OLD_NAMES)
+def test_old_module_names_import_as_modules(name):
+    module = importlib.import_module(f"taskstats.{name}")
+    assert module.__name__ == f"taskstats.{name}"
+    assert getattr(taskstats, name) is module  # not shadowed by a function of the same name
+
+
+def test_every_module_imports():
+    for name in _modules():
+        importlib.import_module(name)
+
+
+def test_progress_measures_and_report_entry_points_are_public():
+    for name in (
+        "milestone_status",
+        "completion_rates",
+        "completion_trend",
+        "traffic_lights",
+        "red_list",
+        "empty_ledger",
+        "as_of_dates",
+        "prepare_district",
+        "prepare_comparison",
+        "render_reports",
+        "export_charts",
+    ):
+        assert name in taskstats.__all__ and callable(getattr(taskstats, name)), name
+    assert len(taskstats.empty_ledger()) == 0
+
+
+def private_reaches(source: str, module: str) -> list[str]:
+    """Uses of another module's private name in ``source``: ``from x import _y`` and
+    ``x._y`` where ``x`` is an imported taskstats module (``module`` is the file's own)."""
+    tree = ast.parse(source)
+    found, aliases = [], set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("taskstats"):
+            for alias in node.names:
+                if node.module != module and _private(alias.name):
+                    found.append(f"from {node.module} import {alias.name}")
+                if not alias.name.startswith("_"):
+                    aliases.add(alias.asname or alias.name)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("taskstats"):
+                    aliases.add((alias.asname or alias.name).split(".")[0])
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and _private(node.attr):
+            root = node.value
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if isinstance(root, ast.Name) and root.id in aliases:
+                found.append(ast.unparse(node))
+    return found
+
+
+def _private(name: str) -> bool:
+    namedtuple_api = {"_fields", "_asdict", "_replace", "_make"}
+    return name.startswith("_") and not name.startswith("__") and name not in namedtuple_api
+
+
+def test_the_private_name_scan_can_fail():
+    bad = (
+        "from taskstats.progress.ledger import _stamp\n"
+        "import taskstats\n"
+        "from taskstats import progress as pg\n"
+        "taskstats.report._x()\n"
+        "pg._iso('2020-01-01')\n"
+        "self._fine = 1\n"
+    )
+    assert private_reaches(bad, "taskstats.other") == [
+        "from taskstats.progress.ledger import _stamp",
+        "taskstats.report._x",
+        "pg._iso",
+    ]
+
+
+def test_no_caller_uses_another_modules_private_names():
+    roots = [PACKAGE, config.PROJ_ROOT / "tests", config.PROJ_ROOT / "benchmarks"]
+    offences = {}
+    for root in roots:
+        for path in root.rglob("*.py"):
+            rel = path.relative_to(config.PROJ_ROOT).with_suffix("")
+            module = ".".join(rel.parts).removesuffix(".__init__")
+            hits = private_reaches(path.read_text(encoding="utf-8"), module)
+            if hits:
+                offences[str(rel)] = hits
+    assert offences == {}
+
+
+def test_measures_are_pure():
+    """No measure module imports a file, process or I/O layer, nor opens anything."""
+    offences = []
+    for path in (PACKAGE / "measures").glob("*.py"):
+        offences += impurities(path.read_text(encoding="utf-8"), path.name)
+    assert offences == []
+    assert impurities("import os\nx = open('f')\nfrom taskstats.io import files\n", "bad.py") == [
+        "bad.py: import os",
+        "bad.py: from taskstats.io",
+        "bad.py: calls open",
+    ]
+
+
+def impurities(source: str, name: str) -> list[str]:
+    banned_modules = ("os", "pathlib", "tomllib", "importlib", "ctypes", "pyarrow", "shutil")
+    banned_packages = ("taskstats.io", "taskstats.progress", "taskstats.report")
+    banned_calls = {"open", "read_csv", "read_parquet", "to_csv", "to_parquet", "read_text"}
+    out = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            out += [f"{name}: import {a.name}" for a in node.names if a.name in banned_modules]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            if node.module in banned_modules or node.module.startswith(banned_packages):
+                out.append(f"{name}: from {node.module}")
+        elif isinstance(node, ast.Call):
+            fn = node.func
+            called = fn.id if isinstance(fn, ast.Name) else getattr(fn, "attr", "")
+            if called in banned_calls:
+                out.append(f"{name}: calls {called}")
+    return out
