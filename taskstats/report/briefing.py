@@ -11,7 +11,13 @@ import pandas as pd
 
 from taskstats.measures.ranking import RankingRules, unit_ranking
 from taskstats.report.views import ComparisonReport, DistrictReport, prepare_district
-from taskstats.report.wording import COMPLETION_GROUPS, LABELS, SOURCE_NAMES, TAKEAWAYS
+from taskstats.report.wording import (
+    COMPLETION_GROUPS,
+    LABELS,
+    SOURCE_NAMES,
+    TAKEAWAYS,
+    change_verb,
+)
 
 
 def pct(value: float) -> str:
@@ -175,11 +181,11 @@ class PeriodChange:
             TAKEAWAYS["change_rate"].format(
                 a=pct(a["completion_rate"]),
                 b=pct(b["completion_rate"]),
-                verb=_verb(a["completion_rate"], b["completion_rate"]),
+                verb=change_verb(a["completion_rate"], b["completion_rate"]),
                 delta=f"{(b['completion_rate'] - a['completion_rate']) * 100:+.1f}",
                 c=pct(a["on_time_rate"]),
                 d=pct(b["on_time_rate"]),
-                verb2=_verb(a["on_time_rate"], b["on_time_rate"]),
+                verb2=change_verb(a["on_time_rate"], b["on_time_rate"]),
             ),
             TAKEAWAYS["change_lights"].format(
                 red=len(self.turned_red),
@@ -188,10 +194,6 @@ class PeriodChange:
                 now=self.red_now,
             ),
         )
-
-
-def _verb(a: float, b: float) -> str:
-    return TAKEAWAYS["up"] if b > a else TAKEAWAYS["down"] if b < a else TAKEAWAYS["same"]
 
 
 def previous_period(

@@ -34,6 +34,7 @@ from taskstats.report.wording import (
     QUALITY_KINDS,
     SEVERITIES,
     TEXT,
+    date_zh,
 )
 
 # An Office font by name, its Latin name, and the GB2312 charset so that a viewer without it
@@ -119,14 +120,14 @@ def _district_slides(
     footer = _footer(report.name, report.as_of, report.simulated)
     deck.title_slide(
         MEETING["deck_title"].format(name=report.name),
-        MEETING["as_of_line"].format(date=_date(report.as_of)),
+        MEETING["as_of_line"].format(date=date_zh(report.as_of)),
         MEETING["office"],
         report.simulated,
     )
     deck.figures_slide(MEETING["headline"], briefing.headline_figures(report), footer)
     if change is not None:
         deck.text_slide(
-            MEETING["change"].format(before=_date(change.before), now=_date(change.now)),
+            MEETING["change"].format(before=date_zh(change.before), now=date_zh(change.now)),
             list(change.sentences()),
             footer,
         )
@@ -234,7 +235,7 @@ def _comparison_slides(deck: _Deck, report: ComparisonReport) -> None:
     footer = _footer(MEETING["compare_deck_title"], report.as_of, report.simulated)
     deck.title_slide(
         MEETING["compare_deck_title"],
-        MEETING["as_of_line"].format(date=_date(report.as_of)),
+        MEETING["as_of_line"].format(date=date_zh(report.as_of)),
         MEETING["office"],
         report.simulated,
     )
@@ -398,6 +399,8 @@ def _font(run, text: str, size: int, bold: bool, color: RGBColor | None) -> None
     if color is not None:
         run.font.color.rgb = color
     rpr = run._r.get_or_add_rPr()
+    rpr.set("lang", "zh-CN")  # so that a viewer substitutes a simplified Chinese face
+    rpr.set("altLang", "en-US")
     old = rpr.find(qn("a:ea"))
     if old is not None:
         rpr.remove(old)
@@ -410,11 +413,7 @@ def _font(run, text: str, size: int, bold: bool, color: RGBColor | None) -> None
 
 def _footer(name: str, as_of: dt.date, simulated: bool) -> str:
     tail = f" · {TEXT['zh']['demo']}" if simulated else ""
-    return f"{name} · {MEETING['as_of_line'].format(date=_date(as_of))}{tail}"
-
-
-def _date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    return f"{name} · {MEETING['as_of_line'].format(date=date_zh(as_of))}{tail}"
 
 
 def _cell(value, column: str) -> str:

@@ -353,7 +353,8 @@ BULLETIN = {
     "h_lights": "二、亮灯情况",
     "lights": "按照{rules}亮灯规则，红灯任务{red}项、黄灯任务{yellow}项、绿灯任务{green}项。"
     "红灯任务实行挂牌督办，黄灯任务予以亮灯警告。分牵头单位情况如下：",
-    "lights_unit": "{unit}：红灯{red}项（{red_tasks}），黄灯{yellow}项（{yellow_tasks}）。",
+    "lights_unit": "{unit}：{lights}。",
+    "lights_part": "{light}{n}项（{tasks}）",
     "lights_none": "本期没有红灯、黄灯任务。",
     "h_ranking": "三、位次排名",
     "ranking": "按照{rules}排名规则（{description}），对{n}个牵头单位进行排名。"
@@ -391,7 +392,28 @@ BULLETIN = {
     "signature": "{office}",
     "simulated": "（本稿进度数据为模拟数据，仅用于演示，不得印发。）",
     "none": "无",
+    "no_lead_unit": "未列牵头单位",
+    "task_reason": "第{task}项：{why}",
+    "more_reasons": "{first}等{n}条",
+    "task_nodes": "第{task}项{days}节点",
 }
+
+
+def date_zh(day: dt.date) -> str:
+    """A date as Chinese documents write it: 2020年6月30日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def change_verb(before: float, now: float) -> str:
+    """升, 降 or 保持."""
+    return (
+        TAKEAWAYS["up"]
+        if now > before
+        else TAKEAWAYS["down"]
+        if now < before
+        else TAKEAWAYS["same"]
+    )
+
 
 # What a reader sees for the kinds of anomaly recorded while reading (the code when not listed).
 QUALITY_KINDS = {
