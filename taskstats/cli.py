@@ -383,6 +383,68 @@ def charts(district: str, out: Path, as_of: str, progress_: str, language: str, 
         click.echo(f"wrote {path}")
 
 
+_RANKING_OPTION = click.option(
+    "--ranking",
+    default="default",
+    show_default=True,
+    help="Ranking rule set: a bundled name (default, supervision) or a TOML file.",
+)
+
+
+@main.command()
+@click.argument("districts", nargs=-1, required=True)
+@click.option("--compare", is_flag=True, help="The comparison deck of the districts.")
+@click.option("--as-of", "as_of", default="", help="Date of the progress figures (YYYY-MM-DD).")
+@click.option(
+    "--progress",
+    "progress_",
+    type=click.Choice(["auto", "real", "demo"]),
+    default="auto",
+    show_default=True,
+    help="Progress data: the real ledger, or simulated.",
+)
+@_RANKING_OPTION
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def deck(
+    districts: tuple[str, ...], compare: bool, as_of: str, progress_: str, ranking: str, out: Path
+) -> None:
+    """Write a 16:9 PowerPoint deck of DISTRICT… for the meeting (主任办公会)."""
+    from taskstats.report.deck import write_deck
+
+    target = write_deck(
+        list(districts),
+        compare=compare,
+        as_of=as_of or None,
+        progress=progress_,
+        ranking=ranking,
+        out=out,
+    )
+    click.echo(f"wrote {target}")
+
+
+@main.command()
+@click.argument("district")
+@click.option("--as-of", "as_of", default="", help="Date of the progress figures (YYYY-MM-DD).")
+@click.option(
+    "--progress",
+    "progress_",
+    type=click.Choice(["auto", "real", "demo"]),
+    default="auto",
+    show_default=True,
+    help="Progress data: the real ledger, or simulated.",
+)
+@_RANKING_OPTION
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def bulletin(district: str, as_of: str, progress_: str, ranking: str, out: Path) -> None:
+    """Write DISTRICT's 督查通报 draft as a Word document (A4)."""
+    from taskstats.report.bulletin import write_bulletin
+
+    target = write_bulletin(
+        district, as_of=as_of or None, progress=progress_, ranking=ranking, out=out
+    )
+    click.echo(f"wrote {target}")
+
+
 def _table(df: pd.DataFrame) -> str:
     return df.to_string(index=False) if not df.empty else "(nothing)"
 
