@@ -143,9 +143,18 @@ def test_every_score_by_hand(ranking):
         "乙单位": (4, 3, 0.75, 0.75, 1, 1, 1, 0, 67.0, 2),
         "丁单位": (4, 0, 0.0, 0.0, 2, 0, 4, 0, -14.0, 4),
     }
-    for unit, (due, done, rate, on_time, red, yellow, missing, late, score, rank) in (
-        expected.items()
-    ):
+    for unit, (
+        due,
+        done,
+        rate,
+        on_time,
+        red,
+        yellow,
+        missing,
+        late,
+        score,
+        rank,
+    ) in expected.items():
         row = got.loc[unit]
         assert (row["due"], row["done"], row["red"], row["yellow"]) == (due, done, red, yellow)
         assert (row["missing_reports"], row["done_late"]) == (missing, late)

@@ -12,7 +12,7 @@ import pandas as pd
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.oxml.ns import qn
-from pptx.util import Inches, Pt
+from pptx.util import Emu, Inches, Pt
 
 from taskstats import __version__
 from taskstats.errors import InputError
@@ -282,8 +282,8 @@ class _Deck:
 
     def __init__(self) -> None:
         self.prs = Presentation()
-        self.prs.slide_width = Inches(13.333)
-        self.prs.slide_height = Inches(7.5)
+        self.prs.slide_width = Emu(12192000)  # PowerPoint's 16:9: 13.333 × 7.5 in
+        self.prs.slide_height = Emu(6858000)
         self.layout = self.prs.slide_layouts[6]  # blank
 
     def blank(self, title: str, footer: str):
