@@ -21,13 +21,13 @@ def district_figures(report: DistrictReport) -> dict[str, object]:
     figures = {
         "leader_load": charts.leader_load_chart(report.workload_by_source, lang=lang),
         "lead_units": charts.lead_units_chart(report.units, lang=lang),
-        "source_mix": charts.source_mix_chart(report.mix, lang=lang),
+        "source_mix": charts.source_mix_chart(report.mix.assign(district=report.name), lang=lang),
     }
     for key in ("leader", "unit", "source"):
         figures[f"completion_by_{key}"] = charts.completion_chart(
             report.rates[key], key, lang=lang, simulated=sim
         )
-    # One district: its bar is labelled with its name, not its slug.
+    # One district: its bars are labelled with its name, not its slug.
     lights = report.lights.assign(district=report.name)
     figures["lights"] = charts.lights_chart(lights, lang=lang, simulated=sim)
     figures["trend"] = charts.trend_chart(report.trend, lang=lang, simulated=sim)
