@@ -37,6 +37,7 @@ from taskstats.measures import (
     source_mix,
     subset,
     traffic_lights,
+    unit_ranking,
     unit_workload,
 )
 from taskstats.progress import (
@@ -44,13 +45,21 @@ from taskstats.progress import (
     demo_ledger,
     empty_ledger,
     import_progress,
+    load_ranking_rules,
     load_rules,
     read_ledger,
     rules_for,
     schedule_dates,
     write_template,
 )
-from taskstats.report import export_charts, prepare_comparison, prepare_district, render_reports
+from taskstats.report import (
+    export_charts,
+    prepare_comparison,
+    prepare_district,
+    render_reports,
+    write_bulletin,
+    write_deck,
+)
 from taskstats.tidy import Manifest, TaskTables, discover_manifests, read_manifest
 
 __all__ = [
@@ -77,6 +86,7 @@ __all__ = [
     "leader_units",
     "leader_workload",
     "load",
+    "load_ranking_rules",
     "load_rules",
     "measurability",
     "milestone_status",
@@ -93,7 +103,10 @@ __all__ = [
     "source_mix",
     "subset",
     "traffic_lights",
+    "unit_ranking",
     "unit_workload",
+    "write_bulletin",
+    "write_deck",
     "write_processed",
     "write_template",
 ]

@@ -22,6 +22,7 @@ where they are reported, it is in rows of their own with ``collective`` set.
 from taskstats.measures.coding import ATTRIBUTIONS, subset
 from taskstats.measures.lights import RuleSet, red_list, traffic_lights
 from taskstats.measures.profile import compare_districts, concentration, measurability, source_mix
+from taskstats.measures.ranking import RankingRules, ranking_board, unit_ranking
 from taskstats.measures.rates import completion_rates, completion_trend
 from taskstats.measures.status import current_reports, milestone_status
 from taskstats.measures.workload import (
@@ -34,6 +35,7 @@ from taskstats.measures.workload import (
 
 __all__ = [
     "ATTRIBUTIONS",
+    "RankingRules",
     "RuleSet",
     "attribute",
     "compare_districts",
@@ -46,9 +48,11 @@ __all__ = [
     "leader_workload",
     "measurability",
     "milestone_status",
+    "ranking_board",
     "red_list",
     "source_mix",
     "subset",
     "traffic_lights",
+    "unit_ranking",
     "unit_workload",
 ]

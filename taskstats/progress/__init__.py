@@ -25,6 +25,7 @@ from taskstats.progress.schedule import (
     schedule_dates,
     schedules_for,
 )
+from taskstats.progress.scoring import bundled_rankings, load_ranking_rules
 from taskstats.progress.sheets import ImportResult, import_progress
 from taskstats.progress.template import SHEET_COLUMNS, template_rows, write_template
 from taskstats.tidy.schema import LEDGER_COLUMNS, STATUS_COLUMNS, STATUSES
@@ -39,6 +40,7 @@ __all__ = [
     "ImportResult",
     "RuleSet",
     "as_of_dates",
+    "bundled_rankings",
     "completion_rates",
     "completion_trend",
     "current_reports",
@@ -46,6 +48,7 @@ __all__ = [
     "empty_ledger",
     "import_progress",
     "ledger_for",
+    "load_ranking_rules",
     "load_rules",
     "milestone_status",
     "read_ledger",

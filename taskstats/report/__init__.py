@@ -1,6 +1,8 @@
 """Reports: the one wording module (zh, en), what each report shows (views), HTML pieces, running
 the notebooks into self-contained pages (render), charts, meeting exports and the explorer."""
 
+from taskstats.report.bulletin import write_bulletin
+from taskstats.report.deck import write_deck
 from taskstats.report.exports import district_figures, export_charts
 from taskstats.report.html import PAGE, header_html, html_table
 from taskstats.report.render import (
@@ -44,4 +46,6 @@ __all__ = [
     "render_reports",
     "report_jobs",
     "text",
+    "write_bulletin",
+    "write_deck",
 ]

@@ -21,13 +21,15 @@ def district_figures(report: DistrictReport) -> dict[str, object]:
     figures = {
         "leader_load": charts.leader_load_chart(report.workload_by_source, lang=lang),
         "lead_units": charts.lead_units_chart(report.units, lang=lang),
-        "source_mix": charts.source_mix_chart(report.mix, lang=lang),
+        "source_mix": charts.source_mix_chart(report.mix.assign(district=report.name), lang=lang),
     }
     for key in ("leader", "unit", "source"):
         figures[f"completion_by_{key}"] = charts.completion_chart(
             report.rates[key], key, lang=lang, simulated=sim
         )
-    figures["lights"] = charts.lights_chart(report.lights, lang=lang, simulated=sim)
+    # One district: its bars are labelled with its name, not its slug.
+    lights = report.lights.assign(district=report.name)
+    figures["lights"] = charts.lights_chart(lights, lang=lang, simulated=sim)
     figures["trend"] = charts.trend_chart(report.trend, lang=lang, simulated=sim)
     return figures
 
@@ -43,7 +45,10 @@ def export_charts(
     raw_dir: str | Path | None = None,
     store_dir: str | Path | None = None,
 ) -> list[Path]:
-    """Write a district's charts as PNG (16:9, ``dpi``) and SVG, and their tables as one .xlsx.
+    """Write a district's charts as PNG and SVG, and their tables as one .xlsx.
+
+    Every chart is drawn at a 16:9 slide's size (13.333 × 7.5 in; 2666 × 1500 px at 200 dpi)
+    and titled with the district's name and the as-of date.
 
     Returns:
         The files written.
@@ -66,7 +71,10 @@ def export_charts(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
+    heading = f"{report.name} · {text(language)['as_of']} {report.as_of.isoformat()}"
     for stem, fig in district_figures(report).items():
+        fig.set_size_inches(*charts.SLIDE_SIZE)
+        fig.suptitle(heading, fontsize="large", fontweight="bold")
         for suffix in ("png", "svg"):
             target = out / f"{district}_{stem}.{suffix}"
             with atomic_path(target) as tmp:

@@ -1,0 +1,76 @@
+"""Unit ranking rule sets (位次排名 scoring), from TOML files beside the light rules."""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from pathlib import Path
+
+from taskstats.errors import InputError
+from taskstats.measures.ranking import RANKING_MEASURES, RankingRules
+
+
+def load_ranking_rules(name_or_path: str | Path = "default") -> RankingRules:
+    """A bundled ranking rule set (``default``, ``supervision``) or one from a TOML file.
+
+    Bundled sets live in ``taskstats/rules/ranking_<name>.toml``. A file holds ``name``,
+    ``description``, ``min_due``, ``board``, ``decimals`` and one ``[[part]]`` per part of the
+    score, each with a ``measure`` (see ``RANKING_MEASURES``) and a ``weight``.
+
+    Example:
+        >>> load_ranking_rules("default").min_due
+        3
+
+    Raises:
+        InputError: The file is missing or a part is malformed.
+    """
+    path = Path(name_or_path)
+    try:
+        if path.suffix == ".toml":
+            text = path.read_text(encoding="utf-8")
+        else:
+            text = (
+                resources.files("taskstats")
+                .joinpath(f"rules/ranking_{name_or_path}.toml")
+                .read_text(encoding="utf-8")
+            )
+    except (FileNotFoundError, OSError) as exc:
+        raise InputError(
+            f"no ranking rule set {str(name_or_path)!r}; bundled: {', '.join(bundled_rankings())}"
+        ) from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"ranking rule set is not valid TOML: {exc}", path=path) from exc
+    parts = []
+    for i, part in enumerate(data.get("part", []), 1):
+        measure, weight = part.get("measure"), part.get("weight")
+        if measure not in RANKING_MEASURES or not isinstance(weight, int | float):
+            raise InputError(
+                f"part {i}: 'measure' must be one of {', '.join(RANKING_MEASURES)} and "
+                "'weight' a number",
+                path=path,
+            )
+        parts.append((str(measure), float(weight)))
+    if not parts:
+        raise InputError("a ranking rule set needs at least one [[part]]", path=path)
+    min_due = data.get("min_due", 3)
+    if not isinstance(min_due, int) or min_due < 1:
+        raise InputError("'min_due' must be a whole number of at least 1", path=path)
+    return RankingRules(
+        name=str(data.get("name", path.stem)),
+        description=str(data.get("description", "")),
+        parts=tuple(parts),
+        min_due=min_due,
+        board=int(data.get("board", 3)),
+        decimals=int(data.get("decimals", 2)),
+    )
+
+
+def bundled_rankings() -> list[str]:
+    """The names of the bundled ranking rule sets."""
+    return sorted(
+        p.name[len("ranking_") : -len(".toml")]
+        for p in resources.files("taskstats").joinpath("rules").iterdir()
+        if p.name.startswith("ranking_") and p.name.endswith(".toml")
+    )

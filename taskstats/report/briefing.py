@@ -1,0 +1,250 @@
+"""What the deck and the bulletin say in words: headline figures, one takeaway sentence per
+chart and the change since the previous period, every figure taken from the measures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from taskstats.measures.ranking import RankingRules, unit_ranking
+from taskstats.report.views import ComparisonReport, DistrictReport, prepare_district
+from taskstats.report.wording import (
+    COMPLETION_GROUPS,
+    LABELS,
+    SOURCE_NAMES,
+    TAKEAWAYS,
+    change_verb,
+)
+
+
+def pct(value: float) -> str:
+    """A rate as the documents print it: one decimal, ``—`` when there is none."""
+    return "—" if pd.isna(value) else f"{value:.1%}"
+
+
+def headline_figures(report: DistrictReport) -> list[tuple[str, str]]:
+    """The six headline figures of a district, as (label, value) pairs."""
+    t = report.tables
+    leaders = t.task_leaders.loc[~t.task_leaders["collective"], "leader"].nunique()
+    units = t.task_units.loc[
+        (t.task_units["role"] == "lead") & ~t.task_units["collective"], "unit"
+    ].nunique()
+    district = report.rates["district"]
+    rate = district["completion_rate"].iloc[0] if len(district) else float("nan")
+    return [
+        ("目标任务", f"{len(t.tasks)}"),
+        ("分管领导", f"{leaders}"),
+        ("牵头单位", f"{units}"),
+        ("量化目标", pct(t.tasks["quantified"].mean())),
+        ("节点完成率", pct(rate)),
+        ("红灯任务", f"{len(report.red)}"),
+    ]
+
+
+def _first(frame: pd.DataFrame, column: str, *, largest: bool = True) -> pd.DataFrame:
+    """The rows holding the largest (or smallest) value of ``column``: the leaders of a tie."""
+    if frame.empty:
+        return frame
+    best = frame[column].max() if largest else frame[column].min()
+    return frame[frame[column] == best]
+
+
+def district_takeaways(report: DistrictReport) -> dict[str, str]:
+    """One sentence per district chart (keys as in :func:`district_figures`)."""
+    out = {}
+    named = report.workload[~report.workload["collective"]]
+    top = _first(named, "tasks")
+    if top.empty:
+        out["leader_load"] = "本表未列分管领导"
+    else:
+        key = "leader_load" if len(top) == 1 else "leader_load_tie"
+        out["leader_load"] = TAKEAWAYS[key].format(
+            who="、".join(top["leader"]),
+            tasks=int(top["tasks"].iloc[0]),
+            share=pct(top["share"].iloc[0]),
+        )
+    units = _first(report.units[~report.units["collective"]], "led")
+    key = "lead_units" if len(units) == 1 else "lead_units_tie"
+    out["lead_units"] = TAKEAWAYS[key].format(
+        who="、".join(units["unit"]), led=int(units["led"].iloc[0]) if len(units) else 0
+    )
+    mix = report.mix.sort_values("tasks", ascending=False, kind="stable").iloc[0]
+    out["source_mix"] = TAKEAWAYS["source_mix"].format(
+        what=SOURCE_NAMES[str(mix["source"])], tasks=int(mix["tasks"]), share=pct(mix["share"])
+    )
+    for key, group in COMPLETION_GROUPS.items():
+        rates = report.rates[key]
+        low = _first(rates[rates["due"] > 0], "completion_rate", largest=False)
+        if low.empty:
+            out[f"completion_by_{key}"] = TAKEAWAYS["completion_none"]
+            continue
+        low = low.sort_values("due", ascending=False, kind="stable").iloc[0]
+        who = SOURCE_NAMES.get(str(low[key]), str(low[key])) if key == "source" else low[key]
+        out[f"completion_by_{key}"] = TAKEAWAYS["completion_low"].format(
+            what=group,
+            who=who,
+            rate=pct(low["completion_rate"]),
+            done=int(low["done"]),
+            due=int(low["due"]),
+        )
+    out["lights"] = lights_sentence(report.lights)
+    out["trend"] = trend_sentence(report.trend, report.as_of)
+    return out
+
+
+def lights_sentence(lights: pd.DataFrame) -> str:
+    """``红灯…项、黄灯…项、绿灯…项，红灯占…``."""
+    counts = lights["light"].value_counts()
+    n = {c: int(counts.get(c, 0)) for c in ("red", "yellow", "green")}
+    return TAKEAWAYS["lights"].format(
+        **n, share=pct(n["red"] / len(lights) if len(lights) else float("nan"))
+    )
+
+
+def trend_sentence(trend: pd.DataFrame, as_of: dt.date) -> str:
+    """The completion rate at the first milestone and at the last one by ``as_of``."""
+    known = trend[(trend["as_of"].astype(str) <= as_of.isoformat()) & (trend["due"] > 0)]
+    if known.empty:
+        return TAKEAWAYS["completion_none"]
+    first, last = known.iloc[0], known.iloc[-1]
+    a, b = first["completion_rate"], last["completion_rate"]
+    key = "trend_up" if b > a else "trend_down" if b < a else "trend_flat"
+    return TAKEAWAYS[key].format(
+        first=str(first["as_of"]), last=str(last["as_of"]), a=pct(a), b=pct(b)
+    )
+
+
+def comparison_takeaways(report: ComparisonReport) -> dict[str, str]:
+    """One sentence per comparison chart."""
+    names = report.names
+    red = report.lights[report.lights["light"] == "red"].groupby("district").size()
+    red = red.reindex(list(names), fill_value=0)
+    worst = red.idxmax()
+    rates = report.rates.dropna(subset=["completion_rate"])
+    best = rates.sort_values("completion_rate", ascending=False, kind="stable").iloc[0]
+    mix = report.mix[report.mix["source"] == "self"]
+    own = mix.sort_values("share", ascending=False, kind="stable").iloc[0]
+    named = report.workload[~report.workload["collective"]]
+    busiest = named.sort_values("tasks", ascending=False, kind="stable").iloc[0]
+    quant = report.indicators.sort_values("quantified_share", ascending=False).iloc[0]
+    return {
+        "compare_lights": TAKEAWAYS["compare_lights"].format(who=names[worst], red=int(red[worst])),
+        "compare_trend": TAKEAWAYS["compare_trend"].format(
+            who=names[str(best["district"])], rate=pct(best["completion_rate"])
+        ),
+        "compare_source_mix": TAKEAWAYS["compare_source_mix"].format(
+            who=names[str(own["district"])], share=pct(own["share"])
+        ),
+        "compare_leaders": TAKEAWAYS["compare_leaders"].format(
+            who=names[str(busiest["district"])],
+            leader=busiest["leader"],
+            tasks=int(busiest["tasks"]),
+        ),
+        "compare_measurability": TAKEAWAYS["compare_measurability"].format(
+            who=names[str(quant["district"])], share=pct(quant["quantified_share"])
+        ),
+    }
+
+
+# --- the previous period ------------------------------------------------------------------------
+
+
+@dataclass
+class PeriodChange:
+    """A district's figures now and at the previous reporting date.
+
+    Attributes:
+        before: The previous reporting date (the last milestone before the as-of date).
+        now: The as-of date.
+        rates_before, rates_now: ``completion_rates`` for the district at each date.
+        turned_red: Tasks red now and not red before (``district``, ``task_id``).
+        turned_green: Tasks green now and red or yellow before.
+        red_before, red_now: Red tasks at each date.
+    """
+
+    before: dt.date
+    now: dt.date
+    rates_before: pd.DataFrame
+    rates_now: pd.DataFrame
+    turned_red: pd.DataFrame
+    turned_green: pd.DataFrame
+    red_before: int
+    red_now: int
+
+    def sentences(self) -> tuple[str, str]:
+        """The change in rates and in lights, as two sentences."""
+        a, b = self.rates_before.iloc[0], self.rates_now.iloc[0]
+        return (
+            TAKEAWAYS["change_rate"].format(
+                a=pct(a["completion_rate"]),
+                b=pct(b["completion_rate"]),
+                verb=change_verb(a["completion_rate"], b["completion_rate"]),
+                delta=f"{(b['completion_rate'] - a['completion_rate']) * 100:+.1f}",
+                c=pct(a["on_time_rate"]),
+                d=pct(b["on_time_rate"]),
+                verb2=change_verb(a["on_time_rate"], b["on_time_rate"]),
+            ),
+            TAKEAWAYS["change_lights"].format(
+                red=len(self.turned_red),
+                green=len(self.turned_green),
+                before=self.red_before,
+                now=self.red_now,
+            ),
+        )
+
+
+def previous_period(
+    report: DistrictReport,
+    *,
+    raw_dir: str | Path | None = None,
+    store_dir: str | Path | None = None,
+) -> PeriodChange | None:
+    """The change since the previous reporting date, or None when the ledger has none.
+
+    The previous date is the district's last milestone before the report's as-of date; it
+    counts only when the ledger has reports known by then.
+    """
+    earlier = (
+        [d for d in pd.to_datetime(report.trend["as_of"].astype(str)).dt.date if d < report.as_of]
+        if len(report.trend)
+        else []
+    )
+    if not earlier:
+        return None
+    before = prepare_district(
+        report.parameters["district"],
+        as_of=max(earlier),
+        progress=report.parameters["progress"],
+        language=report.lang,
+        raw_dir=raw_dir,
+        store_dir=store_dir,
+    )
+    if not before.status["reported"].any():
+        return None
+    key = ["district", "task_id"]
+    both = report.lights[[*key, "light"]].merge(
+        before.lights[[*key, "light"]], on=key, suffixes=("", "_before")
+    )
+    return PeriodChange(
+        before=before.as_of,
+        now=report.as_of,
+        rates_before=before.rates["district"],
+        rates_now=report.rates["district"],
+        turned_red=both.loc[(both["light"] == "red") & (both["light_before"] != "red"), key],
+        turned_green=both.loc[(both["light"] == "green") & (both["light_before"] != "green"), key],
+        red_before=len(before.red),
+        red_now=len(report.red),
+    )
+
+
+def district_ranking(report: DistrictReport, rules: RankingRules) -> pd.DataFrame:
+    """:func:`unit_ranking` of a district report's tables, status and lights."""
+    return unit_ranking(report.tables, report.status, report.lights, rules)
+
+
+def light_label(light: str) -> str:
+    """红灯, 黄灯 or 绿灯."""
+    return LABELS["zh"][light]

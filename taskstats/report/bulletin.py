@@ -1,0 +1,388 @@
+"""The 督查通报 draft: a Word document in the usual structure, every figure from the measures.
+
+Built with python-docx rather than a docxtpl template: the figures and lists vary in length
+(units, red tasks), Word splits template tags across runs when an office edits them, and the
+fixed words (headings, the standard paragraphs of 下一步工作要求) already live in one place,
+``taskstats.report.wording.BULLETIN``, where an office can change them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+from taskstats.io.files import atomic_path
+from taskstats.measures.ranking import RankingRules, ranking_board
+from taskstats.progress.scoring import load_ranking_rules
+from taskstats.report import briefing
+from taskstats.report.views import DistrictReport, prepare_district
+from taskstats.report.wording import BULLETIN, MEETING, change_verb, date_zh
+
+# Fonts by name as official documents set them (GB/T 9704): the viewer substitutes its own
+# Chinese font where one is missing (LibreOffice on Linux: Noto Serif or Sans CJK SC).
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
+HEADING_FONT = "黑体"
+LATIN_FONT = "Times New Roman"
+BODY_SIZE = Pt(16)  # 三号
+TITLE_SIZE = Pt(22)  # 二号
+TABLE_SIZE = Pt(12)  # 小四
+RANKING_WIDTHS = [12, 36, 16, 18, 20, 12, 12, 14, 16]  # mm, within the 156 mm of text
+ANNEX_WIDTHS = [12, 56, 30, 18, 40]
+
+
+def write_bulletin(
+    district: str,
+    *,
+    as_of: str | dt.date | None = None,
+    out: str | Path,
+    raw_dir: str | Path | None = None,
+    store_dir: str | Path | None = None,
+    progress: str = "auto",
+    ranking: str | Path | RankingRules = "default",
+) -> Path:
+    """Write a district's 督查通报 draft (.docx, A4).
+
+    Sections: 总体情况 (with the change since the previous period when the ledger has one),
+    亮灯情况 by lead unit, 位次排名 (the ranking table and the 红黄榜), 存在问题 (overdue nodes by
+    unit), 下一步工作要求 and the 附件 (the red list).
+
+    Args:
+        district: The district's slug.
+        as_of: Date of the progress figures (default: the as-of rule).
+        out: The ``.docx`` file to write.
+        raw_dir, store_dir: Where the raw data and the progress store are.
+        progress: ``auto``, ``real`` or ``demo``.
+        ranking: A ranking rule set (name, TOML path or loaded rules).
+
+    Returns:
+        The file written.
+    """
+    rules = ranking if isinstance(ranking, RankingRules) else load_ranking_rules(ranking)
+    report = prepare_district(
+        district, as_of=as_of, progress=progress, raw_dir=raw_dir, store_dir=store_dir
+    )
+    change = briefing.previous_period(report, raw_dir=raw_dir, store_dir=store_dir)
+    doc = _document()
+    _write(doc, report, change, briefing.district_ranking(report, rules), rules)
+    target = Path(out)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(target) as tmp:
+        doc.save(str(tmp))
+    return target
+
+
+def _write(
+    doc,
+    report: DistrictReport,
+    change: briefing.PeriodChange | None,
+    ranking: pd.DataFrame,
+    rules: RankingRules,
+) -> None:
+    date = date_zh(report.as_of)
+    _para(
+        doc,
+        BULLETIN["title"].format(name=report.name),
+        font=TITLE_FONT,
+        size=TITLE_SIZE,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        indent=False,
+    )
+    if report.simulated:
+        _para(
+            doc,
+            BULLETIN["simulated"],
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+            indent=False,
+            color=RGBColor(0xC0, 0x39, 0x2B),
+        )
+    _para(doc, BULLETIN["addressee"], indent=False)
+    _para(doc, BULLETIN["opening"].format(office=MEETING["office"], date=date))
+
+    _heading(doc, BULLETIN["h_overall"])
+    r = report.rates["district"].iloc[0]
+    _para(
+        doc,
+        BULLETIN["overall"].format(
+            tasks=len(report.tables.tasks),
+            date=date,
+            due=int(r["due"]),
+            done=int(r["done"]),
+            on_track=int(r["on_track"]),
+            behind=int(r["behind"]),
+            not_started=int(r["not_started"]),
+            rate=briefing.pct(r["completion_rate"]),
+            on_time=briefing.pct(r["on_time_rate"]),
+        ),
+    )
+    if change is None:
+        _para(doc, BULLETIN["overall_first"])
+    else:
+        a, b = change.rates_before.iloc[0], change.rates_now.iloc[0]
+        _para(
+            doc,
+            BULLETIN["overall_change"].format(
+                before=date_zh(change.before),
+                a=briefing.pct(a["completion_rate"]),
+                b=briefing.pct(b["completion_rate"]),
+                verb=change_verb(a["completion_rate"], b["completion_rate"]),
+                c=briefing.pct(a["on_time_rate"]),
+                d=briefing.pct(b["on_time_rate"]),
+                verb2=change_verb(a["on_time_rate"], b["on_time_rate"]),
+                red=len(change.turned_red),
+                green=len(change.turned_green),
+            ),
+        )
+
+    _heading(doc, BULLETIN["h_lights"])
+    counts = report.lights["light"].value_counts()
+    _para(
+        doc,
+        BULLETIN["lights"].format(
+            rules=report.rules.name,
+            **{c: int(counts.get(c, 0)) for c in ("red", "yellow", "green")},
+        ),
+    )
+    lit = lights_by_unit(report)
+    if lit.empty:
+        _para(doc, BULLETIN["lights_none"])
+    for row in lit.to_dict("records"):
+        _para(doc, BULLETIN["lights_unit"].format(**row))
+
+    _heading(doc, BULLETIN["h_ranking"])
+    top, bottom = ranking_board(ranking, rules.board)
+    ranked = ranking[ranking["ranked"]]
+    _para(
+        doc,
+        BULLETIN["ranking"].format(
+            rules=rules.name,
+            description=rules.description,
+            n=len(ranked),
+            top=rules.board,
+            best="、".join(top["unit"]) or BULLETIN["none"],
+            worst="、".join(bottom["unit"]) or BULLETIN["none"],
+        ),
+    )
+    _table(doc, BULLETIN["ranking_columns"], ranking_rows(ranking), RANKING_WIDTHS)
+    apart = ranking[~ranking["ranked"]]
+    if len(apart):
+        _para(
+            doc,
+            BULLETIN["ranking_apart"].format(
+                n=rules.min_due, count=len(apart), units="、".join(apart["unit"])
+            ),
+        )
+
+    _heading(doc, BULLETIN["h_problems"])
+    problems = overdue_by_unit(report)
+    if problems.empty:
+        _para(doc, BULLETIN["problems_none"].format(date=date))
+    else:
+        _para(
+            doc,
+            BULLETIN["problems"].format(
+                date=date, n=int(report.status["overdue"].sum()), units=len(problems)
+            ),
+        )
+        for row in problems.to_dict("records"):
+            _para(doc, BULLETIN["problems_unit"].format(**row))
+
+    _heading(doc, BULLETIN["h_next"])
+    for paragraph in BULLETIN["next"]:
+        _para(doc, paragraph)
+    _para(
+        doc,
+        BULLETIN["signature"].format(office=MEETING["office"]),
+        align=WD_ALIGN_PARAGRAPH.RIGHT,
+        indent=False,
+    )
+    _para(doc, date, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    _heading(doc, BULLETIN["h_annex"])
+    _table(
+        doc,
+        BULLETIN["annex_columns"],
+        [
+            [str(r["task_id"]), str(r["text"]), r["lead_units"], r["leaders"], r["reasons"]]
+            for r in report.red.to_dict("records")
+        ],
+        widths=[12, 60, 32, 20, 40],
+    )
+
+
+# --- the lists in the text --------------------------------------------------------------------
+
+
+def lights_by_unit(report: DistrictReport) -> pd.DataFrame:
+    """Red and yellow tasks by lead unit: counts and ``第N项（reasons）`` lists."""
+    lit = report.lights[report.lights["light"].isin(["red", "yellow"])]
+    lead = _lead_units(report)
+    rows = lit.merge(lead, on=["district", "task_id"], how="left").fillna(
+        {"unit": BULLETIN["no_lead_unit"]}
+    )
+    out = []
+    for unit, group in rows.groupby("unit", sort=False):
+        entry = {"unit": unit}
+        parts = []
+        for light in ("red", "yellow"):
+            part = group[group["light"] == light]
+            entry[light] = len(part)
+            if len(part):
+                tasks = "；".join(
+                    BULLETIN["task_reason"].format(task=t, why=_short(why))
+                    for t, why in zip(part["task_id"], part["reasons"], strict=True)
+                )
+                parts.append(
+                    BULLETIN["lights_part"].format(
+                        light=briefing.light_label(light), n=len(part), tasks=tasks
+                    )
+                )
+        entry["lights"] = "，".join(parts)
+        out.append(entry)
+    frame = pd.DataFrame(out, columns=["unit", "red", "yellow", "lights"])
+    return frame.sort_values(["red", "yellow", "unit"], ascending=[False, False, True])
+
+
+def overdue_by_unit(report: DistrictReport) -> pd.DataFrame:
+    """Overdue nodes by lead unit: their number and ``第N项（dates）`` lists, most first."""
+    status = report.status
+    late = status.loc[status["overdue"], ["district", "task_id", "milestone"]].astype(str)
+    rows = late.merge(_lead_units(report), on=["district", "task_id"], how="left")
+    rows = rows.fillna({"unit": BULLETIN["no_lead_unit"]})
+    out = []
+    for unit, group in rows.groupby("unit", sort=False):
+        tasks = group.groupby("task_id", sort=False)["milestone"].agg(
+            lambda d: "、".join(date_zh(dt.date.fromisoformat(x)) for x in d)
+        )
+        listed = "；".join(
+            BULLETIN["task_nodes"].format(task=t, days=days) for t, days in tasks.items()
+        )
+        out.append({"unit": unit, "count": len(group), "tasks": listed})
+    frame = pd.DataFrame(out, columns=["unit", "count", "tasks"])
+    return frame.sort_values(["count", "unit"], ascending=[False, True])
+
+
+def ranking_rows(ranking: pd.DataFrame) -> list[list[str]]:
+    """The ranked units as the bulletin's ranking table prints them."""
+    return [
+        [
+            str(r["rank"]),
+            r["unit"],
+            str(r["due"]),
+            briefing.pct(r["completion_rate"]),
+            briefing.pct(r["on_time_rate"]),
+            str(r["red"]),
+            str(r["yellow"]),
+            str(r["missing_reports"]),
+            f"{r['score']:g}",
+        ]
+        for r in ranking[ranking["ranked"]].to_dict("records")
+    ]
+
+
+def _short(reasons: str) -> str:
+    """The first reason of a light, and how many there are (the 附件 lists them all)."""
+    parts = [r for r in reasons.split("；") if r]
+    if len(parts) <= 1:
+        return reasons
+    return BULLETIN["more_reasons"].format(first=parts[0], n=len(parts))
+
+
+def _lead_units(report: DistrictReport) -> pd.DataFrame:
+    units = report.tables.task_units
+    lead = units[units["role"] == "lead"][["district", "task_id", "unit"]].astype(str)
+    return lead.drop_duplicates()
+
+
+# --- Word -------------------------------------------------------------------------------------
+
+
+def _document():
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    normal = doc.styles["Normal"]
+    _fonts(normal.font, normal.element.get_or_add_rPr(), BODY_FONT, BODY_SIZE)
+    fmt = normal.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(28)
+    fmt.space_after = Pt(0)
+    return doc
+
+
+def _fonts(font, rpr, east_asian: str, size) -> None:
+    """A font by name for Latin and East Asian text (``w:eastAsia``), and its size."""
+    font.name = LATIN_FONT
+    font.size = size
+    rpr.get_or_add_rFonts().set(qn("w:eastAsia"), east_asian)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = rpr.makeelement(qn("w:lang"), {})
+        rpr.append(lang)
+    lang.set(qn("w:eastAsia"), "zh-CN")  # so that a viewer substitutes a simplified Chinese face
+
+
+def _para(
+    doc,
+    text: str,
+    *,
+    font: str = BODY_FONT,
+    size=BODY_SIZE,
+    align=None,
+    indent: bool = True,
+    color: RGBColor | None = None,
+    bold: bool = False,
+):
+    para = doc.add_paragraph()
+    if align is not None:
+        para.alignment = align
+    if indent:
+        para.paragraph_format.first_line_indent = Pt(32)  # two characters
+    if font == TITLE_FONT:
+        para.paragraph_format.line_spacing = Pt(36)
+        para.paragraph_format.space_after = Pt(16)
+    run = para.add_run(text)
+    _fonts(run.font, run._r.get_or_add_rPr(), font, size)
+    run.font.bold = bold
+    if color is not None:
+        run.font.color.rgb = color
+    return para
+
+
+def _heading(doc, text: str) -> None:
+    _para(doc, text, font=HEADING_FONT)
+
+
+def _table(doc, header: list[str], rows: list[list[str]], widths: list[int] | None = None):
+    table = doc.add_table(rows=len(rows) + 1, cols=len(header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    if widths:
+        for j, w in enumerate(widths):
+            table.columns[j].width = Mm(w)
+    for i, values in enumerate([header, *rows]):
+        cells = table.rows[i].cells
+        for j, value in enumerate(values):
+            para = cells[j].paragraphs[0]
+            para.paragraph_format.line_spacing = Pt(18)
+            para.paragraph_format.first_line_indent = Pt(0)
+            run = para.add_run(str(value))
+            _fonts(
+                run.font, run._r.get_or_add_rPr(), HEADING_FONT if i == 0 else BODY_FONT, TABLE_SIZE
+            )
+            if widths:
+                cells[j].width = Mm(widths[j])
+    return table

@@ -1,0 +1,220 @@
+"""Unit ranking from scoring rules, on a hand-made ledger with every score worked out by hand."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import taskstats
+from taskstats import progress as pg
+from taskstats.measures import ranking_board, unit_ranking
+from taskstats.progress.ledger import typed_ledger
+from taskstats.tidy import TaskTables
+from taskstats.tidy.schema import LEDGER_COLUMNS
+
+DAYS = ["2020-06-30", "2020-09-30", "2020-10-20"]
+AS_OF = "2020-10-10"  # two nodes due; the third within 15 days (yellow unless done)
+# task: lead units (甲 … 戊; 各相关单位 is a collective and never ranked)
+LEADS = {
+    "1": ["甲单位"],
+    "2": ["甲单位"],
+    "3": ["乙单位"],
+    "4": ["丙单位", "各相关单位"],
+    "5": ["乙单位"],
+    "6": ["戊单位"],
+    "7": ["戊单位"],
+    "8": ["丁单位"],
+    "9": ["丁单位"],
+}
+# (task, node): (status, reported on); nodes not listed have no report.
+REPORTS = {
+    ("1", "2020-06-30"): ("已完成", "2020-06-28"),
+    ("1", "2020-09-30"): ("已完成", "2020-09-29"),
+    ("2", "2020-06-30"): ("已完成", "2020-06-29"),
+    ("3", "2020-06-30"): ("已完成", "2020-06-29"),
+    ("3", "2020-09-30"): ("已完成", "2020-09-30"),
+    ("4", "2020-06-30"): ("已完成", "2020-06-29"),
+    ("4", "2020-09-30"): ("已完成", "2020-09-29"),
+    ("5", "2020-06-30"): ("已完成", "2020-06-30"),
+    ("6", "2020-06-30"): ("已完成", "2020-06-20"),
+    ("6", "2020-09-30"): ("已完成", "2020-10-05"),  # done after the node
+    ("7", "2020-06-30"): ("已完成", "2020-06-20"),
+    ("7", "2020-09-30"): ("已完成", "2020-09-20"),
+    ("7", "2020-10-20"): ("已完成", "2020-10-08"),  # done early: no yellow
+}
+
+
+def _tables() -> TaskTables:
+    tasks = pd.DataFrame(
+        {
+            "district": "x",
+            "task_id": list(LEADS),
+            "seq": range(1, len(LEADS) + 1),
+            "text": [f"任务{t}" for t in LEADS],
+            "source": "self",
+        }
+    )
+    units = pd.DataFrame(
+        [
+            {"district": "x", "task_id": t, "unit": u, "role": "lead", "collective": u[0] == "各"}
+            for t, us in LEADS.items()
+            for u in us
+        ]
+    )
+    leaders = pd.DataFrame(columns=["district", "task_id", "leader", "collective"])
+    quality = pd.DataFrame(columns=["district", "task_id", "kind", "severity", "message"])
+    return TaskTables(tasks, units, leaders, quality)
+
+
+def _ledger() -> pd.DataFrame:
+    rows = [
+        {
+            "import_id": 1,
+            "imported_at": f"{day}T09:00:00",
+            "file": "hand.xlsx",
+            "file_sha256": "0",
+            "sheet": "推进表",
+            "row": i,
+            "district": "x",
+            "task_id": task,
+            "milestone": node,
+            "status": status,
+            "standard": "",
+            "progress": "",
+            "evidence": "",
+            "contact": "",
+            "reported_on": day,
+            "simulated": False,
+        }
+        for i, ((task, node), (status, day)) in enumerate(REPORTS.items(), 2)
+    ]
+    return typed_ledger(pd.DataFrame(rows, columns=LEDGER_COLUMNS))
+
+
+RULES = """
+name = "hand"
+description = "test"
+min_due = 3
+board = 1
+decimals = 2
+[[part]]
+measure = "completion_rate"
+weight = 60
+[[part]]
+measure = "on_time_rate"
+weight = 40
+[[part]]
+measure = "red"
+weight = -5
+[[part]]
+measure = "yellow"
+weight = -2
+[[part]]
+measure = "missing_reports"
+weight = -1
+"""
+
+
+@pytest.fixture
+def ranking(tmp_path):
+    tables = _tables()
+    schedule = {"x": [pd.Timestamp(d).date() for d in DAYS]}
+    status = pg.milestone_status(tables, _ledger(), schedule, AS_OF)
+    lights = pg.traffic_lights(status, pg.load_rules("default"))
+    path = tmp_path / "hand.toml"
+    path.write_text(RULES, encoding="utf-8")
+    rules = taskstats.load_ranking_rules(path)
+    return unit_ranking(tables, status, lights, rules), rules
+
+
+def test_every_score_by_hand(ranking):
+    out, _ = ranking
+    got = out.set_index("unit")
+    # unit: due, done, on time, red, yellow, missing, score, rank
+    #   戊: 4 due, 4 done, 3 on time (task 6 late), yellow task 6 → 60 + 30 - 2        = 88
+    #   甲: 4 due, 3 done, 3 on time, red task 2, yellow task 1, 1 missing
+    #       → 45 + 30 - 5 - 2 - 1                                                     = 67
+    #   乙: the same as 甲 (task 5's second node missing)                             = 67
+    #   丁: 4 due, none reported: red tasks 8 and 9, 4 missing → -10 - 4              = -14
+    #   丙: 2 due (fewer than 3): listed apart; 60 + 40 - 2                           = 98
+    expected = {
+        "戊单位": (4, 4, 1.0, 0.75, 0, 1, 0, 1, 88.0, 1),
+        "甲单位": (4, 3, 0.75, 0.75, 1, 1, 1, 0, 67.0, 2),
+        "乙单位": (4, 3, 0.75, 0.75, 1, 1, 1, 0, 67.0, 2),
+        "丁单位": (4, 0, 0.0, 0.0, 2, 0, 4, 0, -14.0, 4),
+    }
+    for unit, (
+        due,
+        done,
+        rate,
+        on_time,
+        red,
+        yellow,
+        missing,
+        late,
+        score,
+        rank,
+    ) in expected.items():
+        row = got.loc[unit]
+        assert (row["due"], row["done"], row["red"], row["yellow"]) == (due, done, red, yellow)
+        assert (row["missing_reports"], row["done_late"]) == (missing, late)
+        assert row["completion_rate"] == pytest.approx(rate)
+        assert row["on_time_rate"] == pytest.approx(on_time)
+        assert row["score"] == pytest.approx(score)
+        assert row["rank"] == rank and row["ranked"]
+    # Each score is the sum of its parts, and each part is weight × measure.
+    assert got.loc["甲单位", "part_completion_rate"] == pytest.approx(45)
+    assert got.loc["甲单位", "part_on_time_rate"] == pytest.approx(30)
+    assert got.loc["甲单位", "part_red"] == pytest.approx(-5)
+    assert got.loc["甲单位", "part_yellow"] == pytest.approx(-2)
+    assert got.loc["甲单位", "part_missing_reports"] == pytest.approx(-1)
+    parts = out.filter(like="part_").sum(axis=1)
+    assert (parts.round(2) == out["score"]).all()
+    apart = got.loc["丙单位"]
+    assert not apart["ranked"] and pd.isna(apart["rank"])
+    assert apart["score"] == pytest.approx(98)
+    assert "各相关单位" not in got.index
+    # Ranked units first, best first (ties by name), then those listed apart.
+    assert out["unit"].tolist() == ["戊单位", "乙单位", "甲单位", "丁单位", "丙单位"]
+
+
+def test_board_keeps_ties_together(ranking):
+    out, rules = ranking
+    top, bottom = ranking_board(out, rules.board)
+    assert top["unit"].tolist() == ["戊单位"]
+    assert bottom["unit"].tolist() == ["丁单位"]
+    top, bottom = ranking_board(out, 2)
+    assert top["unit"].tolist() == ["戊单位", "乙单位", "甲单位"]  # a tie at second place
+    assert bottom["unit"].tolist() == ["丁单位"]  # never on both lists
+
+
+def test_ranking_does_not_change_its_inputs(ranking):
+    tables = _tables()
+    before = tables.task_units.copy()
+    schedule = {"x": [pd.Timestamp(d).date() for d in DAYS]}
+    status = pg.milestone_status(tables, _ledger(), schedule, AS_OF)
+    lights = pg.traffic_lights(status, pg.load_rules("default"))
+    status_before, lights_before = status.copy(), lights.copy()
+    unit_ranking(tables, status, lights, taskstats.load_ranking_rules("default"))
+    pd.testing.assert_frame_equal(tables.task_units, before)
+    pd.testing.assert_frame_equal(status, status_before)
+    pd.testing.assert_frame_equal(lights, lights_before)
+
+
+@pytest.mark.parametrize("name", ["default", "supervision"])
+def test_bundled_rule_sets(name):
+    rules = taskstats.load_ranking_rules(name)
+    assert rules.name == name and rules.parts and rules.min_due >= 1
+    assert set(pg.bundled_rankings()) >= {"default", "supervision"}
+
+
+def test_bad_rule_sets_say_what_is_wrong(tmp_path):
+    with pytest.raises(taskstats.InputError, match="no ranking rule set 'nope'; bundled: default"):
+        taskstats.load_ranking_rules("nope")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[part]]\nmeasure = "speed"\nweight = 1\n', encoding="utf-8")
+    with pytest.raises(taskstats.InputError, match="part 1: 'measure' must be one of"):
+        taskstats.load_ranking_rules(bad)
+    bad.write_text('min_due = 0\n[[part]]\nmeasure = "red"\nweight = -1\n', encoding="utf-8")
+    with pytest.raises(taskstats.InputError, match="'min_due' must be a whole number"):
+        taskstats.load_ranking_rules(bad)
