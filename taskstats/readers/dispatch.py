@@ -20,7 +20,7 @@ from taskstats.readers.document import choose_table
 from taskstats.readers.header import match_header
 from taskstats.readers.inline import INLINE_ITEM, INLINE_UNITS, InlineParser
 from taskstats.readers.table import Parsed, TableParser
-from taskstats.tidy.schema import ReadResult
+from taskstats.tidy.schema import INFO, Issue, ReadResult
 
 
 def read_raw(
@@ -291,6 +291,10 @@ def _read_document(
     tables = (choice.read, choice.skipped)
     if choice.rows:
         parsed = TableParser(path, "continuation").run(choice.rows)
+        for name, reason in choice.skipped:
+            parsed.issues.append(
+                Issue("table_skipped", f"{name} not read as tasks: {reason}", None, None, INFO, name)
+            )
         return _finish(parsed, path, layout, used, tables)
     if text.strip():
         try:
