@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 from pathlib import Path
 
 from taskstats.errors import InputError
 from taskstats.io.grid import Row, Sheet
 
-_WRAP_EMS = 2.5  # a line ending within this many character widths of the cell's edge wrapped
+# Characters that never start a line (closing punctuation), and those of a word not broken.
+_NO_LINE_START = set("，。、；：？！）》」』”’%,.;:?!)]}")
+_NO_LINE_END = set("（《「『“‘([{")
+_WORD = re.compile(r"[A-Za-z0-9.%#+\-_/]")
 
 
 def read_pdf(path: str | Path, data: bytes) -> tuple[list[Sheet], str]:
@@ -158,10 +162,12 @@ def _cell_texts(boxes: list[tuple], chars: list[dict]) -> dict[tuple, str]:
             if b[0] <= x <= b[2] and b[1] <= y <= b[3]:
                 inside[b].append(ch)
                 break
-    return {b: _lines_text(cs, b[2]) for b, cs in inside.items()}
+    return {b: _lines_text(cs, b[0], b[2]) for b, cs in inside.items()}
 
 
-def _lines_text(chars: list[dict], right: float) -> str:
+def _lines_text(chars: list[dict], left: float, right: float) -> str:
+    """The text of one cell. A line break is kept only where the next line's first word
+    would have fitted on the line before (a new paragraph); otherwise the line wrapped."""
     if not chars:
         return ""
     chars = sorted(chars, key=lambda c: (round(c["top"]), c["x0"]))
@@ -171,15 +177,35 @@ def _lines_text(chars: list[dict], right: float) -> str:
             lines[-1].append(ch)
         else:
             lines.append([ch])
+    for line in lines:
+        line.sort(key=lambda c: c["x0"])
+    padding = max(0.0, min(line[0]["x0"] for line in lines) - left)
+    limit = right - padding
     out = ""
     for i, line in enumerate(lines):
-        line.sort(key=lambda c: c["x0"])
         words = line[0]["text"]
         for a, b in itertools.pairwise(line):
             words += (" " if b["x0"] - a["x1"] > a["size"] * 0.25 else "") + b["text"]
         if i:
-            prev = lines[i - 1]
-            size = max(c["size"] for c in prev)
-            out += "" if right - prev[-1]["x1"] < _WRAP_EMS * size else "\n"
+            room = limit - lines[i - 1][-1]["x1"]
+            # Slack of a character or three: the layout engine's limit is not the box's edge.
+            size = line[0]["size"]
+            fits = room > max(_first_word_width(line) + size, 3 * size)
+            out += "\n" if fits else ""
         out += words
     return out
+
+
+def _first_word_width(line: list[dict]) -> float:
+    """The width of what must start the line: a Latin word or number, or one character with
+    the punctuation that cannot be parted from it."""
+    end = 1
+    while end < len(line) and line[end - 1]["text"] in _NO_LINE_END:
+        end += 1
+    if _WORD.match(line[end - 1]["text"]):
+        while end < len(line) and _WORD.match(line[end]["text"]):
+            end += 1
+    while end < len(line) and (line[end]["text"] in _NO_LINE_START | _NO_LINE_END):
+        end += 2 if line[end]["text"] in _NO_LINE_END else 1
+    end = min(end, len(line))
+    return line[end - 1]["x1"] - line[0]["x0"]
