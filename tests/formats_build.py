@@ -7,8 +7,8 @@ tidy tables read from it can be compared with those read from the text file itse
 from __future__ import annotations
 
 import html
-import re
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -261,7 +261,9 @@ def write_html(
     out += [f"<p>{html.escape(t)}</p>" for t in after[0]]
     if after[1]:
         out.append("<table>")
-        out += ["<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in after[1]]
+        out += [
+            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in after[1]
+        ]
         out.append("</table>")
     out.append("</body></html>")
     path.write_bytes("\n".join(out).encode(charset))

@@ -130,7 +130,7 @@ def test_quanzhou_xls_with_merged_sections(tmp_path):
             ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=3)
             continue
         if width == 5 and len(cells) == 5:
-            cells = cells[:2] + [""] + cells[2:]
+            cells = [*cells[:2], "", *cells[2:]]
         ws.append(cells)
         if width and sum(1 for c in cells if c) == 1 and cells[0]:
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=6)
@@ -205,9 +205,19 @@ def test_pdf_row_split_across_page_break(tmp_path):
             c.line(x, top, x, y)
 
     header = ["序号", "工作任务", "牵头单位", "分管领导"]
-    table([header, ["1", "建设5G基站100个。", "区工信局", "张三"], ["2", "新建学校两所，", "", ""]], 800)
+    table(
+        [header, ["1", "建设5G基站100个。", "区工信局", "张三"], ["2", "新建学校两所，", "", ""]],
+        800,
+    )
     c.showPage()
-    table([header, ["", "新增学位3000个。", "区教育局", "李四"], ["3", "植树1万株。", "区园林局", "王五"]], 800)
+    table(
+        [
+            header,
+            ["", "新增学位3000个。", "区教育局", "李四"],
+            ["3", "植树1万株。", "区园林局", "王五"],
+        ],
+        800,
+    )
     c.showPage()
     c.save()
     got = _read(path)

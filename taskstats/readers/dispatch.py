@@ -171,8 +171,9 @@ def _ole_kind(path: Path, suffix: str, data: bytes) -> str:
     if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
         return "et" if suffix == ".et" else "xls"
     raise InputError(
-        "this is an old binary Office file (.xls/.doc) holding neither a document nor a "
-        "workbook; it may be damaged: open it in WPS or Office and save it as .xlsx or .docx",
+        "this is an old binary Office file (.xls/.doc) or a password-protected workbook, with "
+        "no document or sheet taskstats can find; remove the password, or open it in WPS or "
+        "Office and save it as .xlsx or .docx",
         path=path,
     )
 
@@ -293,7 +294,9 @@ def _read_document(
         parsed = TableParser(path, "continuation").run(choice.rows)
         for name, reason in choice.skipped:
             parsed.issues.append(
-                Issue("table_skipped", f"{name} not read as tasks: {reason}", None, None, INFO, name)
+                Issue(
+                    "table_skipped", f"{name} not read as tasks: {reason}", None, None, INFO, name
+                )
             )
         return _finish(parsed, path, layout, used, tables)
     if text.strip():
@@ -314,6 +317,7 @@ def _read_document(
         f"no task table in this {layout} document: "
         + (f"{len(sheets)} table(s) ({why}), " if sheets else "no tables, ")
         + "and no numbered items like '1.任务内容（A牵头，B配合）' in its text. Check it is the "
-        "decomposition table (附件1), or pass table=N to read a table by its number",
+        "decomposition table (附件1)"
+        + (", or pass table=N to read a table by its number" if sheets else ""),
         path=path,
     )
