@@ -750,6 +750,19 @@ FIXES = [
 ]
 
 
+def document_formats(repeats: int) -> list[dict]:
+    """Each document format's time to tidy tables against its bare extraction."""
+    from formats import formats
+
+    return formats(repeats)
+
+
+def formats_markdown(rows: list[dict]) -> str:
+    from formats import markdown
+
+    return markdown(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repeats, no 10× scale")
@@ -763,6 +776,7 @@ def main() -> None:
         ("ingest", lambda: ingest(5 if args.quick else 20)),
         ("scale", lambda: [scale_run(s) for s in ((1,) if args.quick else (1, 10))]),
         ("compare", compare_100),
+        ("formats", lambda: document_formats(2 if args.quick else 5)),
     ]
     for key, fn in steps:
         start = time.perf_counter()
@@ -771,6 +785,9 @@ def main() -> None:
     results["profile"] = profile_slowest(results["scale"][0])
     results["notes"] = FIXES
     write_results(args.out, results, args.quick)
+    with args.out.open("a", encoding="utf-8") as f:
+        f.write("\n## Document formats: time to tidy tables vs bare extraction\n\n")
+        f.write(formats_markdown(results["formats"]) + "\n")
     print(f"wrote {args.out}")
 
 

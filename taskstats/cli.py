@@ -120,6 +120,10 @@ def inspect(file: Path, layout: str, encoding: str, sheet: str | None, all_anoma
     click.echo(f"layout:    {r.layout}" + (f" (sheet {r.sheet})" if r.sheet else ""))
     if r.encoding:
         click.echo(f"encoding:  {r.encoding}")
+    if r.tables_read or r.tables_skipped:
+        click.echo(f"tables:    read {', '.join(r.tables_read) or 'none (the text)'}")
+        for name, reason in r.tables_skipped:
+            click.echo(f"  skipped {name}: {reason}")
     click.echo(f"columns:   {', '.join(r.columns)}")
     click.echo(f"rows seen: {r.rows_seen}")
     click.echo(f"tasks:     {len(t.tasks)}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -39,16 +39,24 @@ def read_table(
     encoding: str = "auto",
     sheet: str | None = None,
     default_source: str = "unknown",
+    table: int | None = None,
+    first_unit_leads: bool = False,
 ) -> TaskTables:
     """Read one decomposition table without a manifest.
 
     Args:
-        path: A ``.txt``, ``.csv`` or ``.xlsx`` table.
+        path: A table: ``.txt``, ``.csv``, ``.xlsx``, ``.xls``, ``.docx``, ``.pdf``, ``.html``
+            (``.doc``, ``.wps``, ``.et``, ``.rtf`` with LibreOffice); the kind is found from the
+            content.
         district: Slug to put in the ``district`` column; default derived from the file name.
-        layout: ``auto`` or a layout name (cells, delimited, inline, csv, xlsx).
+        layout: ``auto`` or a layout name (cells, delimited, inline, csv, xlsx, xls, docx, pdf,
+            html …).
         encoding: ``auto`` or a text encoding.
         sheet: Spreadsheet sheet to read.
         default_source: Source for tasks when the table has no source column.
+        table: The 1-based table of a document to read; default the first with a task header.
+        first_unit_leads: In a single 责任单位 column, take the first-listed unit as the lead
+            and the others as support ("列第一位的为牵头单位").
 
     Returns:
         The tidy tables (tasks, task_units, task_leaders, quality).
@@ -56,9 +64,9 @@ def read_table(
     Example:
         >>> tasks, units, leaders, quality = read_table("gulou.txt")
     """
-    return _read_with(
-        manifest_for_file(path, district, layout, encoding, sheet, default_source)
-    ).tables
+    manifest = manifest_for_file(path, district, layout, encoding, sheet, default_source)
+    manifest = replace(manifest, table=table, first_unit_leads=first_unit_leads)
+    return _read_with(manifest).tables
 
 
 def read_district(manifest: Manifest) -> DistrictRead:
@@ -144,7 +152,9 @@ def write_processed(
 
 
 def _read_with(manifest: Manifest) -> DistrictRead:
-    result = read_raw(manifest.raw_file, manifest.layout, manifest.encoding, manifest.sheet)
+    result = read_raw(
+        manifest.raw_file, manifest.layout, manifest.encoding, manifest.sheet, manifest.table
+    )
     raw_name = manifest.raw_file.name
     if manifest.path is not None:  # name bundled files by their district folder too
         raw_name = f"{manifest.raw_file.parent.name}/{raw_name}"

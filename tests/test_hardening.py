@@ -45,8 +45,10 @@ FUZZ = settings(
 
 
 @pytest.mark.parametrize("case", EXPECTED["case"], ids=lambda c: c["file"])
-def test_corpus(case):
+def test_corpus(case, monkeypatch):
     path = CORPUS / case["file"]
+    if case.get("without_soffice"):
+        monkeypatch.setenv("TASKSTATS_SOFFICE", str(CORPUS / "no-such-soffice"))
     if "error" in case:
         with pytest.raises(taskstats.InputError) as err:
             taskstats.read_table(path)
@@ -128,6 +130,54 @@ def _loads_or_our_error(tmp_path: Path, data: bytes, suffix: str) -> None:
 @given(data=st.binary(max_size=4096), suffix=st.sampled_from([".txt", ".csv", ".xlsx", ".md"]))
 def test_fuzz_random_bytes(tmp_path, data, suffix):
     _loads_or_our_error(tmp_path, data, suffix)
+
+
+@FUZZ
+@given(
+    data=st.binary(max_size=2048),
+    suffix=st.sampled_from([".docx", ".pdf", ".html", ".xls", ".doc"]),
+    magic=st.sampled_from([b"", b"%PDF-1.4\n", b"<html><table><tr><td>", b"PK\x03\x04"]),
+)
+def test_fuzz_random_documents(tmp_path, monkeypatch, data, suffix, magic):
+    monkeypatch.setenv("TASKSTATS_SOFFICE", str(tmp_path / "no-soffice"))  # no slow conversions
+    _loads_or_our_error(tmp_path, magic + data, suffix)
+
+
+DOCUMENTS = {
+    name: (CORPUS / name).read_bytes()
+    for name in ("no_task_table.docx", "encrypted.pdf", "scanned.pdf", "no_table.html")
+}
+
+
+@settings(FUZZ, max_examples=min(FUZZ_EXAMPLES, 300))
+@given(
+    name=st.sampled_from(sorted(DOCUMENTS)),
+    flips=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255)), max_size=8),
+    cut=st.floats(0.2, 1),
+)
+def test_fuzz_damaged_documents(tmp_path, name, flips, cut):
+    data = bytearray(DOCUMENTS[name])
+    for where, value in flips:
+        data[int(where * (len(data) - 1))] = value
+    _loads_or_our_error(tmp_path, bytes(data[: max(1, int(len(data) * cut))]), Path(name).suffix)
+
+
+@FUZZ
+@given(
+    rows=st.lists(
+        st.lists(
+            st.text(alphabet="序号工作任务牵头单位领导1２3.、（）<>&;\n ", max_size=8), max_size=5
+        ),
+        max_size=12,
+    ),
+    span=st.integers(1, 4),
+)
+def test_fuzz_html_tables(tmp_path, rows, span):
+    cells = "".join(
+        "<tr>" + "".join(f'<td rowspan="{span}">{c}</td>' for c in r) + "</tr>" for r in rows
+    )
+    page = f"<html><body><table><tr><td>序号</td><td>工作任务</td><td>牵头单位</td></tr>{cells}"
+    _loads_or_our_error(tmp_path, page.encode("utf-8"), ".html")
 
 
 @FUZZ

@@ -9,12 +9,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from taskstats.errors import InputError
-from taskstats.io.grid import Row, csv_rows, read_workbook
+from taskstats.io.convert import convert_with_libreoffice
+from taskstats.io.docx import read_docx
+from taskstats.io.grid import Row, Sheet, csv_rows, read_workbook
+from taskstats.io.html import looks_like_html, read_html
+from taskstats.io.pdf import read_pdf
 from taskstats.io.text import decode_bytes
+from taskstats.io.xls import read_xls
+from taskstats.readers.document import choose_table
 from taskstats.readers.header import match_header
 from taskstats.readers.inline import INLINE_ITEM, INLINE_UNITS, InlineParser
 from taskstats.readers.table import Parsed, TableParser
-from taskstats.tidy.schema import ReadResult
+from taskstats.tidy.schema import INFO, Issue, ReadResult
 
 
 def read_raw(
@@ -22,15 +28,19 @@ def read_raw(
     layout: str = "auto",
     encoding: str = "auto",
     sheet: str | None = None,
+    table: int | None = None,
 ) -> ReadResult:
     """Read one raw table file into raw tasks.
 
     Args:
-        path: A ``.txt``/``.md`` table (one cell per line, delimited or inline), ``.csv`` or
-            ``.xlsx`` file.
-        layout: ``auto`` to detect, or one of cells, delimited, inline, csv, xlsx.
+        path: A ``.txt``/``.md`` table (one cell per line, delimited or inline), ``.csv``,
+            ``.xlsx`` or ``.xls`` workbook, Word (``.docx``; ``.doc``, ``.wps``, ``.rtf`` through
+            LibreOffice), ``.pdf`` or ``.html`` page; the kind is found from the content.
+        layout: ``auto`` to detect, or one of cells, delimited, inline, csv, xlsx, xls, docx,
+            pdf, html.
         encoding: Text encoding or ``auto``.
         sheet: Spreadsheet sheet name; default the first with a recognised header.
+        table: The 1-based table of a document to read; default the first with a task header.
 
     Raises:
         InputError: The file is unreadable, of an unsupported kind, or holds no recognisable table.
@@ -54,7 +64,9 @@ def read_raw(
     if layout == "auto":
         layout = _layout_from_file(path, suffix, data)
     if layout == "xlsx":
-        return _read_xlsx(path, data, sheet)
+        return _read_sheets(path, read_workbook(path, data)[0], sheet, "xlsx")
+    if layout in DOCUMENT_LAYOUTS:
+        return _read_document(path, data, layout, encoding, sheet, table)
     text, used = decode_bytes(data, path, encoding)
     if layout == "csv":
         rows = csv_rows(text, path)
@@ -120,32 +132,59 @@ def _layout_from_file(path: Path, suffix: str, data: bytes) -> str:
                 path=path,
             ) from exc
         if any(n.startswith("word/") for n in names):
-            raise InputError(
-                "this is a Word document, whatever its name; copy the table into a .txt file "
-                "or save it as .xlsx",
-                path=path,
-            )
+            return "docx"
         if any(n.startswith("xl/") for n in names):
             return "xlsx"
+        if "content.xml" in names:
+            return "odf"
         raise InputError("this is a zip archive, not a table; unpack it first", path=path)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise InputError(
-            "this is an old binary Office file (.xls/.doc) or a password-protected workbook; "
-            "remove the password and save it as .xlsx",
-            path=path,
-        )
+        return _ole_kind(path, suffix, data)
+    if data[:5] == b"%PDF-":
+        return "pdf"
+    if data[:5] == b"{\\rtf":
+        return "rtf"
+    if looks_like_html(data):
+        return "html"
     if suffix in (".xlsx", ".xlsm"):
         raise InputError("not a valid .xlsx file (it is not a zip package)", path=path)
-    if suffix in (".xls", ".doc", ".docx", ".pdf"):
+    if suffix in (".xls", ".doc", ".docx", ".pdf", ".wps", ".et"):
         raise InputError(
-            f"{suffix} files are not read; save the table as .xlsx, .csv or .txt", path=path
+            f"not a valid {suffix} file: its content is not of that kind (it may be damaged or "
+            "renamed); open it in WPS or Office and save it again",
+            path=path,
         )
     if suffix == ".csv":
         return "csv"
     return "auto"
 
 
-def _finish(parsed: Parsed, path: Path, layout: str, encoding: str | None) -> ReadResult:
+def _ole_kind(path: Path, suffix: str, data: bytes) -> str:
+    """An OLE2 compound file's kind from its stream names (stored as UTF-16 in its directory)."""
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        raise InputError(
+            "this is a password-protected workbook; remove the password and save it as .xlsx",
+            path=path,
+        )
+    if "WordDocument".encode("utf-16-le") in data:
+        return "doc"
+    if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+        return "et" if suffix == ".et" else "xls"
+    raise InputError(
+        "this is an old binary Office file (.xls/.doc) or a password-protected workbook, with "
+        "no document or sheet taskstats can find; remove the password, or open it in WPS or "
+        "Office and save it as .xlsx or .docx",
+        path=path,
+    )
+
+
+def _finish(
+    parsed: Parsed,
+    path: Path,
+    layout: str,
+    encoding: str | None,
+    tables: tuple[list[str], list[tuple[str, str]]] = ([], []),
+) -> ReadResult:
     return ReadResult(
         path=path,
         layout=layout,
@@ -156,6 +195,8 @@ def _finish(parsed: Parsed, path: Path, layout: str, encoding: str | None) -> Re
         issues=parsed.issues,
         sheet=parsed.sheet,
         declared_counts=parsed.declared,
+        tables_read=list(tables[0]),
+        tables_skipped=list(tables[1]),
     )
 
 
@@ -191,8 +232,7 @@ def _delimited_rows(text: str) -> Iterator[Row]:
             yield Row(lineno, raw.split("\t"))
 
 
-def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> ReadResult:
-    sheets, _ = read_workbook(path, data)
+def _read_sheets(path: Path, sheets: list[Sheet], sheet: str | None, layout: str) -> ReadResult:
     names = [s.name for s in sheets]
     if sheet is not None and sheet not in names:
         raise InputError(f"no sheet {sheet!r}; the workbook has {', '.join(names)}", path=path)
@@ -202,9 +242,82 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> ReadResult:
         if sheet is None and not any(match_header(r.cells) for r in candidate.rows[:40]):
             continue
         parsed = TableParser(path, "continuation").run(candidate.rows)
-        return _finish(parsed, path, "xlsx", None)
+        return _finish(parsed, path, layout, None)
     raise InputError(
         "no sheet with a recognised header row (序号, 目标任务, 牵头单位, 责任单位, 分管领导 …) "
         f"among {', '.join(names)}; name the sheet in the manifest",
+        path=path,
+    )
+
+
+# --- documents: Word, PDF, web pages, legacy and WPS files -----------------------------------
+
+DOCUMENT_LAYOUTS = ("docx", "pdf", "html", "xls", "doc", "wps", "rtf", "et", "odf")
+# Files LibreOffice converts first: (target, how the file is named in messages).
+_CONVERSIONS = {
+    "doc": ("docx", "a .doc Word document"),
+    "wps": ("docx", "a WPS document (.wps)"),
+    "rtf": ("docx", "an RTF document"),
+    "et": ("xlsx", "a WPS spreadsheet (.et)"),
+    "odf": ("docx", "an OpenDocument file"),
+}
+
+
+def _read_document(
+    path: Path, data: bytes, layout: str, encoding: str, sheet: str | None, table: int | None
+) -> ReadResult:
+    """Read a document: its task table through the table interpreter, or its text."""
+    if layout == "doc" and path.suffix.lower() == ".wps":
+        layout = "wps"
+    if layout in _CONVERSIONS:
+        target, what = _CONVERSIONS[layout]
+        if layout == "odf" and path.suffix.lower() in (".ods", ".et"):
+            target, what = "xlsx", "an OpenDocument spreadsheet"
+        converted = convert_with_libreoffice(path, data, target, what)
+        if target == "xlsx":
+            return _read_sheets(path, read_workbook(path, converted)[0], sheet, layout)
+        sheets, text = read_docx(path, converted)
+        used = None
+    elif layout == "xls":
+        return _read_sheets(path, read_xls(path, data), sheet, "xls")
+    elif layout == "docx":
+        sheets, text = read_docx(path, data)
+        used = None
+    elif layout == "pdf":
+        sheets, text = read_pdf(path, data)
+        used = None
+    else:
+        sheets, text, used = read_html(path, data, encoding)
+    choice = choose_table(sheets, path, table)
+    tables = (choice.read, choice.skipped)
+    if choice.rows:
+        parsed = TableParser(path, "continuation").run(choice.rows)
+        for name, reason in choice.skipped:
+            parsed.issues.append(
+                Issue(
+                    "table_skipped", f"{name} not read as tasks: {reason}", None, None, INFO, name
+                )
+            )
+        return _finish(parsed, path, layout, used, tables)
+    if text.strip():
+        try:
+            found = detect_text_layout(text, path)
+        except InputError:
+            found = None
+        if found is not None:
+            rows = _cell_rows(text) if found == "cells" else _delimited_rows(text)
+            parsed = (
+                InlineParser(path).run(text)
+                if found == "inline"
+                else TableParser(path, "fragment" if found == "cells" else "continuation").run(rows)
+            )
+            return _finish(parsed, path, f"{layout}-{found}", used, tables)
+    why = "; ".join(f"{name}: {reason}" for name, reason in choice.skipped)
+    raise InputError(
+        f"no task table in this {layout} document: "
+        + (f"{len(sheets)} table(s) ({why}), " if sheets else "no tables, ")
+        + "and no numbered items like '1.任务内容（A牵头，B配合）' in its text. Check it is the "
+        "decomposition table (附件1)"
+        + (", or pass table=N to read a table by its number" if sheets else ""),
         path=path,
     )

@@ -12,6 +12,8 @@ from taskstats.tidy.normalize import clean_cell
 from taskstats.tidy.schema import INFO, Issue, RawTask
 
 INLINE_ITEM = re.compile(r"^\s*([0-9]{1,4})\s*[.．、](?![0-9])\s*(.*)$")
+# An item whose text starts with digits ("3.5G基站建设……"): taken only as the next number.
+_DIGIT_ITEM = re.compile(r"^\s*([0-9]{1,4})\s*[.．、]\s*([0-9].*)$")
 INLINE_UNITS = re.compile(r"主办|协办|牵头|配合|责任单位|分别办理|负责")
 
 
@@ -37,6 +39,10 @@ class InlineParser:
             if not line:
                 continue
             item = INLINE_ITEM.match(line)
+            if item is None and self.current is not None:
+                digits = _DIGIT_ITEM.match(line)
+                if digits and int(digits.group(1)) == self.last_number + 1:
+                    item = digits
             if item:
                 self.close()
                 self.out.rows_seen += 1

@@ -16,6 +16,8 @@ from taskstats.tidy.schema import INFO, LONG_CELL, WARNING, Issue, RawTask
 _TEMPLATE_HEADER = re.compile(r"完成标准|推进计划|完成情况|证明材料|进展情况|工作进度")
 _END_MARKER = re.compile(r"^附件\s*[0-9一二三四五六七八九十]*\s*[:：]?$")
 _NUMBER = re.compile(r"^\s*([0-9]{1,4})\s*[.．、]?\s*$")
+# A number cell holding the item's text too: "3.5G基站建设……" is item 3 when 3 comes next.
+_NUMBER_AND_TEXT = re.compile(r"^\s*([0-9]{1,4})\s*[.．、]\s*(\S.*)$", re.S)
 _DECLARED = re.compile(r"[(（]\s*([0-9]+)\s*项\s*[)）]\s*$")
 
 
@@ -167,7 +169,17 @@ class TableParser:
         if self.numberless == "fragment" and index != 0:
             return None
         match = _NUMBER.match(cells[index])
-        return int(match.group(1)) if match else None
+        if match:
+            return int(match.group(1))
+        joined = _NUMBER_AND_TEXT.match(cells[index])
+        text = self.fields.index("text") if "text" in self.fields else None
+        if joined and int(joined.group(1)) == self.last_number + 1 and text is not None:
+            # Item number and text in one cell: the text keeps its own leading digits.
+            cells[index] = joined.group(1)
+            if text < len(cells):
+                cells[text] = join_text([joined.group(2), cells[text]])
+            return int(joined.group(1))
+        return None
 
     def align(self, cells: list[str], row: Row, fields: list[str] | None = None) -> dict[str, str]:
         """Map cells to fields; extra cells beyond the header belong to the task text."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -110,7 +111,7 @@ def build_tables(result: ReadResult, manifest: Manifest, raw_name: str | None = 
                     raw.sheet,
                 )
             )
-        units.extend(_task_units(raw, district, has_lead_column, issues))
+        units.extend(_task_units(raw, district, has_lead_column, issues, manifest.first_unit_leads))
         leaders.extend(_task_leaders(raw, district, manifest, issues))
 
     units_df = _canonical_units(pd.DataFrame(units, columns=UNIT_COLUMNS), manifest)
@@ -137,13 +138,21 @@ def build_tables(result: ReadResult, manifest: Manifest, raw_name: str | None = 
 
 
 def _task_units(
-    raw: RawTask, district: str, has_lead_column: bool, issues: list[Issue]
+    raw: RawTask,
+    district: str,
+    has_lead_column: bool,
+    issues: list[Issue],
+    first_leads: bool = False,
 ) -> list[dict]:
     rows: dict[str, dict] = {}
     defaults = {"lead": LEAD, "support": SUPPORT, "units": SUPPORT if has_lead_column else LEAD}
     for column, role in defaults.items():
-        for cell in raw.cells.get(column, []):
-            mentions, notes = parse_units(cell, role)
+        for k, cell in enumerate(raw.cells.get(column, [])):
+            first_only = first_leads and column == "units" and not has_lead_column
+            mentions, notes = parse_units(cell, SUPPORT if first_only else role)
+            if first_only and k == 0 and mentions and all(m.role == SUPPORT for m in mentions):
+                # "列第一位的为牵头单位": the first-listed unit leads, the rest support.
+                mentions[0] = replace(mentions[0], role=LEAD)
             for note in notes:
                 issues.append(
                     Issue("ambiguous_split", note, raw.line, raw.task_id, INFO, raw.sheet)

@@ -40,7 +40,7 @@ from taskstats.tidy.normalize import fold
 from taskstats.tidy.schema import SOURCES
 
 MANIFEST_NAME = "manifest.toml"
-LAYOUTS = ("auto", "cells", "delimited", "inline", "xlsx", "csv")
+LAYOUTS = ("auto", "cells", "delimited", "inline", "xlsx", "csv")  # documents: "auto"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _KEYS = {
     "slug",
@@ -51,6 +51,8 @@ _KEYS = {
     "layout",
     "encoding",
     "sheet",
+    "table",
+    "first_unit_leads",
     "default_source",
     "documents",
     "unit_prefix",
@@ -73,6 +75,10 @@ class Manifest:
         layout: Reader to use, or ``auto`` to detect it.
         encoding: Text encoding, or ``auto`` (UTF-8, UTF-8 with BOM, then GB18030).
         sheet: Spreadsheet sheet to read, or None for the first with a recognised header.
+        table: The 1-based table of a document (Word, PDF, web page) to read, or None for the
+            first with a task header.
+        first_unit_leads: In a single 责任单位 column, the first-listed unit is the lead and the
+            others support ("列第一位的为牵头单位"); off by default (all are leads).
         default_source: Source given to tasks whose table has no source column.
         documents: Other bundled documents (narratives, notices) kept beside the table.
         unit_prefix: The district-level prefix that 发改局 and 区发改局 differ by.
@@ -91,6 +97,8 @@ class Manifest:
     layout: str = "auto"
     encoding: str = "auto"
     sheet: str | None = None
+    table: int | None = None
+    first_unit_leads: bool = False
     default_source: str = "unknown"
     documents: tuple[Path, ...] = ()
     unit_prefix: str = "区"
@@ -155,6 +163,12 @@ def read_manifest(path: str | Path) -> Manifest:
     default_source = data.get("default_source", "unknown")
     if default_source not in SOURCES:
         raise fail(f"unknown default_source {default_source!r}; use one of {', '.join(SOURCES)}")
+    table = data.get("table")
+    if table is not None and (not isinstance(table, int) or isinstance(table, bool) or table < 1):
+        raise fail(f"table {table!r} must be a table number: 1 for the document's first table")
+    first_unit_leads = data.get("first_unit_leads", False)
+    if not isinstance(first_unit_leads, bool):
+        raise fail("first_unit_leads must be true or false")
     year = data.get("year")
     if year is not None and (not isinstance(year, int) or not 1949 <= year <= 2100):
         raise fail(f"year {year!r} must be a whole year such as 2020, or left out if unknown")
@@ -196,6 +210,8 @@ def read_manifest(path: str | Path) -> Manifest:
         layout=layout,
         encoding=str(data.get("encoding", "auto")),
         sheet=data.get("sheet"),
+        table=table,
+        first_unit_leads=first_unit_leads,
         default_source=default_source,
         documents=tuple(documents),
         unit_prefix=str(data.get("unit_prefix", "区")),

@@ -101,6 +101,8 @@ class ReadResult:
     issues: list[Issue]
     sheet: str | None = None
     declared_counts: list[tuple[str, int, int]] = field(default_factory=list)
+    tables_read: list[str] = field(default_factory=list)
+    tables_skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
 TASK_COLUMNS = [

@@ -1,0 +1,112 @@
+"""Documents holding several tables (Word, PDF, web pages): which one is the task table.
+
+A document may hold a notice, the task table (附件1) and a progress template (附件2); a table may
+also be split into several consecutive tables that repeat its header (after a page break, or
+one table per page of a PDF). The tables are grouped into such runs, each run is classified by
+its header, and the first run with a task header is read unless the caller names another.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from taskstats.errors import InputError
+from taskstats.io.grid import Row, Sheet
+from taskstats.readers.header import match_header
+from taskstats.tidy.normalize import fold
+
+_TEMPLATE_HEADER = re.compile(r"完成标准|推进计划|完成情况|证明材料|进展情况|工作进度")
+_HEADER_WITHIN = 40
+
+
+@dataclass
+class TableChoice:
+    """The task table picked from a document, and what became of the others.
+
+    Attributes:
+        rows: The rows of the table read (of every part of a split table), in order.
+        read: The names of the parts read (``table 2``, ``page 3`` …).
+        skipped: Each table not read, with the reason.
+    """
+
+    rows: list[Row] = field(default_factory=list)
+    read: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def choose_table(sheets: list[Sheet], path: str | Path, table: int | None = None) -> TableChoice:
+    """The task table of a document: the first run of tables with a task header, or ``table``.
+
+    Args:
+        sheets: The document's tables in order.
+        path: The file, for messages.
+        table: The 1-based number of a table to read instead (any part of a split table).
+
+    Returns:
+        The rows to interpret; ``rows`` is empty when the document has no task table.
+
+    Raises:
+        InputError: ``table`` is not a table of the document.
+    """
+    if table is not None and not 1 <= table <= len(sheets):
+        raise InputError(
+            f"there is no table {table}: the document has {len(sheets)} table(s)", path=path
+        )
+    runs = _runs(sheets)
+    choice = TableChoice()
+    picked = None
+    for run in runs:
+        numbers = [sheets.index(s) + 1 for s in run]
+        kind = _kind(run[0])
+        wanted = table in numbers if table is not None else kind == "task" and picked is None
+        if wanted:
+            picked = run
+            continue
+        reason = {
+            "task": "another task table; pass table=N to read it",
+            "template": "a progress template (完成标准, 证明材料 …), not tasks",
+            "none": "no header row naming 序号, 目标任务, 牵头单位, 责任单位 or 分管领导",
+        }[kind]
+        if kind == "task" and table is not None:
+            reason = "not the table asked for"
+        choice.skipped.extend((s.name, reason) for s in run)
+    if picked is not None:
+        choice.read = [s.name for s in picked]
+        choice.rows = [r for s in picked for r in s.rows]
+    return choice
+
+
+def _header(sheet: Sheet) -> tuple[str, ...] | None:
+    for row in sheet.rows[:_HEADER_WITHIN]:
+        if match_header([c for c in row.cells]):
+            return tuple(fold(c) for c in row.cells)
+    return None
+
+
+def _kind(sheet: Sheet) -> str:
+    header = _header(sheet)
+    if header is None:
+        return "none"
+    return "template" if _TEMPLATE_HEADER.search("".join(header)) else "task"
+
+
+def _width(sheet: Sheet) -> int:
+    return max((len(r.cells) for r in sheet.rows), default=0)
+
+
+def _runs(sheets: list[Sheet]) -> list[list[Sheet]]:
+    """Consecutive tables that are one: the same header, or no header and the same width."""
+    runs: list[list[Sheet]] = []
+    for sheet in sheets:
+        if runs and sheet.rows:
+            first = runs[-1][0]
+            head, own = _header(first), _header(sheet)
+            same = own is not None and own == head
+            headless = own is None and head is not None and _width(sheet) == _width(first)
+            if same or headless:
+                runs[-1].append(sheet)
+                continue
+        runs.append([sheet])
+    return runs
