@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 __all__ = [
     "LEAD",
+    "QUANTIFIED",
     "SUPPORT",
+    "TARGET_UNITS",
     "Split",
     "UnitMention",
     "clean_cell",
@@ -372,11 +374,11 @@ def parse_source(cell: str) -> str | None:
 
 
 _PENDING = re.compile(r"[xX]{2,}")
-_UNITS = (
+TARGET_UNITS = (
     r"%|个百分点|亿元|万元|亿美元|万美元|万平方米|平方米|万亩|亩|公里|千米|万人次|万人|万户|万套|万株|万家|万辆|"
     r"个|家|座|项|人|户|所|处|件|部|场|张|辆|套|条|幢|支|次|名|台|栋|万|亿|倍|微克|吨|床|间|批|块|只|棵|株"
 )
-_QUANTIFIED = re.compile(rf"(?<![0-9A-Za-z#])[0-9]+(?:\.[0-9]+)?\s*(?:{_UNITS})")
+QUANTIFIED = re.compile(rf"(?<![0-9A-Za-z#])[0-9]+(?:\.[0-9]+)?\s*(?:{TARGET_UNITS})")
 
 
 def is_target_pending(text: str) -> bool:
@@ -386,4 +388,4 @@ def is_target_pending(text: str) -> bool:
 
 def is_quantified(text: str) -> bool:
     """Whether the text sets a numeric target: 增长7%, 新建8座, 2000个 (years do not count)."""
-    return bool(_QUANTIFIED.search(unicodedata.normalize("NFKC", text)))
+    return bool(QUANTIFIED.search(unicodedata.normalize("NFKC", text)))

@@ -1,0 +1,81 @@
+"""The ``taskstats`` command line: a thin layer over the library."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import pandas as pd
+
+from taskstats import __version__
+from taskstats.errors import TaskstatsError
+
+
+class _Group(click.Group):
+    """Shows a one-line error for the project's own errors; ``--debug`` shows the traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except TaskstatsError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a failure we did not foresee: one line, no traceback
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(
+                f"error: unexpected {type(exc).__name__}: {exc}. This is a bug in "
+                "taskstats or its input; rerun with --debug for the traceback and "
+                "report it.",
+                err=True,
+            )
+            sys.exit(1)
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="taskstats")
+@click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Task decomposition tables (目标任务分解表) into tidy data, measures and reports."""
+    ctx.obj = {"debug": debug}
+
+
+def progress_options(command):
+    """The options every command that shows progress takes: date, data, language."""
+    for option in reversed(
+        [
+            click.option(
+                "--as-of", "as_of", default="", help="Date of the progress figures (YYYY-MM-DD)."
+            ),
+            click.option(
+                "--progress",
+                "progress_",
+                type=click.Choice(["auto", "real", "demo"]),
+                default="auto",
+                show_default=True,
+                help="Progress data: the real ledger, or simulated.",
+            ),
+            click.option(
+                "--language", type=click.Choice(["zh", "en"]), default="zh", show_default=True
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def print_table(df: pd.DataFrame) -> str:
+    return df.to_string(index=False) if not df.empty else "(nothing)"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+
+
+# The commands, grouped by what they work on, register themselves on ``main``.
+from taskstats.cli import data, documents, tracking  # noqa: E402, F401

@@ -1,0 +1,131 @@
+"""Commands on the tables: ingest, inspect, compare, workload."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from taskstats.cli import main, print_table
+
+
+@main.command()
+@click.argument("districts", nargs=-1)
+@click.option(
+    "--raw-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of district folders (default data/raw).",
+)
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the tidy tables (default data/processed).",
+)
+def ingest(districts: tuple[str, ...], raw_dir: Path | None, out_dir: Path | None) -> None:
+    """Rebuild the tidy tables in data/processed from data/raw (all districts by default)."""
+    from taskstats import config
+    from taskstats.datasets import OUTPUT_FILES
+    from taskstats.datasets import write_processed as run_ingest
+
+    tables, summary = run_ingest(list(districts) or None, raw_dir=raw_dir, out_dir=out_dir)
+    click.echo(print_table(summary))
+    total = len(tables.tasks)
+    click.echo(
+        f"\n{total} tasks, {len(tables.task_units)} unit assignments, "
+        f"{len(tables.task_leaders)} leader assignments, {len(tables.quality)} anomalies."
+    )
+    out = out_dir or config.processed_data_dir()
+    click.echo(f"Wrote {', '.join(OUTPUT_FILES)} to {out}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--layout",
+    default="auto",
+    show_default=True,
+    type=click.Choice(["auto", "cells", "delimited", "inline", "csv", "xlsx"]),
+)
+@click.option("--encoding", default="auto", show_default=True)
+@click.option("--sheet", default=None, help="Spreadsheet sheet to read.")
+@click.option("--all-anomalies", is_flag=True, help="List every anomaly, not the first 20.")
+def inspect(file: Path, layout: str, encoding: str, sheet: str | None, all_anomalies: bool) -> None:
+    """Show what taskstats finds in FILE: layout, rows, tasks, units, leaders, anomalies."""
+    from taskstats.datasets import manifest_for_file, read_district
+
+    read = read_district(manifest_for_file(file, layout=layout, encoding=encoding, sheet=sheet))
+    r, t = read.result, read.tables
+    click.echo(f"file:      {file}")
+    click.echo(f"layout:    {r.layout}" + (f" (sheet {r.sheet})" if r.sheet else ""))
+    if r.encoding:
+        click.echo(f"encoding:  {r.encoding}")
+    if r.tables_read or r.tables_skipped:
+        click.echo(f"tables:    read {', '.join(r.tables_read) or 'none (the text)'}")
+        for name, reason in r.tables_skipped:
+            click.echo(f"  skipped {name}: {reason}")
+    click.echo(f"columns:   {', '.join(r.columns)}")
+    click.echo(f"rows seen: {r.rows_seen}")
+    click.echo(f"tasks:     {len(t.tasks)}")
+    sections = t.tasks["section"].replace("", "(none)").value_counts(sort=False)
+    for name, n in sections.items():
+        click.echo(f"  {name}: {n}")
+    named_units = t.task_units.loc[~t.task_units["collective"], "unit"].nunique()
+    named_leaders = t.task_leaders.loc[~t.task_leaders["collective"], "leader"].nunique()
+    click.echo(
+        f"units:     {named_units} named, "
+        f"{int(t.task_units['collective'].sum())} collective assignments"
+    )
+    click.echo(f"leaders:   {named_leaders} named")
+    click.echo(f"sources:   {t.tasks['source'].value_counts().to_dict()}")
+    q = t.quality
+    click.echo(f"anomalies: {len(q)} ({q['kind'].value_counts().to_dict()})")
+    shown = q if all_anomalies else q.head(20)
+    for row in shown.itertuples():
+        where = f"line {row.line}" if pd.notna(row.line) else "file"
+        task = f" task {row.task_id}" if row.task_id else ""
+        click.echo(f"  [{row.severity}] {row.kind} ({where}{task}): {row.message}")
+    if len(q) > len(shown):
+        click.echo(f"  … {len(q) - len(shown)} more (use --all-anomalies)")
+
+
+@main.command()
+@click.argument("districts", nargs=-1)
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a text table.")
+def compare(districts: tuple[str, ...], as_csv: bool) -> None:
+    """Print the district comparison: the same indicators side by side (default all)."""
+    from taskstats.datasets import load
+    from taskstats.measures import compare_districts
+
+    table = compare_districts(load(list(districts) or None))
+    click.echo(table.to_csv(index=False) if as_csv else table.set_index("district").T.to_string())
+
+
+@main.command()
+@click.argument("district")
+@click.option(
+    "--of",
+    "of",
+    type=click.Choice(["leader", "unit"]),
+    default="leader",
+    show_default=True,
+    help="Workload per leader or per unit.",
+)
+@click.option(
+    "--by",
+    type=click.Choice(["source", "section"]),
+    default=None,
+    help="Break leader workload down by source or section.",
+)
+@click.option("--top", type=int, default=20, show_default=True, help="Rows to show (0: all).")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a text table.")
+def workload(district: str, of: str, by: str | None, top: int, as_csv: bool) -> None:
+    """Print the workload per leader or per unit in DISTRICT."""
+    from taskstats.datasets import load
+    from taskstats.measures import leader_workload, unit_workload
+
+    tables = load(district)
+    table = leader_workload(tables, by=by) if of == "leader" else unit_workload(tables)
+    if top:
+        table = table.head(top)
+    click.echo(table.to_csv(index=False) if as_csv else print_table(table))

@@ -1,0 +1,218 @@
+"""Commands that write documents: HTML reports, charts, the deck and the bulletin."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from taskstats.cli import main, progress_options
+
+
+@main.command()
+@click.argument("districts", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Every district under data/raw.")
+@progress_options
+@click.option(
+    "--compare/--no-compare",
+    default=True,
+    show_default=True,
+    help="Also render reports/compare.html.",
+)
+@click.option("--jobs", type=int, default=None, help="Parallel workers (default: all cores).")
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the reports (default reports/).",
+)
+def report(
+    districts: tuple[str, ...],
+    all_: bool,
+    as_of: str,
+    progress_: str,
+    language: str,
+    compare: bool,
+    jobs: int | None,
+    out_dir: Path | None,
+) -> None:
+    """Render district reports and the comparison to self-contained HTML in reports/."""
+    from tqdm import tqdm
+
+    from taskstats.report import render_reports
+
+    if not districts and not all_:
+        raise click.UsageError("name one or more districts, or use --all")
+    with tqdm(
+        total=len(districts) + (1 if compare else 0) if districts else None,
+        unit="report",
+        desc="reports",
+        disable=None,
+    ) as bar:
+
+        def done(target: str, error: str | None) -> None:
+            bar.update(1)
+            bar.write(f"{'FAILED' if error else 'wrote'} {target}")
+
+        written = render_reports(
+            list(districts) or None,
+            as_of=as_of,
+            progress=progress_,
+            language=language,
+            compare=compare,
+            jobs=jobs,
+            out_dir=out_dir,
+            on_done=done,
+        )
+    click.echo(f"{len(written)} report(s) written.")
+
+
+@main.command()
+@click.argument("district")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for the PNG, SVG and .xlsx files.",
+)
+@progress_options
+@click.option("--dpi", type=int, default=200, show_default=True)
+@click.option(
+    "--raw-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of district folders (default data/raw).",
+)
+@click.option(
+    "--store",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Progress store (default data/processed/progress).",
+)
+def charts(
+    district: str,
+    out: Path,
+    as_of: str,
+    progress_: str,
+    language: str,
+    dpi: int,
+    raw_dir: Path | None,
+    store: Path | None,
+) -> None:
+    """Export DISTRICT's charts for a meeting: 16:9 PNG and SVG, titled with the district and
+    the as-of date, and their tables in .xlsx."""
+    from taskstats.report import export_charts
+
+    written = export_charts(
+        district,
+        out,
+        as_of=as_of,
+        progress=progress_,
+        language=language,
+        dpi=dpi,
+        raw_dir=raw_dir,
+        store_dir=store,
+    )
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+def _document_options(command):
+    """The options of the deck and the bulletin: ranking rules and where the data is."""
+    for option in reversed(
+        [
+            click.option(
+                "--ranking",
+                default="default",
+                show_default=True,
+                help="Ranking rule set: a bundled name (default, supervision) or a TOML file.",
+            ),
+            click.option(
+                "--raw-dir",
+                type=click.Path(file_okay=False, path_type=Path),
+                help="Folder of district folders (default data/raw).",
+            ),
+            click.option(
+                "--store",
+                type=click.Path(file_okay=False, path_type=Path),
+                help="Progress store (default data/processed/progress).",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+@main.command()
+@click.argument("districts", nargs=-1, required=True)
+@click.option("--compare", is_flag=True, help="The comparison deck of the districts.")
+@click.option("--as-of", "as_of", default="", help="Date of the progress figures (YYYY-MM-DD).")
+@click.option(
+    "--progress",
+    "progress_",
+    type=click.Choice(["auto", "real", "demo"]),
+    default="auto",
+    show_default=True,
+    help="Progress data: the real ledger, or simulated.",
+)
+@_document_options
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def deck(
+    districts: tuple[str, ...],
+    compare: bool,
+    as_of: str,
+    progress_: str,
+    ranking: str,
+    raw_dir: Path | None,
+    store: Path | None,
+    out: Path,
+) -> None:
+    """Write a 16:9 PowerPoint deck of DISTRICT… for the meeting (主任办公会)."""
+    from taskstats.report.deck import write_deck
+
+    target = write_deck(
+        list(districts),
+        compare=compare,
+        as_of=as_of or None,
+        progress=progress_,
+        ranking=ranking,
+        raw_dir=raw_dir,
+        store_dir=store,
+        out=out,
+    )
+    click.echo(f"wrote {target}")
+
+
+@main.command()
+@click.argument("district")
+@click.option("--as-of", "as_of", default="", help="Date of the progress figures (YYYY-MM-DD).")
+@click.option(
+    "--progress",
+    "progress_",
+    type=click.Choice(["auto", "real", "demo"]),
+    default="auto",
+    show_default=True,
+    help="Progress data: the real ledger, or simulated.",
+)
+@_document_options
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def bulletin(
+    district: str,
+    as_of: str,
+    progress_: str,
+    ranking: str,
+    raw_dir: Path | None,
+    store: Path | None,
+    out: Path,
+) -> None:
+    """Write DISTRICT's 督查通报 draft as a Word document (A4)."""
+    from taskstats.report.bulletin import write_bulletin
+
+    target = write_bulletin(
+        district,
+        as_of=as_of or None,
+        progress=progress_,
+        ranking=ranking,
+        raw_dir=raw_dir,
+        store_dir=store,
+        out=out,
+    )
+    click.echo(f"wrote {target}")
