@@ -405,3 +405,47 @@ def test_load_rules_from_a_user_file(tmp_path):
     bad.write_text('[[rule]]\nlight = "blue"\nwhen = "status"\n', encoding="utf-8")
     with pytest.raises(taskstats.InputError, match="'light' must be red or yellow"):
         pg.load_rules(bad)
+
+
+def test_a_task_with_its_own_deadline_gets_that_node(tmp_path):
+    """完成时限 read into due_date; the task's own date becomes its node in the fill-in sheet,
+    in the status and in the lights; 持续推进 is ongoing and adds no node."""
+    folder = tmp_path / "raw" / "xiamen-test"
+    folder.mkdir(parents=True)
+    (folder / "table.txt").write_text(
+        "序号\t目标任务\t牵头单位\t完成时限\n"
+        "1\t建成社区食堂10个\t区民政局\t6月底前\n"
+        "2\t优化营商环境\t区发改局\t持续推进\n"
+        "3\t新建公园3座\t区城管局\t\n"
+        "4\t修缮古厝\t区文旅局\t择机推进\n",
+        encoding="utf-8",
+    )
+    (folder / "manifest.toml").write_text(
+        'slug = "xiamen-test"\nname = "测试区"\nyear = 2021\nraw_file = "table.txt"\n'
+        '[schedule]\nkind = "dates"\ndates = ["2021-09-30", "2021-12-31"]\n',
+        encoding="utf-8",
+    )
+    read = taskstats.read_districts("xiamen-test", raw_dir=tmp_path / "raw")[0]
+    tasks = read.tables.tasks.set_index("task_id")
+    assert tasks["due_date"].to_dict() == {"1": "2021-06-30", "2": "", "3": "", "4": ""}
+    assert tasks["ongoing"].to_dict() == {"1": False, "2": True, "3": False, "4": False}
+    quality = read.tables.quality
+    assert quality.loc[quality["kind"] == "deadline_unparsed", "task_id"].tolist() == ["4"]
+    schedule = {"xiamen-test": pg.schedule_dates(read.manifest)}
+    rows = pg.template_rows(read.tables, "xiamen-test", schedule["xiamen-test"])
+    assert rows.loc[rows["task_id"] == "1", "milestone"].tolist() == [
+        "2021-06-30",
+        "2021-09-30",
+        "2021-12-31",
+    ]
+    assert rows.loc[rows["task_id"] == "2", "milestone"].tolist() == ["2021-09-30", "2021-12-31"]
+    status = pg.milestone_status(read.tables, pg.empty_ledger(), schedule, "2021-07-10")
+    assert status.groupby("task_id", observed=True).size().to_dict() == {
+        "1": 3,
+        "2": 2,
+        "3": 2,
+        "4": 2,
+    }
+    lights = pg.traffic_lights(status, pg.load_rules("default")).set_index("task_id")
+    assert lights["light"].to_dict() == {"1": "red", "2": "green", "3": "green", "4": "green"}
+    assert lights.loc["1", "reasons"] == "节点2021-06-30逾期未完成"

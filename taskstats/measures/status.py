@@ -115,17 +115,19 @@ def day_number(iso: str) -> int:
 class Grid:
     """Every (task row, milestone day) node of the districts in a schedule, task by task.
 
-    ``first[t]`` is task row t's first node (-1 outside the schedule); ``index[d, k]`` is the
-    position of day ``days[k]`` in district code d's schedule (-1 where it has no such node).
+    A task's nodes are its district's milestones plus, when the task names its own deadline
+    (``due_date`` in the tasks table), that day; within a task they run in date order.
+    ``keys`` (sorted) and ``positions`` map a (task row, day) pair to its node.
     """
 
     task: np.ndarray
     milestone: np.ndarray
-    first: np.ndarray
     district: np.ndarray  # district code of each task row
     names: pd.Index  # district of each code
-    days: np.ndarray
-    index: np.ndarray
+    days: np.ndarray  # every node's day, once, ascending
+    keys: np.ndarray
+    positions: np.ndarray
+    width: int
 
     @classmethod
     def of(cls, tables: TaskTables, schedules: dict[str, Sequence[dt.date]]) -> Grid:
@@ -139,35 +141,65 @@ class Grid:
             for d, dates in schedules.items()
             if d in code_of and len(dates)
         }
-        days = np.unique(np.concatenate(list(own.values()))) if own else np.zeros(0, np.int64)
-        index = np.full((len(names), len(days)), -1, dtype=np.int64)
-        first = np.full(len(codes), -1, dtype=np.int64)
-        tasks, nodes, start = [], [], 0
+        tasks, nodes = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
         for code, ms in own.items():
             rows = order[bounds[code] : bounds[code + 1]]
-            index[code, np.searchsorted(days, ms)] = np.arange(len(ms))
-            first[rows] = start + np.arange(len(rows)) * len(ms)
-            start += len(rows) * len(ms)
             tasks.append(np.repeat(rows, len(ms)))
             nodes.append(np.tile(ms, len(rows)))
-        if not tasks:
-            tasks, nodes = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
-        return cls(
-            np.concatenate(tasks), np.concatenate(nodes), first, codes, pd.Index(names), days, index
-        )
+        task, milestone = np.concatenate(tasks), np.concatenate(nodes)
+        task, milestone = _with_own_deadlines(tables, codes, own, task, milestone)
+        days = np.unique(milestone)
+        low = int(days[0]) if len(days) else 0
+        width = int(days[-1]) - low + 1 if len(days) else 1
+        keys = task * width + (milestone - low)
+        by_key = np.argsort(keys, kind="stable")
+        return cls(task, milestone, codes, pd.Index(names), days, keys[by_key], by_key, width)
 
     def node_of(self, task: np.ndarray, day: np.ndarray) -> np.ndarray:
         """The node of each (task row, day) pair, -1 where the pair is not in the grid."""
-        k = np.searchsorted(self.days, day).clip(0, max(len(self.days) - 1, 0))
-        on_day = (task >= 0) & (len(self.days) > 0)
-        on_day[on_day] &= self.days[k[on_day]] == day[on_day]
         out = np.full(len(task), -1, dtype=np.int64)
-        t = task[on_day]
-        j = self.index[self.district[t], k[on_day]]
-        start = self.first[t]
-        ok = (j >= 0) & (start >= 0)
-        out[np.flatnonzero(on_day)[ok]] = start[ok] + j[ok]
+        if not len(self.keys):
+            return out
+        low = int(self.days[0])
+        inside = (task >= 0) & (day >= low) & (day < low + self.width)
+        key = task[inside].astype(np.int64) * self.width + (day[inside] - low)
+        k = np.searchsorted(self.keys, key).clip(0, len(self.keys) - 1)
+        hit = self.keys[k] == key
+        where = np.flatnonzero(inside)
+        out[where[hit]] = self.positions[k[hit]]
         return out
+
+
+def _with_own_deadlines(
+    tables: TaskTables,
+    codes: np.ndarray,
+    own: dict[int, np.ndarray],
+    task: np.ndarray,
+    milestone: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Add each task's own deadline (``due_date``) as a node of that task, when its district is
+    in the schedule and the day is not one of its milestones already; nodes stay task by task
+    in date order."""
+    if "due_date" not in tables.tasks.columns or not len(task):
+        return task, milestone
+    due = tables.tasks["due_date"].astype(str).to_numpy()
+    rows = np.flatnonzero((due != "") & np.isin(codes, list(own)))
+    own_day = np.array(due[rows], dtype="datetime64[D]").astype(np.int64)
+    new = np.array(
+        [d not in own[c] for c, d in zip(codes[rows].tolist(), own_day.tolist(), strict=True)],
+        dtype=bool,
+    )
+    if not new.any():
+        return task, milestone
+    extra = list(zip(rows[new].tolist(), own_day[new].tolist(), strict=True))
+    task = np.concatenate([task, np.array([r for r, _ in extra], dtype=np.int64)])
+    milestone = np.concatenate([milestone, np.array([d for _, d in extra], dtype=np.int64)])
+    # Keep the tasks in the order they had, each task's nodes by date.
+    rank = np.full(int(task.max()) + 1, -1, dtype=np.int64)
+    firsts = pd.unique(task)
+    rank[firsts] = np.arange(len(firsts))
+    order = np.lexsort((milestone, rank[task]))
+    return task[order], milestone[order]
 
 
 @dataclass(frozen=True)

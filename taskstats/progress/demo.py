@@ -89,8 +89,47 @@ def demo_ledger(
     if not frames:
         return empty_ledger()
     ledger = pd.concat(frames, ignore_index=True)
+    ledger = pd.concat(
+        [ledger, _own_deadline_reports(tables, schedules, ledger)], ignore_index=True
+    )
     ledger = ledger.sort_values(["import_id", "task_id", "row"], kind="stable", ignore_index=True)
     return typed_ledger(ledger[LEDGER_COLUMNS].astype(str))
+
+
+def _own_deadline_reports(
+    tables: TaskTables, schedules: dict[str, Sequence[dt.date]], ledger: pd.DataFrame
+) -> pd.DataFrame:
+    """A simulated report at each task's own deadline that is not a scheduled milestone: the
+    status its unit reports at the next milestone (or the last), two days before the deadline."""
+    if "due_date" not in tables.tasks.columns:
+        return ledger.iloc[:0]
+    tasks = tables.tasks[tables.tasks["district"].isin(list(schedules))]
+    rows = []
+    final = ledger[ledger["row"] == 2].set_index(["district", "task_id", "milestone"])["status"]
+    next_id = int(ledger["import_id"].max()) + 1 if len(ledger) else 1
+    for district, task_id, due in tasks[["district", "task_id", "due_date"]].itertuples(
+        index=False
+    ):
+        dates = sorted(d.isoformat() for d in schedules[district])
+        if not due or due in dates:
+            continue
+        then = next((d for d in dates if d >= due), dates[-1])
+        reported = (dt.date.fromisoformat(due) - dt.timedelta(days=2)).isoformat()
+        rows.append(
+            {
+                **ledger.iloc[0].to_dict(),
+                "import_id": next_id,
+                "imported_at": f"{reported}T09:00:00",
+                "file_sha256": f"simulated-{district}-{due}",
+                "row": 2,
+                "district": district,
+                "task_id": task_id,
+                "milestone": due,
+                "status": final.get((district, task_id, then), "序时推进"),
+                "reported_on": reported,
+            }
+        )
+    return pd.DataFrame(rows, columns=ledger.columns)
 
 
 def write_demo_ledger(ledger: pd.DataFrame, store_dir: str | Path | None = None) -> Path:

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from taskstats.errors import InputError
@@ -67,16 +68,34 @@ def template_rows(tables: TaskTables, district: str, milestones: Sequence[dt.dat
         {
             "task_id": tasks["task_id"].to_numpy(),
             "text": tasks["text"].to_numpy(),
-            "lead": tasks["task_id"].map(lead).fillna("").to_numpy(),
-            "support": tasks["task_id"].map(support).fillna("").to_numpy(),
-            "leaders": tasks["task_id"].map(who).fillna("").to_numpy(),
+            "lead": tasks["task_id"].map(lambda t, m=lead: m.get(t, "")).to_numpy(),
+            "support": tasks["task_id"].map(lambda t, m=support: m.get(t, "")).to_numpy(),
+            "leaders": tasks["task_id"].map(lambda t, m=who: m.get(t, "")).to_numpy(),
         }
     )
     rows = base.merge(pd.DataFrame({"milestone": [d.isoformat() for d in milestones]}), how="cross")
+    rows = _with_own_deadlines(rows, base, tasks, {d.isoformat() for d in milestones})
     for _, name, prefilled, _ in SHEET_COLUMNS:
         if not prefilled:
             rows[name] = ""
     return rows[[c[1] for c in SHEET_COLUMNS]]
+
+
+def _with_own_deadlines(
+    rows: pd.DataFrame, base: pd.DataFrame, tasks: pd.DataFrame, scheduled: set[str]
+) -> pd.DataFrame:
+    """A row more for each task whose own deadline is not a milestone of the schedule; each
+    task's rows stay together, in date order."""
+    if "due_date" not in tasks.columns:
+        return rows
+    due = tasks["due_date"].astype(str).to_numpy()
+    own = base.assign(milestone=due)[(due != "") & ~np.isin(due, list(scheduled))]
+    if own.empty:
+        return rows
+    order = {tid: i for i, tid in enumerate(base["task_id"])}
+    out = pd.concat([rows, own], ignore_index=True)
+    out["_order"] = out["task_id"].map(order)
+    return out.sort_values(["_order", "milestone"], kind="stable").drop(columns="_order")
 
 
 def write_template(

@@ -418,6 +418,7 @@ def change_verb(before: float, now: float) -> str:
 # What a reader sees for the kinds of anomaly recorded while reading (the code when not listed).
 QUALITY_KINDS = {
     "ambiguous_split": "单位拆分存疑",
+    "deadline_unparsed": "完成时限无法识别",
     "duplicate_id": "序号重复",
     "long_cell": "单元格过长",
     "missing_leader": "未列责任领导",

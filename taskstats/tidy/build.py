@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from taskstats.tidy.deadlines import Deadline, deadline_from_text, parse_deadline
 from taskstats.tidy.manifest import Manifest
 from taskstats.tidy.normalize import (
     LEAD,
@@ -71,6 +72,25 @@ def build_tables(result: ReadResult, manifest: Manifest, raw_name: str | None = 
                 )
             )
             source = "unknown"
+        deadline_raw = "\n".join(raw.cells.get("deadline", []))
+        deadline = _deadline(deadline_raw, text, manifest.year)
+        if deadline_raw and not deadline.parsed:
+            issues.append(
+                Issue(
+                    "deadline_unparsed",
+                    f"deadline {deadline_raw!r} names no date or period that can be read"
+                    + (
+                        ""
+                        if manifest.year
+                        else " (the plan year is unknown: set year in the manifest)"
+                    )
+                    + "; kept as written, tracked on the district's schedule",
+                    raw.line,
+                    tid,
+                    WARNING,
+                    raw.sheet,
+                )
+            )
         tasks.append(
             {
                 "district": district,
@@ -81,7 +101,9 @@ def build_tables(result: ReadResult, manifest: Manifest, raw_name: str | None = 
                 "text": text,
                 "source": source,
                 "source_raw": source_raw,
-                "deadline_raw": "\n".join(raw.cells.get("deadline", [])),
+                "deadline_raw": deadline_raw,
+                "due_date": deadline.due_date.isoformat() if deadline.due_date else "",
+                "ongoing": deadline.ongoing,
                 "quantified": is_quantified(text),
                 "target_pending": is_target_pending(text),
                 "raw_file": raw_file,
@@ -263,11 +285,24 @@ def _count_issues(result: ReadResult, tasks: pd.DataFrame) -> list[Issue]:
     return issues
 
 
+def _deadline(cell: str, text: str, year: int | None) -> Deadline:
+    """A task's deadline: from its 完成时限 cell, or else from a deadline phrased in its text."""
+    if cell.strip():
+        return parse_deadline(cell, year)
+    return deadline_from_text(text, year)
+
+
 def _typed(
     tasks: pd.DataFrame, units: pd.DataFrame, leaders: pd.DataFrame, quality: pd.DataFrame
 ) -> tuple[pd.DataFrame, ...]:
     tasks = tasks.astype(
-        {"seq": "int64", "quantified": "bool", "target_pending": "bool", "raw_line": "Int64"}
+        {
+            "seq": "int64",
+            "ongoing": "bool",
+            "quantified": "bool",
+            "target_pending": "bool",
+            "raw_line": "Int64",
+        }
     )
     units = units.astype({"collective": "bool"})
     leaders = leaders.astype({"collective": "bool"})

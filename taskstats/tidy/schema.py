@@ -115,6 +115,8 @@ TASK_COLUMNS = [
     "source",
     "source_raw",
     "deadline_raw",
+    "due_date",
+    "ongoing",
     "quantified",
     "target_pending",
     "raw_file",
