@@ -183,3 +183,21 @@ def manifest_for_file(
         sheet=sheet,
         default_source=default_source,
     )
+
+
+def read_work_report(manifest: Manifest) -> tuple[pd.DataFrame, Path] | None:
+    """The commitments of the district's work report, and its file, when one of its bundled
+    ``documents`` is a work report (has a plan part, "……年主要工作安排"); None otherwise.
+
+    Raises:
+        InputError: A document cannot be read.
+    """
+    from taskstats.readers.commitments import read_commitments
+
+    for path in manifest.documents:
+        try:
+            return read_commitments(path), path
+        except InputError as exc:
+            if not exc.reason.startswith("no plan section"):
+                raise
+    return None

@@ -264,3 +264,47 @@ def test_several_districts_need_a_name() -> None:
     ]
     with pytest.raises(InputError, match="district '丙区' has no tasks"):
         link_commitments(commitments, both, district="丙区")
+
+
+def test_report_section_and_link_command(tmp_path):
+    """The district report's 政府工作报告落实覆盖 section, and `taskstats link` printing and
+    exporting the same tables with Chinese headers."""
+    from click.testing import CliRunner
+    from openpyxl import load_workbook
+
+    from taskstats import report
+    from taskstats.cli import main
+
+    r = report.prepare_district(
+        "dalian-hightech", as_of="2020-12-31", progress="demo", raw_dir=RAW, store_dir=tmp_path
+    )
+    section = r.coverage_html()
+    assert "共梳理承诺事项69项，已分解到任务28项（41%），未分解41项；目标数值不一致0处" in section
+    assert "<h3>未分解的承诺</h3>" in section and "<th>比对结果</th>" in section
+    quiet = report.prepare_district(
+        "nanjing-gulou", as_of="2021-12-31", progress="demo", raw_dir=RAW, store_dir=tmp_path
+    )
+    assert quiet.coverage is None and "未附政府工作报告" in quiet.coverage_html()
+
+    out = tmp_path / "links.xlsx"
+    result = CliRunner().invoke(
+        main, ["link", "dalian-hightech", "--raw-dir", str(RAW), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "未分解的承诺：41项" in result.output and "待定（XX）" in result.output
+    book = load_workbook(out)
+    assert book.sheetnames == [
+        "总体覆盖",
+        "按报告部分",
+        "未分解的承诺",
+        "目标数值比对",
+        "无对应承诺的任务（按来源）",
+        "承诺与任务对应",
+        "无对应承诺的任务",
+    ]
+    summary = [[c.value for c in row] for row in book["总体覆盖"].iter_rows()]
+    assert summary[0] == ["承诺事项", "已分解", "分解率", "任务数", "有对应承诺的任务", "占比"]
+    assert summary[1][:2] == [69, 28] and summary[1][3:5] == [168, 28]
+    assert book["未分解的承诺"].max_row == 42  # a header and the 41 gaps
+    refused = CliRunner().invoke(main, ["link", "nanjing-gulou", "--raw-dir", str(RAW)])
+    assert refused.exit_code == 2 and "is a work report" in refused.output

@@ -129,3 +129,41 @@ def workload(district: str, of: str, by: str | None, top: int, as_csv: bool) -> 
     if top:
         table = table.head(top)
     click.echo(table.to_csv(index=False) if as_csv else print_table(table))
+
+
+@main.command()
+@click.argument("district")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The .xlsx to write (default reports/links/DISTRICT-coverage.xlsx).",
+)
+@click.option("--raw-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
+def link(district: str, out: Path | None, raw_dir: Path | None) -> None:
+    """Link DISTRICT's work report to its tasks: coverage, gaps, numbers (政府工作报告落实覆盖)."""
+    from taskstats import config
+    from taskstats.datasets import read_districts, read_work_report
+    from taskstats.errors import InputError
+    from taskstats.io.files import write_xlsx
+    from taskstats.report.coverage import coverage_sheets, prepare_coverage
+    from taskstats.report.wording import COVERAGE_SHEETS
+
+    read = read_districts(district, raw_dir=raw_dir)[0]
+    found = read_work_report(read.manifest)
+    if found is None:
+        raise InputError(
+            f"{district}: none of the manifest's documents is a work report with a plan part "
+            "(……年主要工作安排); add it under `documents` in the manifest",
+            path=read.manifest.path,
+        )
+    commitments, path = found
+    coverage = prepare_coverage(commitments, read.tables, district, path.name)
+    sheets = coverage_sheets(coverage, "zh", percent=True)
+    names = COVERAGE_SHEETS["zh"]
+    for key in ("summary", "by_section", "numbers", "tasks_by_source"):
+        click.echo(f"\n{names[key]}")
+        click.echo(print_table(sheets[names[key]]))
+    click.echo(f"\n{names['gaps']}：{len(coverage.tables['gaps'])}项（详见导出表）")
+    target = out or config.reports_dir() / "links" / f"{district}-coverage.xlsx"
+    write_xlsx(coverage_sheets(coverage, "zh"), target)
+    click.echo(f"\n已导出：{target}")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from taskstats import progress as pg
-from taskstats.datasets import DistrictRead, read_districts
+from taskstats.datasets import DistrictRead, read_districts, read_work_report
 from taskstats.errors import InputError
 from taskstats.io.files import file_sha256
 from taskstats.measures import (
@@ -23,6 +23,7 @@ from taskstats.measures import (
     unit_workload,
 )
 from taskstats.progress.schedule import as_of_dates
+from taskstats.report.coverage import Coverage, coverage_html, prepare_coverage
 from taskstats.report.html import header_html, html_table
 from taskstats.report.wording import as_of_label, text
 from taskstats.tidy import TaskTables, concat_tables
@@ -64,6 +65,7 @@ class DistrictReport:
     trend: pd.DataFrame
     rules: pg.RuleSet
     files: list[tuple[str, str]] = field(default_factory=list)
+    coverage: Coverage | None = None
     generated_at: dt.datetime = field(default_factory=dt.datetime.now)
 
     @property
@@ -143,6 +145,10 @@ class DistrictReport:
             return f"<p>{html.escape(text(self.lang)['no_red'])}</p>"
         return self.table(self.red, max_rows=None)
 
+    def coverage_html(self) -> str:
+        """政府工作报告落实覆盖: coverage by section, the gaps, the number disagreements."""
+        return coverage_html(self.coverage, self.lang)
+
     def quality_table(self) -> pd.DataFrame:
         q = self.tables.quality
         return q.groupby(["kind", "severity"]).size().rename("count").reset_index()
@@ -207,6 +213,7 @@ def prepare_district(
         trend=pg.completion_trend(t, ledger, schedule),
         rules=rules,
         files=raw_files([read]),
+        coverage=_coverage(read),
     )
 
 
@@ -227,6 +234,14 @@ def _ledger(
     if simulated and ledger.empty:
         return pg.demo_ledger(read.tables, schedule), True
     return ledger, simulated
+
+
+def _coverage(read: DistrictRead) -> Coverage | None:
+    found = read_work_report(read.manifest)
+    if found is None:
+        return None
+    commitments, path = found
+    return prepare_coverage(commitments, read.tables, read.manifest.slug, path.name)
 
 
 # --- what the comparison shows ---------------------------------------------------------------
