@@ -45,28 +45,33 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-def progress_options(command):
-    """The options every command that shows progress takes: date, data, language."""
-    for option in reversed(
-        [
-            click.option(
-                "--as-of", "as_of", default="", help="Date of the progress figures (YYYY-MM-DD)."
-            ),
-            click.option(
-                "--progress",
-                "progress_",
-                type=click.Choice(["auto", "real", "demo"]),
-                default="auto",
-                show_default=True,
-                help="Progress data: the real ledger, or simulated.",
-            ),
-            click.option(
-                "--language", type=click.Choice(["zh", "en"]), default="zh", show_default=True
-            ),
-        ]
-    ):
+AS_OF_OPTION = click.option(
+    "--as-of", "as_of", default="", help="Date of the progress figures (YYYY-MM-DD)."
+)
+PROGRESS_OPTION = click.option(
+    "--progress",
+    "progress_",
+    type=click.Choice(["auto", "real", "demo"]),
+    default="auto",
+    show_default=True,
+    help="Progress data: the real ledger, or simulated.",
+)
+LANGUAGE_OPTION = click.option(
+    "--language", type=click.Choice(["zh", "en"]), default="zh", show_default=True
+)
+
+
+def progress_options(command, *, language: bool = True):
+    """The options every command that shows progress takes: date, data (and language)."""
+    options = [AS_OF_OPTION, PROGRESS_OPTION] + ([LANGUAGE_OPTION] if language else [])
+    for option in reversed(options):
         command = option(command)
     return command
+
+
+def dated_options(command):
+    """Date and progress data, for documents written in Chinese only (deck, bulletin)."""
+    return progress_options(command, language=False)
 
 
 def print_table(df: pd.DataFrame) -> str:

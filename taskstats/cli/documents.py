@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from taskstats.cli import main, progress_options
+from taskstats.cli import dated_options, main, progress_options
 
 
 @main.command()
@@ -144,15 +144,7 @@ def _document_options(command):
 @main.command()
 @click.argument("districts", nargs=-1, required=True)
 @click.option("--compare", is_flag=True, help="The comparison deck of the districts.")
-@click.option("--as-of", "as_of", default="", help="Date of the progress figures (YYYY-MM-DD).")
-@click.option(
-    "--progress",
-    "progress_",
-    type=click.Choice(["auto", "real", "demo"]),
-    default="auto",
-    show_default=True,
-    help="Progress data: the real ledger, or simulated.",
-)
+@dated_options
 @_document_options
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def deck(
@@ -183,15 +175,7 @@ def deck(
 
 @main.command()
 @click.argument("district")
-@click.option("--as-of", "as_of", default="", help="Date of the progress figures (YYYY-MM-DD).")
-@click.option(
-    "--progress",
-    "progress_",
-    type=click.Choice(["auto", "real", "demo"]),
-    default="auto",
-    show_default=True,
-    help="Progress data: the real ledger, or simulated.",
-)
+@dated_options
 @_document_options
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def bulletin(

@@ -48,11 +48,24 @@ def rules_for(manifest: Manifest) -> RuleSet:
     return load_rules(str((manifest.schedule or {}).get("rules", "default")))
 
 
-def load_rules(name_or_path: str | Path = "default") -> RuleSet:
-    """A bundled rule set (``default``, ``monthly``) or one from a TOML file.
+def bundled_rule_sets(prefix: str = "") -> list[str]:
+    """The names of the bundled rule files (``taskstats/rules/<prefix><name>.toml``); without a
+    prefix, the light rules (the files with no ``ranking_`` prefix)."""
+    names = (p.name for p in resources.files("taskstats").joinpath("rules").iterdir())
+    stems = [n[: -len(".toml")] for n in names if n.endswith(".toml")]
+    if prefix:
+        return sorted(n[len(prefix) :] for n in stems if n.startswith(prefix))
+    return sorted(n for n in stems if not n.startswith("ranking_"))
+
+
+def read_rule_file(
+    name_or_path: str | Path, *, prefix: str = "", kind: str = "rule set"
+) -> tuple[dict, Path]:
+    """A rule file's TOML: a bundled set by name (``taskstats/rules/<prefix><name>.toml``) or
+    a ``.toml`` file of one's own. The one loader for light rules and ranking rules.
 
     Raises:
-        InputError: The file is missing or a rule is malformed.
+        InputError: No such set or file, or the TOML is malformed.
     """
     path = Path(name_or_path)
     try:
@@ -61,22 +74,26 @@ def load_rules(name_or_path: str | Path = "default") -> RuleSet:
         else:
             text = (
                 resources.files("taskstats")
-                .joinpath(f"rules/{name_or_path}.toml")
+                .joinpath(f"rules/{prefix}{name_or_path}.toml")
                 .read_text(encoding="utf-8")
             )
     except (FileNotFoundError, OSError) as exc:
-        bundled = sorted(
-            p.name[:-5]
-            for p in resources.files("taskstats").joinpath("rules").iterdir()
-            if p.name.endswith(".toml")
-        )
         raise InputError(
-            f"no rule set {str(name_or_path)!r}; bundled: {', '.join(bundled)}"
+            f"no {kind} {str(name_or_path)!r}; bundled: {', '.join(bundled_rule_sets(prefix))}"
         ) from exc
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text), path
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"rule set is not valid TOML: {exc}", path=path) from exc
+        raise InputError(f"{kind} is not valid TOML: {exc}", path=path) from exc
+
+
+def load_rules(name_or_path: str | Path = "default") -> RuleSet:
+    """A bundled rule set (``default``, ``monthly``) or one from a TOML file.
+
+    Raises:
+        InputError: The file is missing or a rule is malformed.
+    """
+    data, path = read_rule_file(name_or_path, kind="rule set")
     rules = tuple(data.get("rule", []))
     for i, rule in enumerate(rules, 1):
         if rule.get("light") not in ("red", "yellow") or rule.get("when") not in RULE_KINDS:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
-from importlib import resources
 from pathlib import Path
 
 from taskstats.errors import InputError
 from taskstats.measures.ranking import RANKING_MEASURES, RankingRules
+from taskstats.progress.schedule import bundled_rule_sets, read_rule_file
 
 
 def load_ranking_rules(name_or_path: str | Path = "default") -> RankingRules:
@@ -24,24 +23,7 @@ def load_ranking_rules(name_or_path: str | Path = "default") -> RankingRules:
     Raises:
         InputError: The file is missing or a part is malformed.
     """
-    path = Path(name_or_path)
-    try:
-        if path.suffix == ".toml":
-            text = path.read_text(encoding="utf-8")
-        else:
-            text = (
-                resources.files("taskstats")
-                .joinpath(f"rules/ranking_{name_or_path}.toml")
-                .read_text(encoding="utf-8")
-            )
-    except (FileNotFoundError, OSError) as exc:
-        raise InputError(
-            f"no ranking rule set {str(name_or_path)!r}; bundled: {', '.join(bundled_rankings())}"
-        ) from exc
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"ranking rule set is not valid TOML: {exc}", path=path) from exc
+    data, path = read_rule_file(name_or_path, prefix="ranking_", kind="ranking rule set")
     parts = []
     for i, part in enumerate(data.get("part", []), 1):
         measure, weight = part.get("measure"), part.get("weight")
@@ -69,8 +51,4 @@ def load_ranking_rules(name_or_path: str | Path = "default") -> RankingRules:
 
 def bundled_rankings() -> list[str]:
     """The names of the bundled ranking rule sets."""
-    return sorted(
-        p.name[len("ranking_") : -len(".toml")]
-        for p in resources.files("taskstats").joinpath("rules").iterdir()
-        if p.name.startswith("ranking_") and p.name.endswith(".toml")
-    )
+    return bundled_rule_sets("ranking_")
