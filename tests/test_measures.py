@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import builtins
-
 import pandas as pd
 import pytest
 
@@ -281,26 +279,6 @@ def test_comparison_has_one_row_per_bundled_district(tables):
     assert c["tasks"].tolist() == [168, 72, 206, 117]
     assert c.set_index("district").loc["nanjing-gulou", "named_leaders"] == 0
     assert pd.isna(c.set_index("district").loc["nanjing-gulou", "top_leader_share"])
-
-
-def test_metrics_never_touch_files(tables, monkeypatch):
-    def refuse(*args, **kwargs):
-        raise AssertionError("a metric opened a file")
-
-    monkeypatch.setattr(builtins, "open", refuse)
-    monkeypatch.setattr(pd, "read_csv", refuse)
-    monkeypatch.setattr(pd.DataFrame, "to_csv", refuse)
-    for fn in (
-        metrics.leader_workload,
-        metrics.leader_units,
-        metrics.unit_workload,
-        metrics.coordination,
-        metrics.source_mix,
-        metrics.measurability,
-        metrics.concentration,
-        metrics.compare_districts,
-    ):
-        assert not fn(tables).empty
 
 
 def test_subset_by_leader_and_unit():
