@@ -223,7 +223,8 @@ def _write(
 
 
 def lights_by_unit(report: DistrictReport) -> pd.DataFrame:
-    """Red and yellow tasks by lead unit: counts and ``第N项（reasons）`` lists."""
+    """Red and yellow tasks by lead unit: counts and the tasks' numbers (``第3、8、15项``); the
+    reasons of each light are in the 附件 table, so the text stays short enough to read."""
     lit = report.lights[report.lights["light"].isin(["red", "yellow"])]
     lead = _lead_units(report)
     rows = lit.merge(lead, on=["district", "task_id"], how="left").fillna(
@@ -237,9 +238,8 @@ def lights_by_unit(report: DistrictReport) -> pd.DataFrame:
             part = group[group["light"] == light]
             entry[light] = len(part)
             if len(part):
-                tasks = "；".join(
-                    BULLETIN["task_reason"].format(task=t, why=_short(why))
-                    for t, why in zip(part["task_id"], part["reasons"], strict=True)
+                tasks = BULLETIN["task_numbers"].format(
+                    tasks="、".join(part["task_id"].astype(str))
                 )
                 parts.append(
                     BULLETIN["lights_part"].format(
@@ -253,18 +253,15 @@ def lights_by_unit(report: DistrictReport) -> pd.DataFrame:
 
 
 def overdue_by_unit(report: DistrictReport) -> pd.DataFrame:
-    """Overdue nodes by lead unit: their number and ``第N项（dates）`` lists, most first."""
+    """Overdue nodes by lead unit: their number and the tasks concerned, most first."""
     status = report.status
     late = status.loc[status["overdue"], ["district", "task_id", "milestone"]].astype(str)
     rows = late.merge(_lead_units(report), on=["district", "task_id"], how="left")
     rows = rows.fillna({"unit": BULLETIN["no_lead_unit"]})
     out = []
     for unit, group in rows.groupby("unit", sort=False):
-        tasks = group.groupby("task_id", sort=False)["milestone"].agg(
-            lambda d: "、".join(date_zh(dt.date.fromisoformat(x)) for x in d)
-        )
-        listed = "；".join(
-            BULLETIN["task_nodes"].format(task=t, days=days) for t, days in tasks.items()
+        listed = BULLETIN["task_numbers"].format(
+            tasks="、".join(pd.unique(group["task_id"]).astype(str))
         )
         out.append({"unit": unit, "count": len(group), "tasks": listed})
     frame = pd.DataFrame(out, columns=["unit", "count", "tasks"])
@@ -287,14 +284,6 @@ def ranking_rows(ranking: pd.DataFrame) -> list[list[str]]:
         ]
         for r in ranking[ranking["ranked"]].to_dict("records")
     ]
-
-
-def _short(reasons: str) -> str:
-    """The first reason of a light, and how many there are (the 附件 lists them all)."""
-    parts = [r for r in reasons.split("；") if r]
-    if len(parts) <= 1:
-        return reasons
-    return BULLETIN["more_reasons"].format(first=parts[0], n=len(parts))
 
 
 def _lead_units(report: DistrictReport) -> pd.DataFrame:

@@ -401,9 +401,7 @@ BULLETIN = {
     "simulated": "（本稿进度数据为模拟数据，仅用于演示，不得印发。）",
     "none": "无",
     "no_lead_unit": "未列牵头单位",
-    "task_reason": "第{task}项：{why}",
-    "more_reasons": "{first}等{n}条",
-    "task_nodes": "第{task}项{days}节点",
+    "task_numbers": "第{tasks}项",
 }
 
 
