@@ -20,6 +20,7 @@ from taskstats.errors import (
     ManifestError,
     ProgressError,
     ReportError,
+    WriteError,
     TaskstatsError,
 )
 from taskstats.measures import (
@@ -68,6 +69,7 @@ __all__ = [
     "ManifestError",
     "ProgressError",
     "ReportError",
+    "WriteError",
     "RuleSet",
     "TaskTables",
     "TaskstatsError",
