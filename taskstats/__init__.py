@@ -20,8 +20,8 @@ from taskstats.errors import (
     ManifestError,
     ProgressError,
     ReportError,
-    WriteError,
     TaskstatsError,
+    WriteError,
 )
 from taskstats.measures import (
     RuleSet,
@@ -69,10 +69,10 @@ __all__ = [
     "ManifestError",
     "ProgressError",
     "ReportError",
-    "WriteError",
     "RuleSet",
     "TaskTables",
     "TaskstatsError",
+    "WriteError",
     "__version__",
     "as_of_dates",
     "compare_districts",

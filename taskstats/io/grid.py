@@ -60,12 +60,6 @@ def csv_rows(text: str, path: str | Path | None = None, name: str | None = None)
     Raises:
         InputError: The CSV is malformed (with the line).
     """
-    if max(map(len, text.split("\n")), default=0) > MAX_CELL_CHARS:
-        raise InputError(
-            f"a line longer than {MAX_CELL_CHARS:,} characters, the longest cell taskstats "
-            "reads; check the file is the task table",
-            path=path,
-        )
     sample = text[:20000]
     counts = {d: sample.count(d) for d in CSV_DELIMITERS}
     delimiter = max(counts, key=lambda d: counts[d])

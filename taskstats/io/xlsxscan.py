@@ -20,8 +20,8 @@ from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring, iterparse
-from openpyxl.utils.cell import coordinate_from_string, range_boundaries
 from openpyxl.utils.cell import column_index_from_string as column_index
+from openpyxl.utils.cell import coordinate_from_string, range_boundaries
 
 from taskstats.errors import InputError
 
@@ -95,7 +95,9 @@ def _sheet_members(zf: zipfile.ZipFile) -> dict[str, str]:
     book = fromstring(zf.read("xl/workbook.xml"))
     targets = {}
     if "xl/_rels/workbook.xml.rels" in names:
-        for rel in fromstring(zf.read("xl/_rels/workbook.xml.rels")).iter(f"{_PKG_REL}Relationship"):
+        for rel in fromstring(zf.read("xl/_rels/workbook.xml.rels")).iter(
+            f"{_PKG_REL}Relationship"
+        ):
             target = rel.get("Target", "")
             target = target[1:] if target.startswith("/") else posixpath.join("xl", target)
             targets[rel.get("Id")] = posixpath.normpath(target)
