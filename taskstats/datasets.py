@@ -15,6 +15,7 @@ from taskstats.errors import InputError
 from taskstats.io.files import (
     atomic_paths,
     ensure_writable,
+    read_input,
     remove_stale_temps,
     restore_formulas,
     save_csv,
@@ -234,8 +235,10 @@ def manifest_for_file(
 ) -> Manifest:
     """A manifest for one file read without one (what ``read_table`` and ``inspect`` use)."""
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise InputError("file not found", path=path)
+    if not path.is_file():
+        read_input(path, limit=0)  # a FIFO, a device or a folder: it says which
     slug = district or re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "district"
     return Manifest(
         slug=slug,

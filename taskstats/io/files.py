@@ -169,7 +169,8 @@ def save_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path) -> None:
                     60,
                     max(
                         8,
-                        int(df[col].astype(str).str.len().quantile(0.9) if len(df) else 8) + 2,
+                        int(df[col].astype(str).str.len().fillna(0).quantile(0.9) if len(df) else 8)
+                        + 2,
                         len(str(col)) + 2,
                     ),
                 )
