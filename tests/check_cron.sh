@@ -17,7 +17,7 @@ export PYTHONPATH="$here" TASKSTATS_DATA_DIR="\$PWD/data" TASKSTATS_REPORTS_DIR=
 exec "$python" -c "from taskstats.cli import main; main()" "\$@"
 SH
 chmod +x "$work/srv/taskstats/.venv/bin/taskstats"
-line=$(sed -n '/<!-- cron -->/,/^```$/p' "$here/README.md" | grep '^30 2 ')
+line=$(grep -A3 '<!-- cron -->' "$here/README.md" | grep '^30 2 ')
 command=$(printf '%s\n' "$line" | cut -d' ' -f7-)  # minute hour day month weekday user command
 command=$(printf '%s\n' "$command" | sed "s#/srv/taskstats#$work/srv/taskstats#g; s#/var/log/taskstats#$work/log#g")
 env -i /bin/sh -c "$command"

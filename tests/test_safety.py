@@ -390,3 +390,14 @@ def test_ingest_and_report_run_without_fcntl_and_resource(tmp_path):
     assert done.stdout.strip().endswith("ok")
     assert (tmp_path / "rep" / "nanjing-gulou.html").exists()
     assert len(pd.read_csv(tmp_path / "out" / "tasks.csv", encoding="utf-8-sig")) == 563
+
+
+def test_the_readme_cron_line_runs_under_an_empty_environment():
+    done = subprocess.run(
+        ["sh", str(ROOT / "tests" / "check_cron.sh"), sys.executable],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+    assert done.stdout.strip().endswith("cron line: ok")
