@@ -31,8 +31,8 @@ demo: $(STAMP) ## Write the simulated progress ledger (used while no real one ex
 reports: data demo ## Render every district report and the comparison to reports/
 	$(BIN)/taskstats report --all
 
-lab: $(STAMP) ## Open JupyterLab on the notebooks with the project's kernel
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+lab: $(STAMP) ## Open JupyterLab on the notebooks with the project's kernel (as root too)
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 test: $(STAMP) ## Run the whole test suite
 	$(BIN)/python -m pytest

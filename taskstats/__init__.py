@@ -21,6 +21,7 @@ from taskstats.errors import (
     ProgressError,
     ReportError,
     TaskstatsError,
+    WriteError,
 )
 from taskstats.measures import (
     RuleSet,
@@ -71,6 +72,7 @@ __all__ = [
     "RuleSet",
     "TaskTables",
     "TaskstatsError",
+    "WriteError",
     "__version__",
     "as_of_dates",
     "compare_districts",

@@ -12,10 +12,25 @@ import pandas as pd
 
 from taskstats import config
 from taskstats.errors import InputError
-from taskstats.io.files import ensure_writable, remove_stale_temps, write_csv, write_xlsx
+from taskstats.io.files import (
+    atomic_paths,
+    ensure_writable,
+    read_input,
+    remove_stale_temps,
+    restore_formulas,
+    save_csv,
+    save_xlsx,
+)
 from taskstats.io.locking import exclusive
 from taskstats.readers import read_raw
-from taskstats.tidy import TaskTables, build_tables, concat_tables, summarise
+from taskstats.tidy import (
+    TaskTables,
+    build_tables,
+    concat_tables,
+    sort_by_district,
+    summarise,
+    typed_tables,
+)
 from taskstats.tidy.manifest import Manifest, discover_manifests
 from taskstats.tidy.schema import ReadResult
 
@@ -132,23 +147,72 @@ def write_processed(
     """Rebuild ``data/processed`` from ``data/raw``.
 
     Writes ``tasks.csv``, ``task_units.csv``, ``task_leaders.csv``, ``quality.csv`` (UTF-8 with
-    BOM) and ``taskstats.xlsx`` with the same tables as sheets. Every file is replaced
-    atomically; nothing is written if any district fails to read.
+    BOM) and ``taskstats.xlsx`` with the same tables as sheets. Naming districts replaces
+    those districts' rows and keeps every other district's rows already written there. The
+    five files are replaced together, under the lock, or not at all; nothing is written if
+    any district fails to read.
 
     Returns:
-        The tables and a per-district summary (rows seen, tasks, anomalies).
+        The tables written (every district in them) and a per-district summary of the
+        districts read (rows seen, tasks, anomalies).
+
+    Raises:
+        InputError: A district could not be read, or the tables already written are damaged.
+        WriteError: The disk is full or the folder not writable (the previous files are kept).
     """
     reads = read_districts(districts, raw_dir=raw_dir)
     tables = concat_tables([r.tables for r in reads])
     summary = summarise(tables, {r.manifest.slug: r.result.rows_seen for r in reads})
     out = ensure_writable(out_dir or config.processed_data_dir())
-    frames = dict(zip(("tasks", "task_units", "task_leaders", "quality"), tables, strict=True))
     with exclusive(out):
         remove_stale_temps(out)
-        for name, df in frames.items():
-            write_csv(df, out / f"{name}.csv")
-        write_xlsx(frames, out / "taskstats.xlsx")
+        if districts is not None:
+            kept = read_processed(out, exclude=[r.manifest.slug for r in reads])
+            if kept is not None:
+                tables = sort_by_district(concat_tables([kept, tables]))
+        frames = dict(zip(("tasks", "task_units", "task_leaders", "quality"), tables, strict=True))
+        targets = [out / f"{name}.csv" for name in frames] + [out / "taskstats.xlsx"]
+        with atomic_paths(targets) as temps:
+            for df, tmp in zip(frames.values(), temps, strict=False):
+                save_csv(df, tmp)
+            save_xlsx(frames, temps[-1])
     return tables, summary
+
+
+def read_processed(
+    out_dir: str | Path | None = None, *, exclude: Iterable[str] = ()
+) -> TaskTables | None:
+    """The tidy tables last written to ``data/processed`` (None when there are none).
+
+    Text cells come back as they were before formula neutralising.
+
+    Args:
+        out_dir: The folder; default ``data/processed``.
+        exclude: Districts whose rows are left out.
+
+    Raises:
+        InputError: A table is missing or damaged (run a full ``taskstats ingest``).
+    """
+    out = Path(out_dir or config.processed_data_dir())
+    paths = [out / f"{name}.csv" for name in ("tasks", "task_units", "task_leaders", "quality")]
+    if not any(p.exists() for p in paths):
+        return None
+    frames = []
+    drop = set(exclude)
+    for path in paths:
+        try:
+            df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        except (OSError, ValueError, pd.errors.ParserError) as exc:
+            raise InputError(
+                f"cannot read the tidy table ({exc}); run a full `taskstats ingest`", path=path
+            ) from exc
+        frames.append(restore_formulas(df[~df["district"].isin(drop)]).reset_index(drop=True))
+    try:
+        return typed_tables(*frames)
+    except (KeyError, ValueError, TypeError) as exc:
+        raise InputError(
+            f"the tidy tables are damaged ({exc}); run a full `taskstats ingest`", path=out
+        ) from exc
 
 
 def _read_with(manifest: Manifest) -> DistrictRead:
@@ -171,8 +235,10 @@ def manifest_for_file(
 ) -> Manifest:
     """A manifest for one file read without one (what ``read_table`` and ``inspect`` use)."""
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise InputError("file not found", path=path)
+    if not path.is_file():
+        read_input(path, limit=0)  # a FIFO, a device or a folder: it says which
     slug = district or re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "district"
     return Manifest(
         slug=slug,

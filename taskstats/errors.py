@@ -50,6 +50,10 @@ class ReportError(TaskstatsError):
     """A report or chart could not be produced."""
 
 
+class WriteError(TaskstatsError):
+    """An output could not be written (a full disk, no permission); the previous files are kept."""
+
+
 def _locate(message: str, path: Path | None, sheet: str | None, line: int | None) -> str:
     where = []
     if path is not None:

@@ -54,6 +54,8 @@ def test_corpus(case, monkeypatch):
             taskstats.read_table(path)
         assert str(err.value).startswith(f"{path}")
         assert case["error"] in str(err.value)
+    elif "tasks" in case:
+        assert taskstats.read_table(path).tasks["task_id"].tolist() == case["tasks"]
     else:
         quality = taskstats.read_table(path).quality
         hits = quality[quality["kind"] == case["anomaly"]]

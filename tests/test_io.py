@@ -10,7 +10,7 @@ from openpyxl import Workbook
 
 from taskstats import InputError
 from taskstats.io.files import file_sha256, read_with_sha256
-from taskstats.io.grid import cell_text, csv_rows, read_workbook
+from taskstats.io.grid import MAX_CELL_CHARS, cell_text, csv_rows, read_workbook
 
 
 @pytest.mark.parametrize("sep", [",", "\t", ";"])
@@ -23,10 +23,13 @@ def test_csv_rows_sniff_the_delimiter(sep):
     ]
 
 
-def test_malformed_csv_names_the_file_and_line(tmp_path):
-    huge = "a,b\n" + '"' + "长" * 140_000 + '",d\n'  # over the csv module's field limit
-    with pytest.raises(InputError, match=r"x\.csv, line 2: malformed CSV: field larger"):
+def test_cells_up_to_the_limit_load_and_longer_ones_name_the_file(tmp_path):
+    long = "a,b\n" + '"' + "长" * 140_000 + '",d\n'  # over the csv module's own 131,072
+    assert len(csv_rows(long, tmp_path / "x.csv")[1].cells[0]) == 140_000
+    huge = "a,b\n" + '"' + "长" * (MAX_CELL_CHARS + 1) + '",d\n'
+    with pytest.raises(InputError, match=r"x\.csv, line 2: malformed CSV: field larger") as err:
         csv_rows(huge, tmp_path / "x.csv")
+    assert "cells may hold up to 1,000,000 characters" in str(err.value)
 
 
 def test_cell_text():

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import warnings
 
 import click
 import pandas as pd
@@ -16,12 +18,17 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # inside the try: a reader that left shows here, not at exit
+            return result
         except TaskstatsError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             click.echo(f"error: {exc}", err=True)
             sys.exit(2)
+        except BrokenPipeError:
+            _quiet_stdout()  # `taskstats progress status X | head -2`: the reader left
+            sys.exit(0)
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:  # a failure we did not foresee: one line, no traceback
@@ -36,6 +43,20 @@ class _Group(click.Group):
             sys.exit(1)
 
 
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so that flushing it at exit raises nothing more."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        return
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings as one line each (``warning: …``), without the source line."""
+    click.echo(f"warning: {message}", err=True)
+
+
 @click.group(cls=_Group)
 @click.version_option(__version__, prog_name="taskstats")
 @click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
@@ -43,6 +64,8 @@ class _Group(click.Group):
 def main(ctx: click.Context, debug: bool) -> None:
     """Task decomposition tables (目标任务分解表) into tidy data, measures and reports."""
     ctx.obj = {"debug": debug}
+    if not debug:
+        warnings.showwarning = _show_warning
 
 
 AS_OF_OPTION = click.option(

@@ -15,9 +15,9 @@ from taskstats.cli import dated_options, main, progress_options
 @progress_options
 @click.option(
     "--compare/--no-compare",
-    default=True,
-    show_default=True,
-    help="Also render reports/compare.html.",
+    default=None,
+    help="Also render reports/compare.html (default: only with --all, so that rendering one "
+    "district leaves the comparison alone).",
 )
 @click.option("--jobs", type=int, default=None, help="Parallel workers (default: all cores).")
 @click.option(
@@ -31,7 +31,7 @@ def report(
     as_of: str,
     progress_: str,
     language: str,
-    compare: bool,
+    compare: bool | None,
     jobs: int | None,
     out_dir: Path | None,
 ) -> None:
@@ -42,6 +42,8 @@ def report(
 
     if not districts and not all_:
         raise click.UsageError("name one or more districts, or use --all")
+    if compare is None:
+        compare = all_
     with tqdm(
         total=len(districts) + (1 if compare else 0) if districts else None,
         unit="report",

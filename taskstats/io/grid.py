@@ -14,9 +14,13 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from defusedxml import DefusedXmlException
+
 from taskstats.errors import InputError
+from taskstats.io.xlsxscan import scan_workbook
 
 CSV_DELIMITERS = (",", "\t", ";", "，")
+MAX_CELL_CHARS = 1_000_000  # the longest cell (and text line) read
 
 
 @dataclass
@@ -34,6 +38,7 @@ class Sheet:
 
     name: str
     rows: list[Row] = field(default_factory=list)
+    unsaved_formulas: list[str] = field(default_factory=list)  # cells like "B5"
 
 
 def cell_text(value: object) -> str:
@@ -60,12 +65,20 @@ def csv_rows(text: str, path: str | Path | None = None, name: str | None = None)
     delimiter = max(counts, key=lambda d: counts[d])
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows = []
+    limit = csv.field_size_limit()
     try:
+        csv.field_size_limit(MAX_CELL_CHARS)  # a quoted cell may span lines
         for cells in reader:
             if any(c.strip() for c in cells):
                 rows.append(Row(reader.line_num, cells, name))
     except csv.Error as exc:
-        raise InputError(f"malformed CSV: {exc}", path=path, line=reader.line_num) from exc
+        raise InputError(
+            f"malformed CSV: {exc} (cells may hold up to {MAX_CELL_CHARS:,} characters)",
+            path=path,
+            line=reader.line_num,
+        ) from exc
+    finally:
+        csv.field_size_limit(limit)
     return rows
 
 
@@ -91,27 +104,40 @@ def read_workbook(
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    scans = scan_workbook(path, data)  # limits checked before openpyxl builds a cell
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        sheets, skipped = [], {}
+        for ws in wb.worksheets:
+            grid = [list(row) for row in ws.iter_rows(values_only=True)]
+            if ws.title in skip:
+                skipped[ws.title] = [[cell_text(v) for v in row] for row in grid]
+                continue
+            _fill_merges(grid, ws.merged_cells.ranges)
+            rows = []
+            for i, cells in enumerate(grid, 1):
+                values = [cell_text(v) for v in cells]
+                if any(v.strip() for v in values):
+                    rows.append(Row(i, values, ws.title))
+            unsaved = scans[ws.title].unsaved_formulas if ws.title in scans else []
+            sheets.append(Sheet(ws.title, rows, list(unsaved)))
+    except (
+        zipfile.BadZipFile,
+        InvalidFileException,
+        DefusedXmlException,
+        SyntaxError,  # xml.etree's ParseError and lxml's XMLSyntaxError
+        KeyError,
+        IndexError,  # a shared-string index out of range
+        OSError,
+        ValueError,
+        TypeError,
+        AttributeError,
+    ) as exc:
         raise InputError(
             f"not a readable .xlsx workbook ({type(exc).__name__}: {exc}); it may be damaged, "
             "password-protected, or another file renamed",
             path=path,
         ) from exc
-    sheets, skipped = [], {}
-    for ws in wb.worksheets:
-        grid = [list(row) for row in ws.iter_rows(values_only=True)]
-        if ws.title in skip:
-            skipped[ws.title] = [[cell_text(v) for v in row] for row in grid]
-            continue
-        _fill_merges(grid, ws.merged_cells.ranges)
-        rows = []
-        for i, cells in enumerate(grid, 1):
-            values = [cell_text(v) for v in cells]
-            if any(v.strip() for v in values):
-                rows.append(Row(i, values, ws.title))
-        sheets.append(Sheet(ws.title, rows))
     return sheets, skipped
 
 

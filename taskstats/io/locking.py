@@ -1,13 +1,16 @@
-"""A lock so that two ingests, imports or report runs never interleave their writes."""
+"""A lock so that two ingests, imports or report runs never interleave their writes.
+
+The lock is :mod:`filelock`'s, which uses ``fcntl`` on Linux and macOS and ``msvcrt`` on
+Windows (and a lock file where neither exists), so the same code runs on every desktop.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import os
-import time
 from collections.abc import Iterator
 from pathlib import Path
+
+import filelock
 
 from taskstats.errors import TaskstatsError
 
@@ -19,23 +22,21 @@ def exclusive(
     """Hold an exclusive lock on ``folder/name`` for the duration of the block.
 
     Waits up to ``timeout`` seconds for another holder to finish, then raises.
+
+    Raises:
+        TaskstatsError: Another run held the lock for ``timeout`` seconds.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    lock = filelock.FileLock(str(path), timeout=timeout)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise TaskstatsError(
-                        f"{path}: another taskstats run holds this lock; try again when it ends"
-                    ) from None
-                time.sleep(0.05)
+        lock.acquire(poll_interval=0.05)
+    except filelock.Timeout:
+        raise TaskstatsError(
+            f"{path}: another taskstats run holds this lock; try again when it ends"
+        ) from None
+    try:
         yield path
     finally:
-        os.close(fd)
+        lock.release()

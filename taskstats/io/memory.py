@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 
 
 def release_memory() -> None:
@@ -22,9 +23,11 @@ def release_memory() -> None:
 @functools.cache
 def _malloc_trim():
     """glibc's ``malloc_trim``, or None elsewhere (macOS, Windows, musl)."""
-    import ctypes
-
+    if not sys.platform.startswith("linux"):
+        return None  # ctypes.CDLL(None) is not even allowed on Windows
     try:
+        import ctypes
+
         return getattr(ctypes.CDLL(None), "malloc_trim", None)
-    except (OSError, TypeError):
+    except (ImportError, OSError, TypeError, AttributeError):
         return None

@@ -8,6 +8,33 @@ from pathlib import Path
 from taskstats.errors import InputError
 
 AUTO_ENCODINGS = ("utf-8", "gb18030")
+_UNICODE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def check_encoding(encoding: str, path: str | Path | None = None) -> str:
+    """``encoding`` if it names a text encoding Python knows (``auto`` too).
+
+    Raises:
+        InputError: Unknown (``rot-13`` is text to text, ``hex`` bytes to bytes: neither
+            decodes a file).
+    """
+    if encoding == "auto":
+        return encoding
+    try:
+        "a".encode(encoding)
+    except UnicodeError:
+        pass  # a text encoding that cannot write "a" (rare) still decodes files
+    except (LookupError, TypeError) as exc:
+        raise InputError(
+            f"unknown text encoding {encoding!r}; use auto, utf-8, gb18030, utf-16 …",
+            path=path,
+        ) from exc
+    return encoding
 
 
 def decode_bytes(data: bytes, path: str | Path, encoding: str = "auto") -> tuple[str, str]:
@@ -24,6 +51,9 @@ def decode_bytes(data: bytes, path: str | Path, encoding: str = "auto") -> tuple
     Raises:
         InputError: No encoding decodes the file, or the bytes are not text.
     """
+    for bom, codec in _UNICODE_BOMS:  # what Excel and Notepad write for "Unicode text"
+        if encoding == "auto" and data.startswith(bom):
+            return _decode(data[len(bom) :], codec, path), codec
     if b"\x00" in data[:4096]:
         raise InputError(
             "this looks like a binary file, not a text table (NUL bytes); "
@@ -31,10 +61,7 @@ def decode_bytes(data: bytes, path: str | Path, encoding: str = "auto") -> tuple
             path=path,
         )
     if encoding != "auto":
-        try:
-            codecs.lookup(encoding)
-        except LookupError as exc:
-            raise InputError(f"unknown encoding {encoding!r} in the manifest", path=path) from exc
+        check_encoding(encoding, path)
         return _decode(data, encoding, path), encoding
     if data.startswith(codecs.BOM_UTF8):
         return _decode(data[len(codecs.BOM_UTF8) :], "utf-8", path), "utf-8-sig"
@@ -78,6 +105,8 @@ def read_text(path: str | Path, encoding: str = "auto") -> tuple[str, str]:
 def _decode(data: bytes, encoding: str, path: str | Path) -> str:
     try:
         return _normalise_newlines(data.decode(encoding))
+    except (LookupError, TypeError) as exc:
+        raise InputError(f"unknown text encoding {encoding!r}", path=path) from exc
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(

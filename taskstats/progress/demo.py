@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from taskstats import config
+from taskstats.io.files import remove_stale_temps
 from taskstats.io.locking import exclusive
 from taskstats.progress.ledger import DEMO_FILE, empty_ledger, typed_ledger, write_ledger
 from taskstats.tidy import TaskTables
@@ -136,6 +137,7 @@ def write_demo_ledger(ledger: pd.DataFrame, store_dir: str | Path | None = None)
     """Write a simulated ledger beside the real one (``demo_ledger.csv``), atomically."""
     store = Path(store_dir or config.processed_data_dir() / "progress")
     with exclusive(store):
+        remove_stale_temps(store)
         target = store / DEMO_FILE
         write_ledger(ledger, target)
     return target

@@ -11,7 +11,7 @@ import pandas as pd
 
 from taskstats import config
 from taskstats.errors import ProgressError
-from taskstats.io.files import atomic_path
+from taskstats.io.files import atomic_paths, restore_formulas, save_csv
 from taskstats.io.memory import release_memory
 from taskstats.tidy.schema import LEDGER_COLUMNS
 
@@ -61,6 +61,8 @@ def read_ledger(
             raise ProgressError(f"{path}: the progress ledger lacks {', '.join(sorted(missing))}")
         if wanted is not None:
             ledger = ledger[ledger["district"].isin(wanted)].reset_index(drop=True)
+        text = [c for c in ledger.columns if c not in _TYPED]
+        ledger[text] = restore_formulas(ledger[text])  # the CSV keeps formulas as text
     for col in set(LEDGER_COLUMNS) - set(ledger.columns):
         # Columns not read: one empty category, a byte per row.
         ledger[col] = pd.Categorical.from_codes(np.zeros(len(ledger), np.int8), [""])
@@ -152,20 +154,27 @@ def typed_ledger(ledger: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_ledger(ledger: pd.DataFrame, target: Path) -> None:
-    """The ledger as CSV (the record), then its columnar copy stamped with the CSV's state."""
+    """The ledger as CSV (the record), and its columnar copy stamped with the CSV's state.
+
+    Text that a spreadsheet would run (``=HYPERLINK(…)``, ``+1``, ``@x``) is stored with a
+    leading ``'`` (:func:`~taskstats.io.files.neutralise_formulas`) and read back without it.
+    Both files are replaced together, or neither (a full disk leaves the ledger as it was).
+
+    Raises:
+        WriteError: The disk is full or the store is not writable.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    with atomic_path(target) as tmp:
-        ledger.to_csv(tmp, index=False, encoding="utf-8")
     plain = typed_ledger(ledger[LEDGER_COLUMNS])
     plain = plain.astype({c: str for c in LEDGER_COLUMNS if c not in _TYPED})
-    table = pa.Table.from_pandas(plain, preserve_index=False)
-    table = table.replace_schema_metadata(
-        {**(table.schema.metadata or {}), _COLUMNAR_STAMP: _stamp(target)}
-    )
-    with atomic_path(_columnar_path(target)) as tmp:
-        pq.write_table(table, tmp)
+    with atomic_paths([target, _columnar_path(target)]) as (csv_tmp, columnar_tmp):
+        save_csv(ledger, csv_tmp, encoding="utf-8")
+        table = pa.Table.from_pandas(plain, preserve_index=False)
+        table = table.replace_schema_metadata(
+            {**(table.schema.metadata or {}), _COLUMNAR_STAMP: _stamp(csv_tmp)}
+        )
+        pq.write_table(table, columnar_tmp)
 
 
 def ledger_for(

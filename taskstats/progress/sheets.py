@@ -11,7 +11,7 @@ import pandas as pd
 
 from taskstats import config
 from taskstats.errors import InputError, ProgressError
-from taskstats.io.files import read_with_sha256
+from taskstats.io.files import read_with_sha256, remove_stale_temps
 from taskstats.io.grid import Sheet, csv_rows, read_workbook
 from taskstats.io.locking import exclusive
 from taskstats.io.text import decode_bytes
@@ -76,28 +76,39 @@ def import_progress(
     """
     store = Path(store_dir or config.processed_data_dir() / "progress")
     now = now or dt.datetime.now()
+    # Every file is read and checked before the lock is taken: nothing waits on input while
+    # holding it, and a file that cannot be read (a FIFO, a device, too large) stops nothing.
+    known = set(
+        read_ledger(store, columns=["import_id", "row", "simulated", "file_sha256"])[
+            "file_sha256"
+        ].astype(str)
+    )
+    batch, problems, result = [], [], ImportResult(ledger_path=store / LEDGER_FILE)
+    seen: dict[tuple[str, str, str], str] = {}
+    names: dict[str, str] = {}
+    for path in (Path(p) for p in paths):
+        data, digest = _read_bytes(path)
+        if digest in known or digest in names:
+            result.skipped_files.append(path.name)
+            continue
+        rows, file_problems = _parse_file(path, data, tables, manifests, district, now, seen)
+        problems.extend(file_problems)
+        for row in rows:
+            row.update(file=path.name, file_sha256=digest)
+        batch.extend(rows)
+        names[digest] = path.name
+    if problems:
+        raise ProgressError(
+            f"{len(problems)} problem(s); nothing was imported:\n"
+            + "\n".join(f"  {p}" for p in problems)
+        )
     with exclusive(store):
+        remove_stale_temps(store)  # left by a killed import
         ledger = read_ledger(store)
-        known = set(ledger["file_sha256"])
-        batch, problems, result = [], [], ImportResult(ledger_path=store / LEDGER_FILE)
-        seen: dict[tuple[str, str, str], str] = {}
-        for path in (Path(p) for p in paths):
-            data, digest = _read_bytes(path)
-            if digest in known:
-                result.skipped_files.append(path.name)
-                continue
-            rows, file_problems = _parse_file(path, data, tables, manifests, district, now, seen)
-            problems.extend(file_problems)
-            for row in rows:
-                row.update(file=path.name, file_sha256=digest)
-            batch.extend(rows)
-            known.add(digest)
-            result.imported_files.append(path.name)
-        if problems:
-            raise ProgressError(
-                f"{len(problems)} problem(s); nothing was imported:\n"
-                + "\n".join(f"  {p}" for p in problems)
-            )
+        again = set(ledger["file_sha256"].astype(str)) & set(names)  # imported meanwhile
+        result.skipped_files.extend(names[d] for d in again)
+        result.imported_files = [n for d, n in names.items() if d not in again]
+        batch = [row for row in batch if row["file_sha256"] not in again]
         if not batch:
             return result
         next_id = int(ledger["import_id"].max()) + 1 if len(ledger) else 1
@@ -156,6 +167,12 @@ def _parse_file(
             what = "is empty" if not sheet.rows else "has no progress header (序号, 节点, 状态)"
             problems.append(f"{path}, sheet {sheet.name!r}: the sheet {what}")
             continue
+        for cell in sheet.unsaved_formulas:
+            problems.append(
+                f"{path}, sheet {sheet.name!r}, cell {cell}: a formula with no saved value "
+                "(the program that wrote the file did not calculate it); open the file in "
+                "Excel or WPS and save it, or type the value instead of the formula"
+            )
         for row in sheet.rows[header_at + 1 :]:
             record = {
                 name: row.cells[i].strip() if i < len(row.cells) else ""

@@ -5,7 +5,8 @@ rows of cells read, and one shared interpreter (tables) or the inline one turns 
 :mod:`taskstats.tidy` turns into the tidy tables.
 """
 
-from taskstats.readers.dispatch import detect_text_layout, max_bytes, read_raw
+from taskstats.io.files import max_bytes
+from taskstats.readers.dispatch import detect_text_layout, read_raw
 from taskstats.readers.header import HEADER_FIELDS, match_header, section_level
 from taskstats.tidy.schema import INFO, WARNING, Issue, RawTask, ReadResult
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 from taskstats.errors import InputError
 from taskstats.io.convert import convert_with_libreoffice
 from taskstats.io.docx import read_docx
+from taskstats.io.files import read_input
 from taskstats.io.grid import Row, Sheet, csv_rows, read_workbook
 from taskstats.io.html import looks_like_html, read_html
 from taskstats.io.pdf import read_pdf
@@ -46,18 +46,7 @@ def read_raw(
         InputError: The file is unreadable, of an unsupported kind, or holds no recognisable table.
     """
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > max_bytes():
-            raise InputError(
-                f"the file is {size / 1e6:.1f} MB; taskstats reads tables up to "
-                f"{max_bytes() / 1e6:.0f} MB (a decomposition table is rarely over 1 MB). Check "
-                "it is the right file, or raise TASKSTATS_MAX_BYTES",
-                path=path,
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror}", path=path) from exc
+    data = read_input(path)
     if not data.strip():
         raise InputError("the file is empty", path=path)
     suffix = path.suffix.lower()
@@ -82,14 +71,6 @@ def read_raw(
     else:
         raise InputError(f"unknown layout {layout!r}", path=path)
     return _finish(parsed, path, layout, used)
-
-
-def max_bytes() -> int:
-    """The largest raw file read (``TASKSTATS_MAX_BYTES``, default 20 MB)."""
-    try:
-        return int(os.environ.get("TASKSTATS_MAX_BYTES", 20_000_000))
-    except ValueError:
-        return 20_000_000
 
 
 def detect_text_layout(text: str, path: str | Path = "<text>") -> str:

@@ -15,6 +15,7 @@ from taskstats.tidy.schema import INFO, LONG_CELL, WARNING, Issue, RawTask
 
 _TEMPLATE_HEADER = re.compile(r"完成标准|推进计划|完成情况|证明材料|进展情况|工作进度")
 _END_MARKER = re.compile(r"^附件\s*[0-9一二三四五六七八九十]*\s*[:：]?$")
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
 _NUMBER = re.compile(r"^\s*([0-9]{1,4})\s*[.．、]?\s*$")
 # A number cell holding the item's text too: "3.5G基站建设……" is item 3 when 3 comes next.
 _NUMBER_AND_TEXT = re.compile(r"^\s*([0-9]{1,4})\s*[.．、]\s*(\S.*)$", re.S)
@@ -168,6 +169,7 @@ class TableParser:
             return None
         if self.numberless == "fragment" and index != 0:
             return None
+        cells[index] = cells[index].translate(_FULL_WIDTH_DIGITS)  # １２ as typed in WPS
         match = _NUMBER.match(cells[index])
         if match:
             return int(match.group(1))

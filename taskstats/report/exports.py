@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from taskstats.errors import InputError
-from taskstats.io.files import atomic_path, write_xlsx
+from taskstats.io.files import atomic_paths, save_xlsx
 from taskstats.report.views import DistrictReport, prepare_district
 from taskstats.report.wording import text
 
@@ -69,30 +69,31 @@ def export_charts(
     )
     charts.set_style("talk", slides=True)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
     heading = f"{report.name} · {text(language)['as_of']} {report.as_of.isoformat()}"
-    for stem, fig in district_figures(report).items():
-        fig.set_size_inches(*charts.SLIDE_SIZE)
-        fig.suptitle(heading, fontsize="large", fontweight="bold")
-        for suffix in ("png", "svg"):
-            target = out / f"{district}_{stem}.{suffix}"
-            with atomic_path(target) as tmp:
-                charts.save_figure(fig, tmp, fmt=suffix, dpi=dpi)
-            written.append(target)
-        plt.close(fig)
-    sheets = {
-        "leader_load": report.workload_by_source,
-        "lead_units": report.units,
-        "source_mix": report.mix,
-        "completion_by_leader": report.rates["leader"],
-        "completion_by_unit": report.rates["unit"],
-        "completion_by_source": report.rates["source"],
-        "lights": report.lights,
-        "red_list": report.red,
-        "trend": report.trend,
-    }
-    if report.simulated:
-        sheets = {"说明": pd.DataFrame({"说明": [text("zh")["simulated"]]}), **sheets}
-    written.append(write_xlsx(sheets, out / f"{district}_tables.xlsx"))
-    return written
+    figures = district_figures(report)
+    targets = [out / f"{district}_{stem}.{fmt}" for stem in figures for fmt in ("png", "svg")]
+    targets.append(out / f"{district}_tables.xlsx")
+    # The set is replaced together: a full disk half-way leaves every previous chart.
+    with atomic_paths(targets) as temps:
+        slots = iter(temps)
+        for fig in figures.values():
+            fig.set_size_inches(*charts.SLIDE_SIZE)
+            fig.suptitle(heading, fontsize="large", fontweight="bold")
+            for fmt in ("png", "svg"):
+                charts.save_figure(fig, next(slots), fmt=fmt, dpi=dpi)
+            plt.close(fig)
+        sheets = {
+            "leader_load": report.workload_by_source,
+            "lead_units": report.units,
+            "source_mix": report.mix,
+            "completion_by_leader": report.rates["leader"],
+            "completion_by_unit": report.rates["unit"],
+            "completion_by_source": report.rates["source"],
+            "lights": report.lights,
+            "red_list": report.red,
+            "trend": report.trend,
+        }
+        if report.simulated:
+            sheets = {"说明": pd.DataFrame({"说明": [text("zh")["simulated"]]}), **sheets}
+        save_xlsx(sheets, next(slots))
+    return targets

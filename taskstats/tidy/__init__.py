@@ -1,7 +1,13 @@
 """Tidy tables: their schemas and anomaly vocabulary, the normalisation rules, the manifests that
 describe each district, and building the four tables (tasks, units, leaders, quality)."""
 
-from taskstats.tidy.build import build_tables, concat_tables, summarise
+from taskstats.tidy.build import (
+    build_tables,
+    concat_tables,
+    sort_by_district,
+    summarise,
+    typed_tables,
+)
 from taskstats.tidy.manifest import Manifest, discover_manifests, read_manifest
 from taskstats.tidy.schema import (
     INFO,
@@ -34,5 +40,7 @@ __all__ = [
     "concat_tables",
     "discover_manifests",
     "read_manifest",
+    "sort_by_district",
     "summarise",
+    "typed_tables",
 ]

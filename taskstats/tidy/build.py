@@ -310,6 +310,45 @@ def _typed(
     return tasks, units, leaders, quality
 
 
+def typed_tables(
+    tasks: pd.DataFrame, units: pd.DataFrame, leaders: pd.DataFrame, quality: pd.DataFrame
+) -> TaskTables:
+    """Tidy tables from frames of text (as read back from their CSV files), typed as
+    :func:`build_tables` types them. Does not mutate the originals.
+
+    Raises:
+        KeyError: A column is missing.
+        ValueError: A number or flag column holds something else.
+    """
+    frames = []
+    for df, columns in (
+        (tasks, TASK_COLUMNS),
+        (units, UNIT_COLUMNS),
+        (leaders, LEADER_COLUMNS),
+        (quality, QUALITY_COLUMNS),
+    ):
+        df = df[columns].copy()
+        for col in ("quantified", "target_pending", "collective"):
+            if col in df:
+                flags = df[col].astype(str).map({"True": True, "False": False})
+                if flags.isna().any():
+                    raise ValueError(f"{col} holds something other than True/False")
+                df[col] = flags.astype(bool)
+        for col in ("seq", "raw_line", "line"):
+            if col in df:
+                df[col] = pd.to_numeric(df[col].replace("", None)).astype("Int64")
+        frames.append(df)
+    return TaskTables(*_typed(*frames))
+
+
+def sort_by_district(tables: TaskTables) -> TaskTables:
+    """The tables with rows grouped by district in slug order, each district's rows in the
+    order they had (what a full ingest writes). Does not mutate the originals."""
+    return TaskTables(
+        *(df.sort_values("district", kind="stable").reset_index(drop=True) for df in tables)
+    )
+
+
 def concat_tables(parts: list[TaskTables]) -> TaskTables:
     """Stack the tables of several districts."""
     if not parts:

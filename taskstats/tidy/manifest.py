@@ -31,17 +31,21 @@ import calendar
 import datetime as dt
 import re
 import tomllib
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from taskstats.errors import InputError, ManifestError
+from taskstats.io.files import read_input
+from taskstats.io.text import check_encoding
 from taskstats.tidy.normalize import fold
 from taskstats.tidy.schema import SOURCES
 
 MANIFEST_NAME = "manifest.toml"
+MAX_MANIFEST_BYTES = 1_000_000
 LAYOUTS = ("auto", "cells", "delimited", "inline", "xlsx", "csv")  # documents: "auto"
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")  # \Z: "abc\n" is not a slug
 _KEYS = {
     "slug",
     "name",
@@ -139,11 +143,15 @@ def read_manifest(path: str | Path) -> Manifest:
             "manifest not found; a district folder needs a manifest.toml", path=path
         )
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_input(path, MAX_MANIFEST_BYTES).decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise ManifestError(f"manifest is not UTF-8 ({exc.reason})", path=path) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ManifestError(f"manifest is not valid TOML: {exc}", path=path) from exc
+    except RecursionError as exc:
+        raise ManifestError("manifest is nested too deeply to be a manifest", path=path) from exc
+    except InputError as exc:
+        raise ManifestError(exc.reason, path=path) from exc
 
     def fail(message: str) -> ManifestError:
         return ManifestError(message, path=path)
@@ -173,16 +181,22 @@ def read_manifest(path: str | Path) -> Manifest:
     if year is not None and (not isinstance(year, int) or not 1949 <= year <= 2100):
         raise fail(f"year {year!r} must be a whole year such as 2020, or left out if unknown")
 
+    for key in ("name_en", "encoding", "sheet", "unit_prefix"):
+        if key in data and not isinstance(data[key], str):
+            raise fail(f"'{key}' must be a string, not {type(data[key]).__name__}")
+    try:
+        check_encoding(data.get("encoding", "auto"))
+    except InputError as exc:
+        raise fail(f"'encoding': {exc.reason}") from exc
+    documents = data.get("documents", [])
+    if not isinstance(documents, list) or not all(isinstance(d, str) for d in documents):
+        raise fail("'documents' must be a list of file names in the district's folder")
+    if not isinstance(data.get("schedule", {}), dict):
+        raise fail("'schedule' must be a table ([schedule] with kind, dates …)")
+
     folder = path.parent
-    raw_file = (folder / data["raw_file"]).resolve()
-    if not raw_file.is_file():
-        raise fail(f"raw_file {data['raw_file']!r} does not exist in {folder}")
-    documents = []
-    for name in data.get("documents", []):
-        doc = (folder / name).resolve()
-        if not doc.is_file():
-            raise fail(f"document {name!r} does not exist in {folder}")
-        documents.append(doc)
+    raw_file = _inside(folder, data["raw_file"], "raw_file", fail)
+    documents = tuple(_inside(folder, name, "documents", fail) for name in documents)
 
     def str_map(key: str) -> dict[str, str]:
         value = data.get(key, {})
@@ -213,7 +227,7 @@ def read_manifest(path: str | Path) -> Manifest:
         table=table,
         first_unit_leads=first_unit_leads,
         default_source=default_source,
-        documents=tuple(documents),
+        documents=documents,
         unit_prefix=str(data.get("unit_prefix", "区")),
         unit_aliases=str_map("unit_aliases"),
         leader_aliases=str_map("leader_aliases"),
@@ -225,6 +239,21 @@ def read_manifest(path: str | Path) -> Manifest:
     return manifest
 
 
+def _inside(folder: Path, name: str, key: str, fail) -> Path:
+    """``name`` resolved (symlinks too) inside the district's folder, and a file."""
+    home = folder.resolve()
+    target = (folder / name).resolve()
+    if not target.is_relative_to(home):
+        raise fail(
+            f"{key} {name!r} points outside the district's folder {folder}; copy the file "
+            "into the folder and name it there"
+        )
+    if not target.is_file():
+        what = "raw_file" if key == "raw_file" else "document"
+        raise fail(f"{what} {name!r} does not exist in {folder}")
+    return target
+
+
 def discover_manifests(raw_dir: str | Path) -> list[Manifest]:
     """All district manifests under ``raw_dir`` (one folder per district), sorted by slug.
 
@@ -234,6 +263,14 @@ def discover_manifests(raw_dir: str | Path) -> list[Manifest]:
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         raise ManifestError("raw data folder not found", path=raw_dir)
+    for folder in sorted(p for p in raw_dir.iterdir() if p.is_dir()):
+        if not folder.name.startswith((".", "_")) and not (folder / MANIFEST_NAME).exists():
+            warnings.warn(
+                f"{folder}: no {MANIFEST_NAME}, so this folder is not read as a district; add "
+                "one (see the README) or move the folder out of the raw data folder",
+                UserWarning,
+                stacklevel=2,
+            )
     manifests = [read_manifest(p) for p in sorted(raw_dir.glob(f"*/{MANIFEST_NAME}"))]
     seen: dict[str, Path | None] = {}
     for m in manifests:
@@ -280,9 +317,16 @@ def schedule_dates(manifest: Manifest, year: int | None = None) -> list[dt.date]
             raise InputError(
                 f"unknown schedule kind {kind!r}; use dates, monthly or quarterly", path=where
             )
-    except (KeyError, ValueError, TypeError) as exc:
+    except KeyError as exc:
         raise InputError(
-            f"malformed [schedule] ({exc}); see the README for the form", path=where
+            f"[schedule] of kind {kind!r} needs '{exc.args[0]}'; see the README for the form",
+            path=where,
+        ) from exc
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise InputError(
+            f"malformed [schedule] ({exc}); dates are written 2020-06-30, months 2020-07; "
+            "see the README for the form",
+            path=where,
         ) from exc
     if not dates:
         raise InputError("the [schedule] names no milestone", path=where)
