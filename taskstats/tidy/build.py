@@ -328,7 +328,7 @@ def typed_tables(
         (quality, QUALITY_COLUMNS),
     ):
         df = df[columns].copy()
-        for col in ("quantified", "target_pending", "collective"):
+        for col in ("ongoing", "quantified", "target_pending", "collective"):
             if col in df:
                 flags = df[col].astype(str).map({"True": True, "False": False})
                 if flags.isna().any():
