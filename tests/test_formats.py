@@ -27,7 +27,10 @@ from taskstats.errors import InputError
 _PLACEMENT = {"trailing_content", "table_skipped"}
 
 
-def _same(got: taskstats.TaskTables, want: taskstats.TaskTables) -> None:
+def _same(
+    got: taskstats.TaskTables, want: taskstats.TaskTables, only_got: frozenset = frozenset()
+) -> None:
+    """The same tidy tables; ``only_got`` names anomalies (task, kind) found only in ``got``."""
     for name in ("tasks", "task_units", "task_leaders"):
         a = getattr(got, name).drop(columns=["raw_file", "raw_line"], errors="ignore")
         b = getattr(want, name).drop(columns=["raw_file", "raw_line"], errors="ignore")
@@ -37,7 +40,10 @@ def _same(got: taskstats.TaskTables, want: taskstats.TaskTables) -> None:
         q = q[~q["kind"].isin(_PLACEMENT)]
         return sorted(zip(q["task_id"], q["kind"], q["severity"], strict=True))
 
-    assert anomalies(got.quality) == anomalies(want.quality)
+    found = anomalies(got.quality)
+    extra = [a for a in found if a[:2] in only_got]
+    assert len(extra) == len(only_got)
+    assert [a for a in found if a[:2] not in only_got] == anomalies(want.quality)
 
 
 def _read(path: Path, **kwargs) -> taskstats.TaskTables:
@@ -167,17 +173,27 @@ def test_doc_from_word(request, name):
     _same(_read(legacy), _read(text))
 
 
-@pytest.mark.xfail(
-    reason="not yet identical: Dalian, 3 of 168 task texts keep a line break where "
-    "LibreOffice wrapped a line; Qingdao, the 分管领导 cells merged across a page break",
-    strict=False,
-)
+# A full line followed by a line holding only 办公室 cannot say, in a PDF, whether the line wrapped
+# or broke; the PDF reader keeps the break and the unit reader joins the two, saying so, as it does
+# for a text table. Qingdao's text has 区生活垃圾分类工作领导小组办公室 on one line (task 192), so
+# its PDF alone reports the ambiguity; Dalian's text has the break (tasks 1 and 58), as the PDF.
+_PDF_ONLY = {"dalian": frozenset(), "qingdao": frozenset({("192", "ambiguous_split")})}
+
+
 @pytest.mark.parametrize("name", ["dalian", "qingdao"])
 def test_pdf_from_word(request, name):
     text, doc = request.getfixturevalue(f"{name}_docx")
     got = _read(convert(doc, "pdf"))
     assert got.tasks["raw_line"].notna().all()
-    _same(got, _read(text))
+    _same(got, _read(text), only_got=_PDF_ONLY[name])
+    if name == "qingdao":  # the 分管领导 cells merged down across page breaks
+        assert len(got.task_leaders) == 257
+        assert got.task_leaders["leader"].value_counts()["隋斌"] == 42
+    else:  # wrapped lines joined: 中国—中东欧“17+1”, 腾飞软件园（7#、8#、18#）
+        texts = got.tasks.set_index("task_id")["text"]
+        assert "中国—中东欧“17+1”经贸" in texts["32"]
+        assert texts["94"].startswith("腾飞软件园（7#、8#、18#）项目")
+        assert not texts.str.contains("\n").any()
 
 
 def test_pdf_row_split_across_page_break(tmp_path):
