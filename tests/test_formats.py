@@ -118,7 +118,8 @@ def test_gulou_inline_items_as_docx_paragraphs(tmp_path):
     assert len(got.tasks) > 50
 
 
-def test_quanzhou_xls_with_merged_sections(tmp_path):
+@pytest.fixture
+def quanzhou_xls(tmp_path: Path) -> tuple[Path, Path]:
     import openpyxl
 
     text = seed(tmp_path, "quanzhou")
@@ -143,8 +144,48 @@ def test_quanzhou_xls_with_merged_sections(tmp_path):
     wb.save(tmp_path / "quanzhou.xlsx")
     xls = convert(tmp_path / "quanzhou.xlsx", "xls")
     assert xls.read_bytes()[:4] == b"\xd0\xcf\x11\xe0"
+    return text, xls
+
+
+def test_quanzhou_xls_with_merged_sections(quanzhou_xls, tmp_path):
+    text, xls = quanzhou_xls
     renamed = xls.rename(tmp_path / "quanzhou-table.bin")  # found from content, not name
     _same(_read(renamed), _read(text))
+
+
+# LibreOffice cannot write WPS Office's own formats (it has no .wps or .et export filter), but
+# WPS saves Word- and Excel-compatible binaries under those names by default, as many annexes
+# arrive: a .wps holding a .doc's bytes and an .et holding an .xls's, both read through the
+# LibreOffice conversion.
+def test_wps_holding_a_doc(dalian_docx, tmp_path):
+    from taskstats.readers.dispatch import read_raw
+
+    text, doc = dalian_docx
+    wps = convert(doc, "doc").rename(tmp_path / "附件1.wps")
+    assert read_raw(wps).layout == "wps"
+    _same(_read(wps), _read(text))
+
+
+def test_et_holding_an_xls(quanzhou_xls, tmp_path):
+    from taskstats.readers.dispatch import read_raw
+
+    text, xls = quanzhou_xls
+    et = xls.rename(tmp_path / "分工表.et")
+    assert read_raw(et).layout == "et"
+    _same(_read(et), _read(text))
+
+
+def test_rtf_from_word(qingdao_docx, tmp_path):
+    from taskstats.readers.dispatch import read_raw
+
+    text, doc = qingdao_docx
+    rtf = convert(doc, "rtf")
+    assert rtf.read_bytes().startswith(b"{\\rtf")
+    misnamed = rtf.rename(tmp_path / "附件1.txt")  # found from content, converted as RTF
+    assert read_raw(misnamed).layout == "rtf"
+    got = _read(misnamed)
+    _same(got, _read(text))
+    assert got.task_leaders["leader"].value_counts()["隋斌"] == 42
 
 
 @pytest.mark.parametrize("charset", ["utf-8", "gbk"])
