@@ -17,6 +17,7 @@ from formats_build import (
     seed,
     write_docx,
     write_html,
+    write_text_pdf,
 )
 
 import taskstats
@@ -283,6 +284,37 @@ def test_pdf_row_split_across_page_break(tmp_path):
     assert two["text"] == "新建学校两所，新增学位3000个。"
     assert got.task_units.set_index("task_id").loc["2", "unit"] == "区教育局"
     assert got.task_leaders.set_index("task_id").loc["2", "leader"] == "李四"
+
+
+def test_pdf_without_ruling_falls_back_to_the_inline_reader(tmp_path):
+    pytest.importorskip("reportlab")
+    text = seed(tmp_path, "gulou")
+    lines = [[ln] for ln in text.read_text(encoding="utf-8").split("\n") if ln.strip()]
+    pdf = write_text_pdf(tmp_path / "gulou.pdf", lines)
+    got = _read(pdf)
+    _same(got, _read(text))
+    assert len(got.tasks) == 72
+    # Items wrapped over several lines and pages are joined: their units are whole.
+    assert "区市场监管局" in set(got.task_units["unit"])
+    assert not got.tasks["text"].str.contains("\n").any()
+
+
+def test_pdf_without_ruling_reads_rows_laid_out_in_columns(tmp_path):
+    pytest.importorskip("reportlab")
+    rows = [
+        ["序号", "工作任务", "牵头单位", "分管领导"],
+        ["1", "建设5G基站100个。", "区工信局", "张三"],
+        ["2", "新建学校两所。", "区教育局", "李四"],
+        ["3", "植树1万株。", "区园林局", "王五"],
+    ]
+    pdf = write_text_pdf(
+        tmp_path / "rows.pdf", [["2021年重点工作任务分解表"], *rows], tabs=[60, 100, 330, 450]
+    )
+    got = _read(pdf)
+    assert list(got.tasks["task_id"]) == ["1", "2", "3"]
+    assert list(got.tasks["text"]) == ["建设5G基站100个。", "新建学校两所。", "植树1万株。"]
+    assert list(got.task_units["unit"]) == ["区工信局", "区教育局", "区园林局"]
+    assert list(got.task_leaders["leader"]) == ["张三", "李四", "王五"]
 
 
 def test_items_whose_text_starts_with_digits(tmp_path):

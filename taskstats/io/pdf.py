@@ -19,7 +19,7 @@ from pathlib import Path
 
 from taskstats.errors import InputError
 from taskstats.io.grid import Row, Sheet
-from taskstats.io.pdf_lines import cell_text, table_padding
+from taskstats.io.pdf_lines import cell_text, running_text, table_padding
 
 
 def read_pdf(path: str | Path, data: bytes) -> tuple[list[Sheet], str]:
@@ -51,7 +51,7 @@ def read_pdf(path: str | Path, data: bytes) -> tuple[list[Sheet], str]:
         ) from exc
     with pdf:
         sheets: list[Sheet] = []
-        text: list[str] = []
+        text: list[list[dict]] = []  # the characters of each page without tables
         any_chars = False
         carry: _Carry | None = None
         for number, page in enumerate(pages, 1):
@@ -60,7 +60,7 @@ def read_pdf(path: str | Path, data: bytes) -> tuple[list[Sheet], str]:
             found = page.find_tables()
             if not found:
                 carry = None
-                text.append(page.extract_text() or "")
+                text.append(chars)
                 continue
             for k, found_table in enumerate(found, 1):
                 name = f"page {number}" if len(found) == 1 else f"page {number} table {k}"
@@ -76,7 +76,7 @@ def read_pdf(path: str | Path, data: bytes) -> tuple[list[Sheet], str]:
                 "taskstats does not do: ask the sender for the .docx or a PDF saved from Word",
                 path=path,
             )
-        return sheets, "\n".join(t for t in text if t.strip())
+        return sheets, running_text(text)
 
 
 @dataclass

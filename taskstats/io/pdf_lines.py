@@ -18,7 +18,8 @@ way). It is read as a wrap, except in a list of units: after a line ending an or
 name, a line that is by itself a collective entry or the tail of a name (``指挥部各成员单位`` /
 ``各街道``, ``区疫情防控指挥部`` / ``办公室``) keeps its break, and the unit reader decides, as
 it does for a text table (joining ``办公室`` to the name before it, saying the split was
-ambiguous).
+ambiguous); and after a sentence's end, a line starting with an item number (``36.``, ``三、``,
+``（二）``) is a new item.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ import re
 NO_LINE_START = set("，。、；：？！）》」』】〕”’%,.;:?!)]}…·～")
 NO_LINE_END = set("（《「『【〔“‘([{")
 _QUOTES = set("“”‘’\"'")
+_SENTENCE_END = set("。；;）)")
+_ITEM_START = re.compile(
+    r"^(\d{1,3}[.．、]|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[)）])"
+)
 # The space a layout engine adds between Chinese and Latin text (LibreOffice: a fifth of an em),
 # and the slack allowed in comparing widths (rounding in the PDF's coordinates).
 _AUTOSPACE = 0.2
@@ -68,6 +73,38 @@ def cell_text(chars: list[dict], left: float, right: float, padding: float) -> s
     return out
 
 
+def running_text(pages: list[list[dict]]) -> str:
+    """The text of pages without tables, wrapped lines joined as in a cell, across pages too.
+
+    The text block's edges are the leftmost start and rightmost end of its lines. A line
+    followed by a gap of more than half a line again is a paragraph's end; a gap of two
+    characters and a half or more inside a line (columns laid out without rules) becomes a
+    tab, and such a line is a row of its own.
+    """
+    lines: list[list[dict]] = []
+    gaps: list[bool] = []  # whether a wide gap comes before each line
+    for chars in pages:
+        own = _lines(chars)
+        pitches = sorted(b[0]["top"] - a[0]["top"] for a, b in itertools.pairwise(own))
+        pitch = pitches[len(pitches) // 2] if pitches else 0.0
+        for k, line in enumerate(own):
+            wide = k > 0 and pitch > 0 and line[0]["top"] - own[k - 1][0]["top"] > 1.5 * pitch
+            lines.append(line)
+            gaps.append(wide)
+    if not lines:
+        return ""
+    start = min(ln[0]["x0"] for ln in lines)
+    limit = max(_x1(ln) for ln in lines)
+    texts = [_line_text(ln, tabs=True) for ln in lines]
+    out = texts[0]
+    for i in range(1, len(lines)):
+        if gaps[i] or "\t" in texts[i - 1] or "\t" in texts[i]:
+            out += "\n" + texts[i]  # a paragraph's end, or a row of columns
+        else:
+            out += _joint(lines[i - 1], lines[i:], limit, limit - start, start) + texts[i]
+    return out
+
+
 def _visible(chars: list[dict]) -> bool:
     return any(c["text"].strip() for c in chars)
 
@@ -96,14 +133,23 @@ def _x1(line: list[dict]) -> float:
     return line[-1]["x1"]
 
 
-def _line_text(line: list[dict]) -> str:
+def _line_text(line: list[dict], tabs: bool = False) -> str:
     """A line's text; a gap of a quarter character between glyphs where the PDF drew no space
-    is a space."""
+    is a space, and with ``tabs`` a gap of a character and a half or more a tab."""
     text = line[0]["text"]
+    run, pending = line[0], ""  # the last glyph, and the spaces drawn after it
     for a, b in itertools.pairwise(line):
-        gap = b["x0"] - a["x1"] > a["size"] * 0.25
-        spaced = not a["text"].strip() or not b["text"].strip()
-        text += (" " if gap and not spaced else "") + b["text"]
+        if not b["text"].strip():
+            pending += b["text"]
+            continue
+        if tabs and b["x0"] - run["x1"] >= 1.5 * b["size"]:
+            text += "\t"
+        elif pending:
+            text += pending
+        elif b["x0"] - a["x1"] > a["size"] * 0.25:
+            text += " "
+        text += b["text"]
+        run, pending = b, ""
     return text
 
 
@@ -123,6 +169,8 @@ def _joint(
     if room + _SLACK >= piece:
         return "\n"
     if _ORG_END.search(_line_text(before)) and _LIST_ENTRY.match(_line_text(after[0])):
+        return "\n"
+    if last in _SENTENCE_END and _ITEM_START.match(_line_text(after[0])):
         return "\n"
     latin = _LATIN.match(last) and _LATIN.match(first)
     return " " if latin and piece <= avail else ""
