@@ -207,6 +207,27 @@ def test_qingdao_html_with_rowspan(tmp_path, charset):
     assert got.task_leaders["leader"].value_counts()["隋斌"] == 42
 
 
+def test_html_rowspan_past_a_short_row(tmp_path):
+    # Row 3 lacks its 牵头单位 cell; the 分管领导 rowspan from row 1 still covers it (it was
+    # dropped when the row's cells ran out before the spanned column).
+    page = tmp_path / "short.html"
+    page.write_text(
+        "<html><body><table>"
+        "<tr><th>序号</th><th>工作任务</th><th>牵头单位</th><th>分管领导</th></tr>"
+        "<tr><td>1</td><td>建设基站。</td><td>区工信局</td><td rowspan='3'>张三</td></tr>"
+        "<tr><td>2</td><td>新建学校。</td><td>区教育局</td></tr>"
+        "<tr><td>3</td><td>修缮道路。</td></tr>"
+        "<tr><td>4</td><td>植树。</td><td>区园林局</td><td>王五</td></tr>"
+        "</table></body></html>",
+        encoding="utf-8",
+    )
+    got = _read(page)
+    assert list(got.tasks["task_id"]) == ["1", "2", "3", "4"]
+    leaders = got.task_leaders.set_index("task_id")["leader"].to_dict()
+    assert leaders == {"1": "张三", "2": "张三", "3": "张三", "4": "王五"}
+    assert "3" not in set(got.task_units["task_id"])
+
+
 @pytest.mark.parametrize("name", ["dalian", "qingdao"])
 def test_doc_from_word(request, name):
     text, doc = request.getfixturevalue(f"{name}_docx")
