@@ -14,8 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from taskstats import config
+from conftest import RAW
 
 SEEDS = {
     "dalian": "dalian-hightech/000_9d7f559dd9317c00.txt",
@@ -27,7 +26,7 @@ SEEDS = {
 
 def seed(tmp_path: Path, name: str) -> Path:
     """A copy of a bundled seed table in ``tmp_path``."""
-    source = config.raw_data_dir() / SEEDS[name]
+    source = RAW / SEEDS[name]  # the bundled districts' temporary copy, never data/raw
     target = tmp_path / f"{name}.txt"
     shutil.copyfile(source, target)
     return target

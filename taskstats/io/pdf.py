@@ -26,8 +26,9 @@ def read_pdf(path: str | Path, data: bytes) -> tuple[list[Sheet], str]:
     """The ruled tables and the text of a PDF.
 
     Returns:
-        The tables (sheets named by page), and the text of the pages without ruled tables, one
-        line per text line (empty when every page with text holds a table).
+        The tables (sheets named by page), and the text of the pages without ruled tables, its
+        wrapped lines joined and columns laid out without rules tab-separated (empty when
+        every page with text holds a table).
 
     Raises:
         InputError: The PDF is encrypted, damaged, or has no text layer (a scan).
