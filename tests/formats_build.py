@@ -14,8 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from taskstats import config
+from conftest import RAW
 
 SEEDS = {
     "dalian": "dalian-hightech/000_9d7f559dd9317c00.txt",
@@ -27,7 +26,7 @@ SEEDS = {
 
 def seed(tmp_path: Path, name: str) -> Path:
     """A copy of a bundled seed table in ``tmp_path``."""
-    source = config.raw_data_dir() / SEEDS[name]
+    source = RAW / SEEDS[name]  # the bundled districts' temporary copy, never data/raw
     target = tmp_path / f"{name}.txt"
     shutil.copyfile(source, target)
     return target
@@ -267,4 +266,48 @@ def write_html(
         out.append("</table>")
     out.append("</body></html>")
     path.write_bytes("\n".join(out).encode(charset))
+    return path
+
+
+def write_text_pdf(path: Path, paragraphs: list[list[str]], *, tabs: list[float] = ()) -> Path:
+    """A PDF of plain text lines with no ruling (reportlab, a CID font).
+
+    Each paragraph is a list of cells: one cell is wrapped to the text block (never inside a
+    Latin word or number, never before closing punctuation); several cells are drawn as a row
+    at the ``tabs`` positions, with no lines between them.
+    """
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    font, size, left, right = "STSong-Light", 11, 60.0, 535.0
+    pdfmetrics.registerFont(UnicodeCIDFont(font))
+    page = canvas.Canvas(str(path), pagesize=A4)
+    y = 800.0
+
+    def line(x: float, text: str) -> None:
+        nonlocal y
+        if y < 60:
+            page.showPage()
+            y = 800.0
+        page.setFont(font, size)
+        page.drawString(x, y, text)
+
+    for cells in paragraphs:
+        if len(cells) > 1:
+            for x, cell in zip(tabs, cells, strict=True):
+                line(x, cell)
+            y -= size * 1.5
+            continue
+        current = ""
+        for piece in re.findall(r"[A-Za-z0-9.%]+[，。、；）)]?|.[，。、；）)]?", cells[0]):
+            if pdfmetrics.stringWidth(current + piece, font, size) > right - left:
+                line(left, current)
+                y -= size * 1.5
+                current = ""
+            current += piece
+        line(left, current)
+        y -= size * 1.5
+    page.save()
     return path

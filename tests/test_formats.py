@@ -17,6 +17,7 @@ from formats_build import (
     seed,
     write_docx,
     write_html,
+    write_text_pdf,
 )
 
 import taskstats
@@ -27,7 +28,10 @@ from taskstats.errors import InputError
 _PLACEMENT = {"trailing_content", "table_skipped"}
 
 
-def _same(got: taskstats.TaskTables, want: taskstats.TaskTables) -> None:
+def _same(
+    got: taskstats.TaskTables, want: taskstats.TaskTables, only_got: frozenset = frozenset()
+) -> None:
+    """The same tidy tables; ``only_got`` names anomalies (task, kind) found only in ``got``."""
     for name in ("tasks", "task_units", "task_leaders"):
         a = getattr(got, name).drop(columns=["raw_file", "raw_line"], errors="ignore")
         b = getattr(want, name).drop(columns=["raw_file", "raw_line"], errors="ignore")
@@ -37,7 +41,10 @@ def _same(got: taskstats.TaskTables, want: taskstats.TaskTables) -> None:
         q = q[~q["kind"].isin(_PLACEMENT)]
         return sorted(zip(q["task_id"], q["kind"], q["severity"], strict=True))
 
-    assert anomalies(got.quality) == anomalies(want.quality)
+    found = anomalies(got.quality)
+    extra = [a for a in found if a[:2] in only_got]
+    assert len(extra) == len(only_got)
+    assert [a for a in found if a[:2] not in only_got] == anomalies(want.quality)
 
 
 def _read(path: Path, **kwargs) -> taskstats.TaskTables:
@@ -112,7 +119,8 @@ def test_gulou_inline_items_as_docx_paragraphs(tmp_path):
     assert len(got.tasks) > 50
 
 
-def test_quanzhou_xls_with_merged_sections(tmp_path):
+@pytest.fixture
+def quanzhou_xls(tmp_path: Path) -> tuple[Path, Path]:
     import openpyxl
 
     text = seed(tmp_path, "quanzhou")
@@ -137,8 +145,48 @@ def test_quanzhou_xls_with_merged_sections(tmp_path):
     wb.save(tmp_path / "quanzhou.xlsx")
     xls = convert(tmp_path / "quanzhou.xlsx", "xls")
     assert xls.read_bytes()[:4] == b"\xd0\xcf\x11\xe0"
+    return text, xls
+
+
+def test_quanzhou_xls_with_merged_sections(quanzhou_xls, tmp_path):
+    text, xls = quanzhou_xls
     renamed = xls.rename(tmp_path / "quanzhou-table.bin")  # found from content, not name
     _same(_read(renamed), _read(text))
+
+
+# LibreOffice cannot write WPS Office's own formats (it has no .wps or .et export filter), but
+# WPS saves Word- and Excel-compatible binaries under those names by default, as many annexes
+# arrive: a .wps holding a .doc's bytes and an .et holding an .xls's, both read through the
+# LibreOffice conversion.
+def test_wps_holding_a_doc(dalian_docx, tmp_path):
+    from taskstats.readers.dispatch import read_raw
+
+    text, doc = dalian_docx
+    wps = convert(doc, "doc").rename(tmp_path / "附件1.wps")
+    assert read_raw(wps).layout == "wps"
+    _same(_read(wps), _read(text))
+
+
+def test_et_holding_an_xls(quanzhou_xls, tmp_path):
+    from taskstats.readers.dispatch import read_raw
+
+    text, xls = quanzhou_xls
+    et = xls.rename(tmp_path / "分工表.et")
+    assert read_raw(et).layout == "et"
+    _same(_read(et), _read(text))
+
+
+def test_rtf_from_word(qingdao_docx, tmp_path):
+    from taskstats.readers.dispatch import read_raw
+
+    text, doc = qingdao_docx
+    rtf = convert(doc, "rtf")
+    assert rtf.read_bytes().startswith(b"{\\rtf")
+    misnamed = rtf.rename(tmp_path / "附件1.txt")  # found from content, converted as RTF
+    assert read_raw(misnamed).layout == "rtf"
+    got = _read(misnamed)
+    _same(got, _read(text))
+    assert got.task_leaders["leader"].value_counts()["隋斌"] == 42
 
 
 @pytest.mark.parametrize("charset", ["utf-8", "gbk"])
@@ -159,6 +207,27 @@ def test_qingdao_html_with_rowspan(tmp_path, charset):
     assert got.task_leaders["leader"].value_counts()["隋斌"] == 42
 
 
+def test_html_rowspan_past_a_short_row(tmp_path):
+    # Row 3 lacks its 牵头单位 cell; the 分管领导 rowspan from row 1 still covers it (it was
+    # dropped when the row's cells ran out before the spanned column).
+    page = tmp_path / "short.html"
+    page.write_text(
+        "<html><body><table>"
+        "<tr><th>序号</th><th>工作任务</th><th>牵头单位</th><th>分管领导</th></tr>"
+        "<tr><td>1</td><td>建设基站。</td><td>区工信局</td><td rowspan='3'>张三</td></tr>"
+        "<tr><td>2</td><td>新建学校。</td><td>区教育局</td></tr>"
+        "<tr><td>3</td><td>修缮道路。</td></tr>"
+        "<tr><td>4</td><td>植树。</td><td>区园林局</td><td>王五</td></tr>"
+        "</table></body></html>",
+        encoding="utf-8",
+    )
+    got = _read(page)
+    assert list(got.tasks["task_id"]) == ["1", "2", "3", "4"]
+    leaders = got.task_leaders.set_index("task_id")["leader"].to_dict()
+    assert leaders == {"1": "张三", "2": "张三", "3": "张三", "4": "王五"}
+    assert "3" not in set(got.task_units["task_id"])
+
+
 @pytest.mark.parametrize("name", ["dalian", "qingdao"])
 def test_doc_from_word(request, name):
     text, doc = request.getfixturevalue(f"{name}_docx")
@@ -167,17 +236,27 @@ def test_doc_from_word(request, name):
     _same(_read(legacy), _read(text))
 
 
-@pytest.mark.xfail(
-    reason="not yet identical: Dalian, 3 of 168 task texts keep a line break where "
-    "LibreOffice wrapped a line; Qingdao, the 分管领导 cells merged across a page break",
-    strict=False,
-)
+# A full line followed by a line holding only 办公室 cannot say, in a PDF, whether the line wrapped
+# or broke; the PDF reader keeps the break and the unit reader joins the two, saying so, as it does
+# for a text table. Qingdao's text has 区生活垃圾分类工作领导小组办公室 on one line (task 192), so
+# its PDF alone reports the ambiguity; Dalian's text has the break (tasks 1 and 58), as the PDF.
+_PDF_ONLY = {"dalian": frozenset(), "qingdao": frozenset({("192", "ambiguous_split")})}
+
+
 @pytest.mark.parametrize("name", ["dalian", "qingdao"])
 def test_pdf_from_word(request, name):
     text, doc = request.getfixturevalue(f"{name}_docx")
     got = _read(convert(doc, "pdf"))
     assert got.tasks["raw_line"].notna().all()
-    _same(got, _read(text))
+    _same(got, _read(text), only_got=_PDF_ONLY[name])
+    if name == "qingdao":  # the 分管领导 cells merged down across page breaks
+        assert len(got.task_leaders) == 257
+        assert got.task_leaders["leader"].value_counts()["隋斌"] == 42
+    else:  # wrapped lines joined: 中国—中东欧“17+1”, 腾飞软件园（7#、8#、18#）
+        texts = got.tasks.set_index("task_id")["text"]
+        assert "中国—中东欧“17+1”经贸" in texts["32"]
+        assert texts["94"].startswith("腾飞软件园（7#、8#、18#）项目")
+        assert not texts.str.contains("\n").any()
 
 
 def test_pdf_row_split_across_page_break(tmp_path):
@@ -226,6 +305,37 @@ def test_pdf_row_split_across_page_break(tmp_path):
     assert two["text"] == "新建学校两所，新增学位3000个。"
     assert got.task_units.set_index("task_id").loc["2", "unit"] == "区教育局"
     assert got.task_leaders.set_index("task_id").loc["2", "leader"] == "李四"
+
+
+def test_pdf_without_ruling_falls_back_to_the_inline_reader(tmp_path):
+    pytest.importorskip("reportlab")
+    text = seed(tmp_path, "gulou")
+    lines = [[ln] for ln in text.read_text(encoding="utf-8").split("\n") if ln.strip()]
+    pdf = write_text_pdf(tmp_path / "gulou.pdf", lines)
+    got = _read(pdf)
+    _same(got, _read(text))
+    assert len(got.tasks) == 72
+    # Items wrapped over several lines and pages are joined: their units are whole.
+    assert "区市场监管局" in set(got.task_units["unit"])
+    assert not got.tasks["text"].str.contains("\n").any()
+
+
+def test_pdf_without_ruling_reads_rows_laid_out_in_columns(tmp_path):
+    pytest.importorskip("reportlab")
+    rows = [
+        ["序号", "工作任务", "牵头单位", "分管领导"],
+        ["1", "建设5G基站100个。", "区工信局", "张三"],
+        ["2", "新建学校两所。", "区教育局", "李四"],
+        ["3", "植树1万株。", "区园林局", "王五"],
+    ]
+    pdf = write_text_pdf(
+        tmp_path / "rows.pdf", [["2021年重点工作任务分解表"], *rows], tabs=[60, 100, 330, 450]
+    )
+    got = _read(pdf)
+    assert list(got.tasks["task_id"]) == ["1", "2", "3"]
+    assert list(got.tasks["text"]) == ["建设5G基站100个。", "新建学校两所。", "植树1万株。"]
+    assert list(got.task_units["unit"]) == ["区工信局", "区教育局", "区园林局"]
+    assert list(got.task_leaders["leader"]) == ["张三", "李四", "王五"]
 
 
 def test_items_whose_text_starts_with_digits(tmp_path):

@@ -28,7 +28,9 @@ def find_soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert_with_libreoffice(path: str | Path, data: bytes, target: str, what: str) -> bytes:
+def convert_with_libreoffice(
+    path: str | Path, data: bytes, target: str, what: str, suffix: str | None = None
+) -> bytes:
     """The bytes of ``data`` converted by LibreOffice to ``target`` (``docx``, ``xlsx`` or ``pdf``).
 
     Args:
@@ -36,6 +38,9 @@ def convert_with_libreoffice(path: str | Path, data: bytes, target: str, what: s
         data: Its bytes.
         target: The format to convert to.
         what: How to name the file's kind in messages (``a .doc Word document``).
+        suffix: The extension that names the content's kind to LibreOffice (``.rtf``), when the
+            file's own may mislead it (an RTF saved as ``.txt`` would be read as plain text);
+            default the file's own.
 
     Raises:
         InputError: LibreOffice is not installed, fails, or runs out of time.
@@ -52,7 +57,7 @@ def convert_with_libreoffice(path: str | Path, data: bytes, target: str, what: s
         )
     with tempfile.TemporaryDirectory(prefix="taskstats-convert-") as tmp:
         work = Path(tmp)
-        source = work / f"input{Path(path).suffix.lower() or '.bin'}"
+        source = work / f"input{suffix or Path(path).suffix.lower() or '.bin'}"
         source.write_bytes(data)
         out = work / "out"
         command = [

@@ -150,6 +150,11 @@ def _fill_spans(grid: list[list[tuple[str, int, int]]], name: str) -> list[Row]:
                 for below in range(1, rowspan):
                     pending[(r + below, column + k)] = value
             column += colspan
+        # A row short of cells (its last ones missing) still holds the rowspans from above
+        # that reach past its end.
+        for later in sorted(c for (row, c) in pending if row == r and c >= column):
+            out.extend([""] * (later - len(out)))
+            out.append(pending.pop((r, later)))
         if any(c.strip() for c in out):
             rows.append(Row(r + 1, out, name))
     return rows

@@ -234,13 +234,14 @@ def _read_sheets(path: Path, sheets: list[Sheet], sheet: str | None, layout: str
 # --- documents: Word, PDF, web pages, legacy and WPS files -----------------------------------
 
 DOCUMENT_LAYOUTS = ("docx", "pdf", "html", "xls", "doc", "wps", "rtf", "et", "odf")
-# Files LibreOffice converts first: (target, how the file is named in messages).
+# Files LibreOffice converts first: (target, how the file is named in messages, the extension
+# that tells LibreOffice what the content is: WPS saves .wps and .et as Word and Excel binaries).
 _CONVERSIONS = {
-    "doc": ("docx", "a .doc Word document"),
-    "wps": ("docx", "a WPS document (.wps)"),
-    "rtf": ("docx", "an RTF document"),
-    "et": ("xlsx", "a WPS spreadsheet (.et)"),
-    "odf": ("docx", "an OpenDocument file"),
+    "doc": ("docx", "a .doc Word document", ".doc"),
+    "wps": ("docx", "a WPS document (.wps)", ".doc"),
+    "rtf": ("docx", "an RTF document", ".rtf"),
+    "et": ("xlsx", "a WPS spreadsheet (.et)", ".xls"),
+    "odf": ("docx", "an OpenDocument file", None),
 }
 
 
@@ -251,10 +252,10 @@ def _read_document(
     if layout == "doc" and path.suffix.lower() == ".wps":
         layout = "wps"
     if layout in _CONVERSIONS:
-        target, what = _CONVERSIONS[layout]
+        target, what, suffix = _CONVERSIONS[layout]
         if layout == "odf" and path.suffix.lower() in (".ods", ".et"):
             target, what = "xlsx", "an OpenDocument spreadsheet"
-        converted = convert_with_libreoffice(path, data, target, what)
+        converted = convert_with_libreoffice(path, data, target, what, suffix)
         if target == "xlsx":
             return _read_sheets(path, read_workbook(path, converted)[0], sheet, layout)
         sheets, text = read_docx(path, converted)
