@@ -51,33 +51,47 @@ def read_pdf(path: str | Path, data: bytes) -> tuple[list[Sheet], str]:
             path=path,
         ) from exc
     with pdf:
-        sheets: list[Sheet] = []
-        text: list[list[dict]] = []  # the characters of each page without tables
-        any_chars = False
-        carry: _Carry | None = None
-        for number, page in enumerate(pages, 1):
-            chars = page.chars
-            any_chars = any_chars or any(c.get("text", "").strip() for c in chars)
-            found = page.find_tables()
-            if not found:
-                carry = None
-                text.append(chars)
-                continue
-            for k, found_table in enumerate(found, 1):
-                name = f"page {number}" if len(found) == 1 else f"page {number} table {k}"
-                table = _table(found_table, chars)
-                if k == 1 and carry is not None and table.grid and table.width == carry.width:
-                    _continue(table, carry)
-                rows = [Row(i, c, name) for i, c in enumerate(table.grid, 1) if any(x for x in c)]
-                sheets.append(Sheet(name, rows))
-                carry = _Carry.of(table, rows)
-        if not any_chars:
+        try:
+            return _read_pages(pages, path)
+        except InputError:
+            raise
+        except Exception as exc:  # pdfminer decodes streams lazily, so damage shows up here
             raise InputError(
-                "the PDF has no text layer (a scanned image); reading scans needs OCR, which "
-                "taskstats does not do: ask the sender for the .docx or a PDF saved from Word",
+                f"not a readable PDF: a page is damaged ({type(exc).__name__}: {exc}); ask for "
+                "the .docx, or open it and save it again",
                 path=path,
-            )
-        return sheets, running_text(text)
+            ) from exc
+
+
+def _read_pages(pages, path: str | Path) -> tuple[list[Sheet], str]:
+    """The ruled tables of every page and the running text of the pages without one."""
+    sheets: list[Sheet] = []
+    text: list[list[dict]] = []  # the characters of each page without tables
+    any_chars = False
+    carry: _Carry | None = None
+    for number, page in enumerate(pages, 1):
+        chars = page.chars
+        any_chars = any_chars or any(c.get("text", "").strip() for c in chars)
+        found = page.find_tables()
+        if not found:
+            carry = None
+            text.append(chars)
+            continue
+        for k, found_table in enumerate(found, 1):
+            name = f"page {number}" if len(found) == 1 else f"page {number} table {k}"
+            table = _table(found_table, chars)
+            if k == 1 and carry is not None and table.grid and table.width == carry.width:
+                _continue(table, carry)
+            rows = [Row(i, c, name) for i, c in enumerate(table.grid, 1) if any(x for x in c)]
+            sheets.append(Sheet(name, rows))
+            carry = _Carry.of(table, rows)
+    if not any_chars:
+        raise InputError(
+            "the PDF has no text layer (a scanned image); reading scans needs OCR, which "
+            "taskstats does not do: ask the sender for the .docx or a PDF saved from Word",
+            path=path,
+        )
+    return sheets, running_text(text)
 
 
 @dataclass
