@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import sys
+from pathlib import Path
 
 import papermill
 import pytest
@@ -326,3 +327,44 @@ def test_comparison_view_uses_the_one_as_of_rule(tmp_path):
     assert c.shown == ["qingdao-westcoast", "dalian-hightech"]  # the two largest
     assert set(c.shown_rows(c.mix)["district"]) == {"青岛西海岸新区", "大连高新区"}
     assert "未指定日期时，各区县取今天与本区县最后一个节点中较早的一天" in c.header_html()
+
+
+def test_a_kernel_whose_port_was_taken_is_started_again(tmp_path, monkeypatch):
+    """Kernels started at the same moment can pick the same port; the one that loses dies at
+    once ("Address already in use"). The run starts it again instead of failing the report."""
+    calls = []
+
+    def flaky(source, output, **kw):
+        calls.append(kw["cwd"])
+        if len(calls) == 1:
+            (Path(kw["cwd"]) / "kernel.log").write_text(
+                "zmq.error.ZMQError: Address already in use (addr='tcp://127.0.0.1:33001')"
+            )
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        shutil.copyfile(source, output)
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    target = report.execute_to_html(
+        config.notebooks_dir() / report.DISTRICT_NOTEBOOK,
+        {},
+        tmp_path / "out.html",
+        title="测试",
+        lang="zh",
+        failed_dir=tmp_path / "failed",
+    )
+    assert len(calls) == 2 and target.exists()
+
+    def dead(source, output, **kw):
+        (Path(kw["cwd"]) / "kernel.log").write_text("ModuleNotFoundError: No module named 'x'")
+        raise RuntimeError("Kernel died before replying to kernel_info")
+
+    monkeypatch.setattr(papermill, "execute_notebook", dead)
+    with pytest.raises(taskstats.ReportError, match="No module named 'x'"):
+        report.execute_to_html(
+            config.notebooks_dir() / report.DISTRICT_NOTEBOOK,
+            {},
+            tmp_path / "out2.html",
+            title="测试",
+            lang="zh",
+            failed_dir=tmp_path / "failed",
+        )

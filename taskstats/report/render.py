@@ -55,17 +55,26 @@ def execute_to_html(
         executed = Path(tmp) / notebook.name
         kernel_log = Path(tmp) / "kernel.log"
         try:
-            papermill.execute_notebook(
-                str(notebook),
-                str(executed),
-                kernel_manager_class=kernel_manager_class(kernel_log),
-                parameters=parameters,
-                cwd=tmp,
-                kernel_name=kernel_name or _kernel_name(),
-                progress_bar=False,
-                log_output=False,
-                request_save_on_cell_execute=False,
-            )
+            for attempt in range(1, KERNEL_STARTS + 1):
+                kernel_log.unlink(missing_ok=True)  # each start's own log
+                try:
+                    papermill.execute_notebook(
+                        str(notebook),
+                        str(executed),
+                        kernel_manager_class=kernel_manager_class(kernel_log),
+                        parameters=parameters,
+                        cwd=tmp,
+                        kernel_name=kernel_name or _kernel_name(),
+                        progress_bar=False,
+                        log_output=False,
+                        request_save_on_cell_execute=False,
+                    )
+                    break
+                except RuntimeError:
+                    # Kernels started at the same moment (a batch, or another program) can
+                    # pick the same free port; the kernel then dies at once. Start it again.
+                    if attempt == KERNEL_STARTS or not _port_taken(kernel_log):
+                        raise
         except papermill.PapermillExecutionError as exc:
             kept = _keep_failed(executed, failed_dir, target.stem)
             first = next((ln for ln in str(exc.source).splitlines() if ln.strip()), "")
@@ -103,6 +112,16 @@ def execute_to_html(
         with atomic_path(target) as tmp_target:
             tmp_target.write_text(page, encoding="utf-8")
     return target
+
+
+KERNEL_STARTS = 3  # attempts to start a kernel whose port was taken in the meantime
+
+
+def _port_taken(kernel_log: Path) -> bool:
+    try:
+        return "Address already in use" in kernel_log.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
 
 
 def kernel_manager_class(stderr: Path | None = None) -> type:
