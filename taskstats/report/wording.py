@@ -198,7 +198,9 @@ LABELS = {
         "by_unit": "按牵头单位",
         "by_source": "按任务来源",
         "weighted": "加权任务量",
-        "month": "月份（各自计划年度）",
+        "month": "节点日期（各区县按本计划年度）",
+        "shown_top": "（前{n}个，共{total}个）",
+        "shown_lowest": "（完成率最低的{n}个，共{total}个）",
     },
     "en": {
         "province": "Province",
@@ -230,12 +232,11 @@ LABELS = {
         "by_unit": "By lead unit",
         "by_source": "By source",
         "weighted": "Weighted tasks",
-        "month": "Month of each plan year",
+        "month": "Milestone date (each plan's own year)",
+        "shown_top": " (top {n} of {total})",
+        "shown_lowest": " (lowest {n} of {total})",
     },
 }
-
-_font_family: str | None = None
-
 
 AS_OF_RULE = {
     "zh": "未指定日期时，各区县取今天与本区县最后一个节点中较早的一天",
