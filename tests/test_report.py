@@ -20,23 +20,6 @@ from taskstats.io.files import file_sha256
 DISTRICTS = ["dalian-hightech", "nanjing-gulou", "qingdao-westcoast", "quanzhou-licheng"]
 
 
-@pytest.fixture(scope="session")
-def rendered(tmp_path_factory):
-    """All bundled reports and the comparison, rendered once (in parallel) for these tests."""
-    out = tmp_path_factory.mktemp("reports")
-    store = tmp_path_factory.mktemp("store")
-    written = report.render_reports(
-        DISTRICTS,
-        progress="auto",
-        as_of="2020-10-15",
-        jobs=2,
-        out_dir=out,
-        raw_dir=RAW,
-        store_dir=store,
-    )
-    return out, written
-
-
 def test_every_report_is_written(rendered):
     out, written = rendered
     assert sorted(p.name for p in written) == ["compare.html"] + [f"{d}.html" for d in DISTRICTS]

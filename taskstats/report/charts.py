@@ -27,6 +27,7 @@ from taskstats.report.style import (
     save_figure,
     set_style,
 )
+from taskstats.report.views import completion_order
 from taskstats.report.wording import LABELS
 
 __all__ = [
@@ -36,7 +37,6 @@ __all__ = [
     "SLIDE_SIZE",
     "SOURCE_COLORS",
     "completion_chart",
-    "completion_order",
     "completion_panels",
     "find_cjk_font",
     "glyphs_checked",
@@ -261,20 +261,11 @@ def completion_panels(
     return _plain(fig)
 
 
-def completion_order(rates: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Rows with milestones due, worst completion first (more due first, then by name): the
-    order of the completion charts and of the tables under them (a new frame)."""
-    data = rates[rates["due"] > 0]
-    return data.sort_values(
-        ["completion_rate", "due", key], ascending=[True, False, True], ignore_index=True
-    )
-
-
 def _completion_axes(
     ax: plt.Axes, rates: pd.DataFrame, key: str, *, top: int, lang: str, title: str = ""
 ) -> None:
     lab = _labels(lang)
-    every = completion_order(rates, key)
+    every = completion_order(rates[rates["due"] > 0], key)
     by = lab.get(f"by_{key}")
     heading = title or (f"{lab['completion']}：{by}" if by else lab["completion"])
     _title(ax, heading + shown_of(min(top, len(every)), len(every), lang, lowest=True))

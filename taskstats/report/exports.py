@@ -8,8 +8,8 @@ import pandas as pd
 
 from taskstats.errors import InputError
 from taskstats.io.files import atomic_path, write_xlsx
-from taskstats.report.views import DistrictReport, prepare_district
-from taskstats.report.wording import text
+from taskstats.report.views import DistrictReport, mark_progress, prepare_district
+from taskstats.report.wording import COLUMN_LABELS, SHEET_NAMES, label_values, text
 
 
 def district_figures(report: DistrictReport) -> dict[str, object]:
@@ -30,7 +30,9 @@ def district_figures(report: DistrictReport) -> dict[str, object]:
     # One district: its bars are labelled with its name, not its slug.
     lights = report.lights.assign(district=report.name)
     figures["lights"] = charts.lights_chart(lights, lang=lang, simulated=sim)
-    figures["trend"] = charts.trend_chart(report.trend, lang=lang, simulated=sim)
+    figures["trend"] = charts.trend_chart(
+        report.trend.assign(district=report.name), lang=lang, simulated=sim
+    )
     return figures
 
 
@@ -81,7 +83,18 @@ def export_charts(
                 charts.save_figure(fig, tmp, fmt=suffix, dpi=dpi)
             written.append(target)
         plt.close(fig)
-    sheets = {
+    written.append(write_xlsx(table_sheets(report), out / f"{district}_tables.xlsx"))
+    return written
+
+
+def table_sheets(report: DistrictReport) -> dict[str, pd.DataFrame]:
+    """The tables behind a district's charts, as a reader sees them: sheets and columns named
+    in the report's language, coded values as words, district names, and every row of
+    progress figures saying whether it is simulated (a note sheet first when it is)."""
+    lang = report.lang
+    progress = {"completion_by_leader", "completion_by_unit", "completion_by_source"}
+    progress |= {"lights", "red_list", "trend"}
+    frames = {
         "leader_load": report.workload_by_source,
         "lead_units": report.units,
         "source_mix": report.mix,
@@ -92,7 +105,16 @@ def export_charts(
         "red_list": report.red,
         "trend": report.trend,
     }
+    names = {report.read.manifest.slug: report.name}
+    labels = COLUMN_LABELS.get(lang, {})
+    sheet = SHEET_NAMES.get(lang, {})
+    sheets = {}
     if report.simulated:
-        sheets = {"说明": pd.DataFrame({"说明": [text("zh")["simulated"]]}), **sheets}
-    written.append(write_xlsx(sheets, out / f"{district}_tables.xlsx"))
-    return written
+        note = sheet.get("notes", "notes")
+        sheets[note] = pd.DataFrame({note: [text(lang)["simulated"]]})
+    for stem, frame in frames.items():
+        if stem in progress:
+            frame = mark_progress(frame, report.simulated, lang)
+        shown = label_values(frame, lang, names).rename(columns=lambda c: labels.get(c, c))
+        sheets[sheet.get(stem, stem)[:31]] = shown
+    return sheets
