@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from taskstats.errors import InputError
+from taskstats.report.wording import meeting
 
 TEXT = {
     "zh": {
@@ -280,27 +281,14 @@ def as_of_label(
 
 
 # The meeting deck and the 督查通报 (Chinese documents): in wording/meeting.py, named here too.
-from taskstats.report.wording.meeting import (  # noqa: E402
-    BULLETIN as BULLETIN,
-)
-from taskstats.report.wording.meeting import (
-    CHART_TITLES as CHART_TITLES,
-)
-from taskstats.report.wording.meeting import (
-    COMPLETION_GROUPS as COMPLETION_GROUPS,
-)
-from taskstats.report.wording.meeting import (
-    MEETING as MEETING,
-)
-from taskstats.report.wording.meeting import (
-    TAKEAWAYS as TAKEAWAYS,
-)
-from taskstats.report.wording.meeting import (
-    change_verb as change_verb,
-)
-from taskstats.report.wording.meeting import (
-    date_zh as date_zh,
-)
+BULLETIN = meeting.BULLETIN
+CHART_TITLES = meeting.CHART_TITLES
+COMPLETION_GROUPS = meeting.COMPLETION_GROUPS
+MEETING = meeting.MEETING
+TAKEAWAYS = meeting.TAKEAWAYS
+change_verb = meeting.change_verb
+date_zh = meeting.date_zh
+
 
 # What a reader sees for the kinds of anomaly recorded while reading (the code when not listed).
 QUALITY_KINDS = {
