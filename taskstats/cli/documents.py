@@ -25,6 +25,11 @@ from taskstats.cli import main, progress_options
     type=click.Path(file_okay=False, path_type=Path),
     help="Where to write the reports (default reports/).",
 )
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="Also print each report to PDF beside its HTML (A4, needs Chromium).",
+)
 def report(
     districts: tuple[str, ...],
     all_: bool,
@@ -34,14 +39,18 @@ def report(
     compare: bool,
     jobs: int | None,
     out_dir: Path | None,
+    pdf: bool,
 ) -> None:
     """Render district reports and the comparison to self-contained HTML in reports/."""
     from tqdm import tqdm
 
     from taskstats.report import render_reports
+    from taskstats.report.printing import find_chromium, print_pdf
 
     if not districts and not all_:
         raise click.UsageError("name one or more districts, or use --all")
+    if pdf and find_chromium() is None:  # said before anything is rendered
+        print_pdf("")
     with tqdm(
         total=len(districts) + (1 if compare else 0) if districts else None,
         unit="report",
@@ -63,7 +72,9 @@ def report(
             out_dir=out_dir,
             on_done=done,
         )
-    click.echo(f"{len(written)} report(s) written.")
+    for page in written if pdf else []:
+        click.echo(f"wrote {print_pdf(page)}")
+    click.echo(f"{len(written)} report(s) written" + (", each also as PDF." if pdf else "."))
 
 
 @main.command()

@@ -139,6 +139,7 @@ th, td {{ border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left;
   vertical-align: top; }}
 th {{ background: #f2f5fa; }}
 .ts-table td {{ max-width: 520px; }}
+.ts-table th, .ts-table td {{ min-width: 4.2em; }}
 .ts-meta th {{ width: 130px; }}
 .ts-banner {{ background: #fdecea; border: 2px solid #d64541; color: #a52a1f; padding: 10px 14px;
   font-weight: bold; margin: 8px 0 12px; }}
@@ -162,7 +163,7 @@ pre {{ white-space: pre-wrap; }}
   h3 {{ break-after: avoid; }}
   table {{ font-size: 9pt; }}
   thead {{ display: table-header-group; }}
-  tr, img, .ts-box, .ts-banner {{ break-inside: avoid; }}
+  tr, img, .ts-box, .ts-banner, .ts-themes > div {{ break-inside: avoid; }}
   img {{ max-height: 235mm; max-width: 100%; }}
   .ts-table td {{ max-width: none; }}
   .ts-banner, th, .ts-box {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}

@@ -56,10 +56,14 @@ def completion_order(rates: pd.DataFrame, key: str) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+# Sections that start a new printed page (the others follow on the page they start on).
+PAGE_BREAKS = {"leaders", "completion", "red_list", "quality", "small_multiples"}
+
+
 def section_html(key: str, lang: str) -> str:
-    """A section heading; every section but the first starts a new printed page."""
-    first = key in ("headline", "indicators")
-    return f'<h2 class="{"" if first else "ts-break"}">{html.escape(text(lang)[key])}</h2>'
+    """A section heading; the main parts start a new printed page."""
+    new_page = key in PAGE_BREAKS
+    return f'<h2 class="{"ts-break" if new_page else ""}">{html.escape(text(lang)[key])}</h2>'
 
 
 def mark_progress(df: pd.DataFrame, simulated, lang: str) -> pd.DataFrame:
@@ -383,7 +387,7 @@ class ComparisonReport:
             banner=banner,
             progress=progress,
             footer=f"{w['compare_title']} · {w['as_of']} "
-            + as_of_label(self.as_of_by_district, self.names, self.lang).split("（")[0],
+            + "—".join(sorted({d.isoformat() for d in self.as_of_by_district.values()})),
         )
 
     def section(self, key: str) -> str:
