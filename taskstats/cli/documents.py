@@ -45,12 +45,12 @@ def report(
     from tqdm import tqdm
 
     from taskstats.report import render_reports
-    from taskstats.report.printing import find_chromium, print_pdf
+    from taskstats.report.printing import print_pdf, require_chromium
 
     if not districts and not all_:
         raise click.UsageError("name one or more districts, or use --all")
-    if pdf and find_chromium() is None:  # said before anything is rendered
-        print_pdf("")
+    if pdf:
+        require_chromium()  # before anything is rendered
     with tqdm(
         total=len(districts) + (1 if compare else 0) if districts else None,
         unit="report",
