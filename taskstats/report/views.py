@@ -150,6 +150,12 @@ class DistrictReport:
             return bool(len(self.rates["district"]) and self.rates["district"]["due"].sum())
         raise InputError(f"unknown section {key!r}")
 
+    @property
+    def completion_keys(self) -> tuple[str, ...]:
+        """The completion panels and tables: by leader (when the table names leaders), unit and
+        source."""
+        return ("leader", "unit", "source") if self.has("leaders") else ("unit", "source")
+
     def empty(self, key: str) -> str:
         """The one line shown instead of an empty section."""
         words = {"leaders": "no_leaders", "units": "no_units", "completion": "no_due"}
