@@ -25,6 +25,7 @@ from taskstats.measures import (
 from taskstats.progress.schedule import as_of_dates
 from taskstats.report.html import header_html, html_table
 from taskstats.report.wording import (
+    LABELS,
     SIMULATED_DISTRICTS,
     SIMULATED_MARK,
     as_of_label,
@@ -149,6 +150,12 @@ class DistrictReport:
         if key == "completion":
             return bool(len(self.rates["district"]) and self.rates["district"]["due"].sum())
         raise InputError(f"unknown section {key!r}")
+
+    def completion_html(self, key: str) -> str:
+        """The completion table by leader, unit or source, headed as its chart panel is."""
+        words, colon = LABELS[self.lang], "：" if self.lang == "zh" else ": "
+        heading = f"<h3>{html.escape(words['completion'] + colon + words[f'by_{key}'])}</h3>"
+        return heading + self.table(self.rates[key], progress=True)
 
     @property
     def completion_keys(self) -> tuple[str, ...]:
