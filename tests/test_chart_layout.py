@@ -205,3 +205,24 @@ def test_data_text_is_not_mathtext():
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert "收入$5万元的$x单位" in labels
     plt.close(fig)
+
+
+def _top_to_bottom(ax) -> list[str]:
+    return [t.get_text() for t in ax.get_yticklabels()][::-1]
+
+
+def test_charts_list_what_their_tables_list_in_the_same_order(views):
+    charts.set_style()
+    dalian, _gulou, c = views
+    fig = charts.leader_load_chart(dalian.workload_by_source)
+    named = dalian.workload[~dalian.workload["collective"]]
+    assert _top_to_bottom(fig.axes[0]) == named["leader"].tolist()  # equal counts by name too
+    plt.close(fig)
+    fig = charts.completion_panels(dalian.rates, dalian.completion_keys)
+    units = dalian.rates["unit"]
+    assert _top_to_bottom(fig.axes[1]) == units[units["due"] > 0]["unit"].head(10).tolist()
+    plt.close(fig)
+    fig = charts.lights_chart(c.shown_rows(c.lights))
+    shown = c.indicator_table()["name"]
+    assert _top_to_bottom(fig.axes[0]) == [n for n in shown if n in set(c.shown_names.values())]
+    plt.close(fig)

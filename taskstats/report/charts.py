@@ -94,6 +94,11 @@ def _counts(axis) -> None:
     axis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
 
 
+def _top_down(labels: pd.Series) -> list:
+    """Bar labels in the order they first appear, first on top (as the tables list them)."""
+    return list(pd.unique(labels.astype(str)))[::-1]
+
+
 def _plain(fig: Figure) -> Figure:
     """Every text of the figure drawn as written (no mathtext), then the figure."""
     for t in fig.findobj(matplotlib.text.Text):
@@ -141,7 +146,7 @@ def leader_load_chart(workload: pd.DataFrame, *, lang: str = "zh", title: str = 
         )
         left += table[source].to_numpy()
     for y, total in enumerate(left):
-        ax.text(total, y, f" {int(total)}", va="center", fontsize=10)
+        ax.text(total, y, f" {int(total)}", va="center", fontsize="small")
     ax.set_xlim(0, left.max() * 1.08 + 0.5)
     _counts(ax.xaxis)
     ax.set_xlabel(lab["tasks"])
@@ -172,7 +177,7 @@ def lead_units_chart(
     )
     total = (named["led"] + named["supported"]).to_numpy()
     for y, n in enumerate(total):
-        ax.text(n, y, f" {int(n)}", va="center", fontsize=10)
+        ax.text(n, y, f" {int(n)}", va="center", fontsize="small")
     ax.set_xlim(0, total.max() * 1.08 + 0.5)
     _counts(ax.xaxis)
     ax.set_xlabel(lab["tasks"])
@@ -197,6 +202,7 @@ def source_mix_chart(mix: pd.DataFrame, *, lang: str = "zh", title: str = "") ->
     table = mix.pivot_table(
         index="district", columns="source", values="share", fill_value=0, observed=False
     )
+    table = table.reindex(_top_down(mix["district"]))
     left = np.zeros(len(table))
     for source in [s for s in SOURCE_COLORS if s in table.columns]:
         values = table[source].to_numpy()
@@ -210,7 +216,13 @@ def source_mix_chart(mix: pd.DataFrame, *, lang: str = "zh", title: str = "") ->
         for y, (x0, v) in enumerate(zip(left, values, strict=True)):
             if v >= 0.06:
                 ax.text(
-                    x0 + v / 2, y, f"{v:.0%}", ha="center", va="center", color="white", fontsize=10
+                    x0 + v / 2,
+                    y,
+                    f"{v:.0%}",
+                    ha="center",
+                    va="center",
+                    color="white",
+                    fontsize="small",
                 )
         left += values
     ax.set_xlim(0, 1)
@@ -293,7 +305,7 @@ def _completion_axes(
             y,
             f" {r:.0%}（{d}/{n}）" if lang == "zh" else f" {r:.0%} ({d}/{n})",
             va="center",
-            fontsize=10,
+            fontsize="small",
         )
     ax.set_xlim(0, 1.22)
     ax.set_xticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
@@ -308,7 +320,8 @@ def lights_chart(
     lab = _labels(lang)
     fig, ax = _figure((_width(), max(2.8, 1.6 + 0.6 * lights["district"].nunique())))
     table = lights.groupby(["district", "light"]).size().unstack(fill_value=0)
-    table = table.reindex(columns=["red", "yellow", "green"], fill_value=0)
+    table = table.reindex(index=_top_down(lights["district"]), columns=["red", "yellow", "green"])
+    table = table.fillna(0).astype(int)
     left = np.zeros(len(table))
     for light in table.columns:
         values = table[light].to_numpy()
@@ -317,7 +330,7 @@ def lights_chart(
         )
         for y, (x0, v) in enumerate(zip(left, values, strict=True)):
             if v:
-                ax.text(x0 + v / 2, y, str(int(v)), ha="center", va="center", fontsize=10)
+                ax.text(x0 + v / 2, y, str(int(v)), ha="center", va="center", fontsize="small")
         left += values
     _counts(ax.xaxis)
     ax.set_xlabel(lab["tasks"])
@@ -428,6 +441,7 @@ def measurability_grid(compare: pd.DataFrame, names: dict[str, str], *, lang: st
         sharey=True,
         layout="constrained",
     )
+    compare = compare.iloc[::-1]  # the first district on top, as in the tables
     label = compare["district"].map(names)
     for ax, column, key in (
         (axes[0], "quantified_share", "quantified"),
@@ -439,6 +453,6 @@ def measurability_grid(compare: pd.DataFrame, names: dict[str, str], *, lang: st
         ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
         ax.set_title(lab[key])
         for y, v in enumerate(compare[column]):
-            ax.text(v, y, f" {v:.0%}", va="center", fontsize=10)
+            ax.text(v, y, f" {v:.0%}", va="center", fontsize="small")
     fig.suptitle(lab["measurability"])
     return _plain(fig)
