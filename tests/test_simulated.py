@@ -4,6 +4,7 @@ and a comparison mixing the two says which district is which."""
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from conftest import RAW
 
@@ -59,3 +60,17 @@ def test_unknown_sources_are_unknown_in_the_comparison(tmp_path):
     assert row["share_unknown"] == 1.0
     assert row[["share_province", "share_city", "share_self"]].isna().all()
     assert "<td>—</td>" in c.indicator_tables_html()
+
+
+def test_the_indicators_come_in_narrow_themed_tables(tmp_path):
+    """21 columns in one table wrapped each header one character a line; themed tables of a
+    few columns each fit 1400 px and A4, every indicator still shown once."""
+    c = report.prepare_comparison(progress="demo", raw_dir=RAW, store_dir=tmp_path)
+    page = c.indicator_tables_html()
+    tables = page.split("<table")[1:]
+    assert len(tables) == 5
+    widths = [len(re.findall(r"<th[ >]", t.split("</thead>")[0])) for t in tables]
+    assert max(widths) <= 6, widths
+    assert sum(w - 1 for w in widths) == len(c.indicator_table().columns) - 1  # all, once
+    for heading in ("规模与分工", "任务来源", "进度（各区县按本区截至日期）"):
+        assert f"<h3>{heading}</h3>" in page
