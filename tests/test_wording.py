@@ -127,3 +127,21 @@ def test_the_export_is_chinese(tmp_path, tables):
         if words - _data_words(tables):
             found[path.name] = sorted(words - _data_words(tables))
     assert found == {}
+
+
+def test_an_english_report_reads_in_english(tmp_path):
+    r = report.prepare_district(
+        "dalian-hightech",
+        as_of="2020-12-31",
+        progress="demo",
+        language="en",
+        raw_dir=RAW,
+        store_dir=tmp_path,
+    )
+    assert r.name == "Dalian High-tech Zone"
+    header = r.header_html()
+    assert "<h1>Dalian High-tech Zone: task report</h1>" in header
+    assert "District: Dalian High-tech Zone; As of: 2020-12-31; Progress data: simulated" in header
+    cards = r.headline_html()
+    assert "Milestones done<span" in cards and "(simulated)" in cards
+    assert not re.search(r"[\u4e00-\u9fff]", visible_text(cards))

@@ -130,7 +130,7 @@ def leader_load_chart(workload: pd.DataFrame, *, lang: str = "zh", title: str = 
     fig, ax = _figure()
     named = workload[~workload["collective"]]
     if named.empty:
-        _empty(ax, "本表未列分管领导" if lang == "zh" else "No leaders named")
+        _empty(ax, lab["no_leaders"])
         return fig
     table = named.pivot_table(
         index="leader", columns="source", values="tasks", aggfunc="sum", fill_value=0
@@ -165,7 +165,7 @@ def lead_units_chart(
     every = units[~units["collective"]]
     named = every.head(top).iloc[::-1]
     if named.empty:
-        _empty(ax, "本表未列牵头单位" if lang == "zh" else "No lead units named")
+        _empty(ax, lab["no_units"])
         return fig
     ax.barh(named["unit"], named["led"], color="#4C72B0", label=lab["led"])
     ax.barh(
@@ -282,7 +282,7 @@ def _completion_axes(
     heading = title or (f"{lab['completion']}：{by}" if by else lab["completion"])
     _title(ax, heading + shown_of(min(top, len(every)), len(every), lang, lowest=True))
     if every.empty:
-        _empty(ax, "尚无到期节点" if lang == "zh" else "No milestone due yet")
+        _empty(ax, lab["no_due"])
         return
     data = every.head(top).copy()
     if key == "source":
@@ -303,7 +303,7 @@ def _completion_axes(
         ax.text(
             r,
             y,
-            f" {r:.0%}（{d}/{n}）" if lang == "zh" else f" {r:.0%} ({d}/{n})",
+            lab["done_of"].format(rate=r, done=d, due=n),
             va="center",
             fontsize="small",
         )
@@ -351,7 +351,7 @@ def trend_chart(
     lab = _labels(lang)
     fig, ax = _figure((_width(), 5.0))
     if trend.empty:
-        _empty(ax, "尚无到期节点" if lang == "zh" else "No milestone due yet")
+        _empty(ax, lab["no_due"])
         return fig
     dates = pd.to_datetime(trend["as_of"])
     by_month = dates.dt.year.nunique() > 1  # plans of different years: compare within the year
@@ -411,7 +411,7 @@ def leader_distribution_grid(
             ax.text(
                 0.5,
                 0.5,
-                "未列分管领导" if lang == "zh" else "No leaders named",
+                lab["no_leaders"],
                 ha="center",
                 va="center",
                 transform=ax.transAxes,

@@ -191,7 +191,10 @@ def report_jobs(
         "store_dir": str(store_dir or ""),
     }
     # Names only: each notebook reads its own tables, so the tables are not read here.
-    names = {m.slug: m.name for m in select_manifests(list(districts), raw_dir=raw_dir)}
+    names = {
+        m.slug: (m.name_en or m.name) if language == "en" else m.name
+        for m in select_manifests(list(districts), raw_dir=raw_dir)
+    }
     jobs = [
         Job(
             DISTRICT_NOTEBOOK,

@@ -47,6 +47,12 @@ def raw_files(reads: Sequence[DistrictRead]) -> list[tuple[str, str]]:
     ]
 
 
+def display_name(manifest, lang: str = "zh") -> str:
+    """A district's name as a reader of ``lang`` sees it: its English name (``name_en`` in the
+    manifest) in English reports when there is one, its Chinese name otherwise."""
+    return (manifest.name_en or manifest.name) if lang == "en" else manifest.name
+
+
 def completion_order(rates: pd.DataFrame, key: str) -> pd.DataFrame:
     """Worst completion first (more milestones due first, then by name), rows with nothing due
     last: the order of the completion charts and of the tables under them (a new frame)."""
@@ -111,7 +117,8 @@ class DistrictReport:
 
     @property
     def name(self) -> str:
-        return self.read.manifest.name
+        """The district's name in the report's language (the Chinese name when no other)."""
+        return display_name(self.read.manifest, self.lang)
 
     def header_html(self) -> str:
         """Title and provenance: raw files and hashes, as-of date, parameters, version, time."""
@@ -180,20 +187,17 @@ class DistrictReport:
             if len(self.rates["district"])
             else float("nan")
         )
-        zh = self.lang == "zh"
         sim = SIMULATED_MARK[self.lang] if self.simulated else ""
-        boxes = [
-            ("目标任务" if zh else "Tasks", f"{len(t.tasks)}", ""),
-            ("分管领导" if zh else "Leaders", f"{named_leaders}", ""),
-            ("牵头单位" if zh else "Lead units", f"{lead_units}", ""),
-            ("量化目标" if zh else "Quantified", f"{t.tasks['quantified'].mean():.0%}", ""),
-            (
-                "节点完成率" if zh else "Milestones done",
-                "—" if pd.isna(rate) else f"{rate:.0%}",
-                sim,
-            ),
-            ("红灯任务" if zh else "Red tasks", f"{len(self.red)}", sim),
+        labels = LABELS[self.lang]["cards"].split("|")
+        values = [
+            f"{len(t.tasks)}",
+            f"{named_leaders}",
+            f"{lead_units}",
+            f"{t.tasks['quantified'].mean():.0%}",
+            "—" if pd.isna(rate) else f"{rate:.0%}",
+            f"{len(self.red)}",
         ]
+        boxes = zip(labels, values, ["", "", "", "", sim, sim], strict=True)
         cells = "".join(
             f'<div class="ts-box"><div class="ts-num">{html.escape(v)}</div>'
             f'<div class="ts-lab">{html.escape(k)}<span class="ts-sim">{html.escape(m)}</span>'
@@ -356,7 +360,7 @@ class ComparisonReport:
 
     @property
     def names(self) -> dict[str, str]:
-        return {r.manifest.slug: r.manifest.name for r in self.reads}
+        return {r.manifest.slug: display_name(r.manifest, self.lang) for r in self.reads}
 
     @property
     def shown(self) -> list[str]:

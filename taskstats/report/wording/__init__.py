@@ -213,6 +213,11 @@ LABELS = {
         "by_source": "按任务来源",
         "weighted": "加权任务量",
         "month": "节点日期（各区县按本计划年度）",
+        "no_leaders": "本表未列分管领导",
+        "no_units": "本表未列牵头单位",
+        "no_due": "尚无到期节点",
+        "done_of": " {rate:.0%}（{done}/{due}）",
+        "cards": "目标任务|分管领导|牵头单位|量化目标|节点完成率|红灯任务",
         "shown_top": "（前{n}个，共{total}个）",
         "shown_lowest": "（完成率最低的{n}个，共{total}个）",
     },
@@ -247,6 +252,11 @@ LABELS = {
         "by_source": "By source",
         "weighted": "Weighted tasks",
         "month": "Milestone date (each plan's own year)",
+        "no_leaders": "No leaders named",
+        "no_units": "No lead units named",
+        "no_due": "No milestone due yet",
+        "done_of": " {rate:.0%} ({done}/{due})",
+        "cards": "Tasks|Leaders|Lead units|Quantified|Milestones done|Red tasks",
         "shown_top": " (top {n} of {total})",
         "shown_lowest": " (lowest {n} of {total})",
     },
@@ -350,11 +360,25 @@ PARAMETER_NAMES = {
         "progress": "进度数据",
         "language": "语言",
         "top": "图示区县数（最多）",
-    }
+    },
+    "en": {
+        "district": "District",
+        "districts": "Districts",
+        "as_of": "As of",
+        "progress": "Progress data",
+        "language": "Language",
+        "top": "Districts drawn (at most)",
+    },
 }
 PARAMETER_VALUES = {
     "zh": {"auto": "自动", "real": "真实台账", "demo": "模拟数据", "zh": "中文", "en": "英文"},
-    "en": {"auto": "automatic", "demo": "simulated", "real": "real ledger"},
+    "en": {
+        "auto": "automatic",
+        "demo": "simulated",
+        "real": "real ledger",
+        "zh": "Chinese",
+        "en": "English",
+    },
 }
 # Sheet names of the exported tables (.xlsx), by the stem of the chart they stand behind.
 SHEET_NAMES = {
