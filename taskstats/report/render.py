@@ -94,6 +94,10 @@ def execute_to_html(
         )
         exporter.register_preprocessor(remover, enabled=True)
         body, _ = exporter.from_notebook_node(nb)
+        body = body.replace(  # nbconvert's English placeholder for an image without alt text
+            'alt="No description has been provided for this image"',
+            f'alt="{html.escape(text(lang)["chart_alt"])}"',
+        )
         page = PAGE.format(
             lang="zh-CN" if lang == "zh" else "en",
             version=__version__,

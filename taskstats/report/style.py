@@ -91,7 +91,8 @@ def set_style(context: str = "notebook", *, slides: bool = False) -> str:
 
 def _inline_without_tight_bbox() -> None:
     """In a notebook, draw each figure once: layouts are constrained already, so the inline
-    backend's tight bounding box (a second rendering pass) is not needed."""
+    backend's tight bounding box (a second rendering pass) is not needed. Figures are drawn at
+    twice the pixels they are shown at ("retina"), so printed pages stay sharp."""
     try:
         from IPython import get_ipython
     except ImportError:
@@ -99,6 +100,7 @@ def _inline_without_tight_bbox() -> None:
     shell = get_ipython()
     if shell is not None and "IPKernelApp" in shell.config:
         shell.run_line_magic("config", "InlineBackend.print_figure_kwargs = {'bbox_inches': None}")
+        shell.run_line_magic("config", "InlineBackend.figure_formats = ['retina']")
         plt.rcParams["figure.dpi"] = 80
 
 

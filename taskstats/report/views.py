@@ -217,12 +217,17 @@ class DistrictReport:
             shown = mark_progress(shown, self.simulated, self.lang)
         return html_table(shown, self.lang, max_rows=max_rows)
 
-    def units_html(self) -> str:
-        """The lead-unit table (named units ranked), then the collectives in a table apart."""
-        named = self.units[~self.units["collective"]].drop(columns="collective")
-        collectives = self.units[self.units["collective"]].drop(columns=["rank", "collective"])
-        heading = f"<h3>{html.escape(text(self.lang)['collectives'])}</h3>"
-        return self.table(named) + heading + self.table(collectives)
+    def units_html(self, frame: pd.DataFrame | None = None, key: str = "collectives") -> str:
+        """The lead-unit table (named units ranked), then the collectives in a table apart;
+        ``leaders_html`` does the same for the leaders."""
+        frame = self.units if frame is None else frame
+        named = frame[~frame["collective"]].drop(columns="collective")
+        collectives = frame[frame["collective"]].drop(columns=["rank", "collective"])
+        heading = f"<h3>{html.escape(text(self.lang)[key])}</h3>"
+        return self.table(named) + (heading + self.table(collectives) if len(collectives) else "")
+
+    def leaders_html(self) -> str:
+        return self.units_html(self.workload, "collective_leaders")
 
     def red_list_html(self) -> str:
         """The red list (挂牌督办), every row, or a sentence when no task is red."""

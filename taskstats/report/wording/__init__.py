@@ -31,6 +31,7 @@ TEXT = {
         "trend": "完成率趋势",
         "quality": "数据质量",
         "collectives": "泛指单位（不计入单位排名）",
+        "collective_leaders": "泛指领导（不计入领导排名）",
         "indicators": "指标对比",
         "small_multiples": "分区县图示（统一刻度）",
         "no_leaders": "本表未列分管领导。",
@@ -43,6 +44,7 @@ TEXT = {
         "simulated_cards": "带“（模拟）”的数字来自模拟进度数据。",
         "no_units": "本表未列牵头单位。",
         "no_due": "截至该日尚无到期节点。",
+        "chart_alt": "图表",
     },
     "en": {
         "title": "{name}: task report",
@@ -66,6 +68,7 @@ TEXT = {
         "trend": "Trend",
         "quality": "Data quality",
         "collectives": "Collective placeholders (not ranked)",
+        "collective_leaders": "Collective leaders (not ranked)",
         "indicators": "Indicators",
         "small_multiples": "Per district, common scales",
         "no_leaders": "This table names no leaders.",
@@ -79,6 +82,7 @@ TEXT = {
         "simulated_cards": "Figures marked (simulated) come from simulated progress data.",
         "no_units": "This table names no lead units.",
         "no_due": "No milestone is due yet.",
+        "chart_alt": "chart",
     },
 }
 
