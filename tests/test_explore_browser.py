@@ -178,4 +178,6 @@ def test_explore_notebook_in_jupyterlab(lab, chrome, tmp_path):
     assert any(o.startswith("赵百强") for o in leader_options)
     assert not any(o.startswith("王") and "（泛指）" in o for o in leader_options)
     chrome.save_screenshot(str(tmp_path / "explore-after.png"))
+    chrome.execute_script("document.querySelector('table.dataTable').scrollIntoView()")
+    chrome.save_screenshot(str(tmp_path / "explore-table.png"))
     assert not Path(config.reports_dir(), "explore-after.png").exists()
