@@ -52,3 +52,25 @@ def units_of(tables: taskstats.TaskTables, district: str, task_id: str) -> pd.Da
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.write_bytes(text.encode(encoding))
     return path
+
+
+DISTRICTS = list(BUNDLED)
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory):
+    """All bundled reports and the comparison, rendered once (in parallel) for these tests."""
+    out = tmp_path_factory.mktemp("reports")
+    store = tmp_path_factory.mktemp("store")
+    import taskstats.report
+
+    written = taskstats.report.render_reports(
+        DISTRICTS,
+        progress="auto",
+        as_of="2020-10-15",
+        jobs=2,
+        out_dir=out,
+        raw_dir=RAW,
+        store_dir=store,
+    )
+    return out, written

@@ -66,5 +66,8 @@ def test_export_charts_for_slides(tmp_path):
     assert "NotoSansCJK" in svg  # the Chinese labels are drawn from the CJK font
     wb = load_workbook(tmp_path / "dalian-hightech_tables.xlsx")
     assert wb.sheetnames[0] == "说明"  # simulated data says so first
-    leaders = [c.value for c in wb["leader_load"]["B"]]
-    assert leaders[0] == "leader" and "赵百强" in leaders
+    sheet = wb["分管领导任务量"]  # sheets, headers and values in Chinese
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["区县", "分管领导", "来源"]
+    assert "赵百强" in [c.value for c in sheet["B"]]
+    assert {c.value for c in sheet["A"][1:]} == {"大连高新区"}

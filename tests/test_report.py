@@ -21,23 +21,6 @@ from taskstats.io.files import file_sha256
 DISTRICTS = ["dalian-hightech", "nanjing-gulou", "qingdao-westcoast", "quanzhou-licheng"]
 
 
-@pytest.fixture(scope="session")
-def rendered(tmp_path_factory):
-    """All bundled reports and the comparison, rendered once (in parallel) for these tests."""
-    out = tmp_path_factory.mktemp("reports")
-    store = tmp_path_factory.mktemp("store")
-    written = report.render_reports(
-        DISTRICTS,
-        progress="auto",
-        as_of="2020-10-15",
-        jobs=2,
-        out_dir=out,
-        raw_dir=RAW,
-        store_dir=store,
-    )
-    return out, written
-
-
 def test_every_report_is_written(rendered):
     out, written = rendered
     assert sorted(p.name for p in written) == ["compare.html"] + [f"{d}.html" for d in DISTRICTS]
@@ -275,7 +258,7 @@ def test_report_in_a_real_browser(rendered, browser, name):
     images = browser.execute_script(
         "return Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight])"
     )
-    assert len(images) >= 5
+    assert len(images) >= 3  # empty sections are one line of text, not an empty chart
     assert all(done and w > 0 and h > 0 for done, w, h in images)
     shots = config.reports_dir() / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,11 @@ from taskstats.cli import dated_options, main, progress_options
     type=click.Path(file_okay=False, path_type=Path),
     help="Where to write the reports (default reports/).",
 )
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="Also print each report to PDF beside its HTML (A4, needs Chromium).",
+)
 def report(
     districts: tuple[str, ...],
     all_: bool,
@@ -34,16 +39,20 @@ def report(
     compare: bool | None,
     jobs: int | None,
     out_dir: Path | None,
+    pdf: bool,
 ) -> None:
     """Render district reports and the comparison to self-contained HTML in reports/."""
     from tqdm import tqdm
 
     from taskstats.report import render_reports
+    from taskstats.report.printing import print_pdf, require_chromium
 
     if not districts and not all_:
         raise click.UsageError("name one or more districts, or use --all")
     if compare is None:
         compare = all_
+    if pdf:
+        require_chromium()  # before anything is rendered
     with tqdm(
         total=len(districts) + (1 if compare else 0) if districts else None,
         unit="report",
@@ -65,7 +74,9 @@ def report(
             out_dir=out_dir,
             on_done=done,
         )
-    click.echo(f"{len(written)} report(s) written.")
+    for page in written if pdf else []:
+        click.echo(f"wrote {print_pdf(page)}")
+    click.echo(f"{len(written)} report(s) written" + (", each also as PDF." if pdf else "."))
 
 
 @main.command()

@@ -128,6 +128,7 @@ def write_template(
     for line in INSTRUCTIONS:
         info.append([line])
     info.column_dimensions["A"].width = 110
+    _print_setup(info, header=False)
     if by_unit:
         units = tables.task_units[
             (tables.task_units["district"] == manifest.slug)
@@ -191,9 +192,27 @@ def _fill_sheet(ws, rows: pd.DataFrame) -> None:
     dv.add(f"{status_col}2:{status_col}{max(2, len(rows) + 1)}")
     ws.add_data_validation(dv)
     ws.freeze_panes = "C2"
+    _print_setup(ws)
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
+
+
+def _print_setup(ws, *, header: bool = True) -> None:
+    """Print on A4 landscape, every column on the page (as many pages down as needed), the
+    header row on every page (``header``), page numbers in the footer."""
+    from openpyxl.worksheet.page import PageMargins
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if header:
+        ws.print_title_rows = "1:1"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
 def _sheet_name(name: str, used: set[str]) -> str:

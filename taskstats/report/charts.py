@@ -8,20 +8,26 @@ matters).
 
 from __future__ import annotations
 
-import contextlib
-import warnings
-from collections.abc import Iterator
-from pathlib import Path
-
 import matplotlib
 import matplotlib.pyplot as plt
+import matplotlib.text
 import matplotlib.ticker
 import numpy as np
 import pandas as pd
-from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from taskstats.errors import ReportError
+from taskstats.report.style import (
+    CJK_FAMILIES,
+    FIGURE,
+    REPORT_SIZE,
+    SLIDE_SIZE,
+    find_cjk_font,
+    glyphs_checked,
+    save_figure,
+    set_style,
+)
+from taskstats.report.views import completion_order
 from taskstats.report.wording import LABELS
 
 __all__ = [
@@ -41,105 +47,14 @@ __all__ = [
     "measurability_grid",
     "save_figure",
     "set_style",
+    "shown_of",
     "source_mix_chart",
     "trend_chart",
 ]
 
 
-# Families tried in order; the first one installed wins. Noto Sans CJK ships with taskstats
-# (the noto-cjk-sans-otc package, SIL Open Font License); system fonts are used when present.
-CJK_FAMILIES = [
-    "Noto Sans CJK SC",
-    "Source Han Sans SC",
-    "Noto Sans SC",
-    "WenQuanYi Micro Hei",
-    "Microsoft YaHei",
-    "PingFang SC",
-    "SimHei",
-    "Noto Sans CJK JP",
-]
-SLIDE_SIZE = (13.333, 7.5)  # inches: a 16:9 slide
-REPORT_SIZE = (10.5, 5.6)  # inches: a chart in an HTML report
-_page = {"size": REPORT_SIZE}
 SOURCE_COLORS = {"province": "#4C72B0", "city": "#55A868", "self": "#DD8452", "unknown": "#B0B0B0"}
 LIGHT_COLORS = {"red": "#D64541", "yellow": "#F2C14E", "green": "#4CAF50"}
-
-_font_family: str | None = None
-
-
-def find_cjk_font() -> str:
-    """Register a CJK font with matplotlib (at run time, nothing written to site-packages).
-
-    Returns:
-        The family name to use.
-
-    Raises:
-        ReportError: No CJK font is available.
-    """
-    global _font_family
-    if _font_family:
-        return _font_family
-    with contextlib.suppress(ImportError):
-        import noto_cjk_sans_otc
-
-        font_manager.fontManager.addfont(str(noto_cjk_sans_otc.FONT_PATH))
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    for family in CJK_FAMILIES:
-        if family in names:
-            _font_family = family
-            return family
-    raise ReportError(
-        "no Chinese font found: install taskstats with its dependencies (noto-cjk-sans-otc) or "
-        "a system font such as fonts-noto-cjk"
-    )
-
-
-def set_style(context: str = "notebook", *, slides: bool = False) -> str:
-    """Apply the seaborn theme, then the CJK font (after it: ``set_theme`` resets fonts).
-
-    Args:
-        context: seaborn context (``notebook``, ``talk`` …).
-        slides: Draw 16:9 slide-sized figures (for export) instead of report-sized ones.
-
-    Returns:
-        The CJK family in use.
-    """
-    import logging
-
-    import seaborn as sns
-
-    sns.set_theme(context=context, style="whitegrid")
-    # The bundled font has one weight; say so once instead of logging it on every bold title.
-    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
-    family = find_cjk_font()
-    plt.rcParams["font.family"] = "sans-serif"
-    plt.rcParams["font.sans-serif"] = [family, "DejaVu Sans"]
-    plt.rcParams["axes.unicode_minus"] = False
-    plt.rcParams["svg.fonttype"] = "path"
-    _page["size"] = SLIDE_SIZE if slides else REPORT_SIZE
-    _inline_without_tight_bbox()
-    return family
-
-
-def _inline_without_tight_bbox() -> None:
-    """In a notebook, draw each figure once: layouts are constrained already, so the inline
-    backend's tight bounding box (a second rendering pass) is not needed."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return
-    shell = get_ipython()
-    if shell is not None and "IPKernelApp" in shell.config:
-        shell.run_line_magic("config", "InlineBackend.print_figure_kwargs = {'bbox_inches': None}")
-        plt.rcParams["figure.dpi"] = 80
-
-
-@contextlib.contextmanager
-def glyphs_checked() -> Iterator[None]:
-    """Turn matplotlib's "Glyph … missing from font" warning into an error in the block."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("error", message=r".*[Gg]lyph .* missing from.*")
-        yield
 
 
 def _labels(lang: str) -> dict[str, str]:
@@ -149,26 +64,46 @@ def _labels(lang: str) -> dict[str, str]:
 
 
 def _width() -> float:
-    return _page["size"][0]
+    return FIGURE["size"][0]
 
 
 def _figure(size: tuple[float, float] | None = None) -> tuple[Figure, plt.Axes]:
-    fig, ax = plt.subplots(figsize=size or _page["size"], layout="constrained")
+    fig, ax = plt.subplots(figsize=size or FIGURE["size"], layout="constrained")
     return fig, ax
 
 
 def _mark_simulated(fig: Figure, simulated: bool, lang: str) -> None:
-    if simulated:
-        fig.text(
-            0.99,
-            0.01,
-            _labels(lang)["simulated"],
-            ha="right",
-            va="bottom",
-            fontsize=14,
-            color="#C0392B",
-            alpha=0.9,
+    """Say "simulated" above the first panel, right-aligned (titles are left-aligned)."""
+    if simulated and fig.axes:
+        fig.axes[0].set_title(
+            _labels(lang)["simulated"], loc="right", color="#C0392B", fontweight="bold"
         )
+
+
+def _title(ax: plt.Axes, title: str) -> None:
+    ax.set_title(title, loc="left")
+
+
+def _legend(fig: Figure, ncol: int) -> None:
+    """The legend below the plot, outside it: constrained layout keeps it off every label."""
+    fig.legend(loc="outside lower center", ncol=ncol, frameon=False)
+
+
+def _counts(axis) -> None:
+    """Integer ticks on an axis of counts."""
+    axis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+
+
+def _top_down(labels: pd.Series) -> list:
+    """Bar labels in the order they first appear, first on top (as the tables list them)."""
+    return list(pd.unique(labels.astype(str)))[::-1]
+
+
+def _plain(fig: Figure) -> Figure:
+    """Every text of the figure drawn as written (no mathtext), then the figure."""
+    for t in fig.findobj(matplotlib.text.Text):
+        t.set_parse_math(False)
+    return fig
 
 
 def _empty(ax: plt.Axes, text: str) -> None:
@@ -189,18 +124,21 @@ def _empty(ax: plt.Axes, text: str) -> None:
 
 
 def leader_load_chart(workload: pd.DataFrame, *, lang: str = "zh", title: str = "") -> Figure:
-    """Stacked bars of each named leader's tasks by source (``leader_workload(by="source")``)."""
+    """Stacked bars of each named leader's tasks by source (``leader_workload(by="source")``),
+    most tasks on top; equal totals in name order, as in the workload table."""
     lab = _labels(lang)
     fig, ax = _figure()
     named = workload[~workload["collective"]]
     if named.empty:
-        _empty(ax, "本表未列分管领导" if lang == "zh" else "No leaders named")
+        _empty(ax, lab["no_leaders"])
         return fig
     table = named.pivot_table(
         index="leader", columns="source", values="tasks", aggfunc="sum", fill_value=0
     )
     table = table.reindex(columns=[s for s in SOURCE_COLORS if s in table.columns])
-    table = table.loc[table.sum(axis=1).sort_values().index]
+    order = table.sum(axis=1).rename("total").reset_index()
+    order = order.sort_values(["total", "leader"], ascending=[False, True])["leader"]
+    table = table.loc[order.iloc[::-1]]
     left = np.zeros(len(table))
     for source in table.columns:
         ax.barh(
@@ -208,22 +146,26 @@ def leader_load_chart(workload: pd.DataFrame, *, lang: str = "zh", title: str = 
         )
         left += table[source].to_numpy()
     for y, total in enumerate(left):
-        ax.text(total, y, f" {int(total)}", va="center", fontsize=10)
+        ax.text(total, y, f" {int(total)}", va="center", fontsize="small")
+    ax.set_xlim(0, left.max() * 1.08 + 0.5)
+    _counts(ax.xaxis)
     ax.set_xlabel(lab["tasks"])
-    ax.set_title(title or lab["leader_load"])
-    ax.legend(loc="lower right")
-    return fig
+    _title(ax, title or lab["leader_load"])
+    _legend(fig, len(table.columns))
+    return _plain(fig)
 
 
 def lead_units_chart(
     units: pd.DataFrame, *, top: int = 15, lang: str = "zh", title: str = ""
 ) -> Figure:
-    """Bars of the top named units: tasks led and supported (``unit_workload``)."""
+    """Bars of the top named units: tasks led and supported (``unit_workload``), in the order of
+    the unit table; the title says how many are shown of how many."""
     lab = _labels(lang)
     fig, ax = _figure()
-    named = units[~units["collective"]].head(top).iloc[::-1]
+    every = units[~units["collective"]]
+    named = every.head(top).iloc[::-1]
     if named.empty:
-        _empty(ax, "—")
+        _empty(ax, lab["no_units"])
         return fig
     ax.barh(named["unit"], named["led"], color="#4C72B0", label=lab["led"])
     ax.barh(
@@ -233,23 +175,34 @@ def lead_units_chart(
         color="#A1C4E8",
         label=lab["supported"],
     )
+    total = (named["led"] + named["supported"]).to_numpy()
+    for y, n in enumerate(total):
+        ax.text(n, y, f" {int(n)}", va="center", fontsize="small")
+    ax.set_xlim(0, total.max() * 1.08 + 0.5)
+    _counts(ax.xaxis)
     ax.set_xlabel(lab["tasks"])
-    ax.set_title(
-        title or f"{lab['lead_units']}（前{len(named)}）"
-        if lang == "zh"
-        else title or f"{lab['lead_units']} (top {len(named)})"
-    )
-    ax.legend(loc="lower right")
-    return fig
+    _title(ax, title or lab["lead_units"] + shown_of(len(named), len(every), lang))
+    _legend(fig, 2)
+    return _plain(fig)
+
+
+def shown_of(shown: int, total: int, lang: str = "zh", *, lowest: bool = False) -> str:
+    """ "（前10个，共42个）" when some are left out, "" when all are shown."""
+    if shown >= total:
+        return ""
+    key = "shown_lowest" if lowest else "shown_top"
+    return _labels(lang)[key].format(n=shown, total=total)
 
 
 def source_mix_chart(mix: pd.DataFrame, *, lang: str = "zh", title: str = "") -> Figure:
-    """Horizontal 100% bars of the source mix per district (``source_mix``)."""
+    """Horizontal 100% bars of the source mix per district (``source_mix``); the ``district``
+    column holds what the bars are labelled with (names, never slugs)."""
     lab = _labels(lang)
-    fig, ax = _figure((_width(), max(2.5, 1.0 + 0.6 * mix["district"].nunique())))
+    fig, ax = _figure((_width(), max(2.8, 1.6 + 0.6 * mix["district"].nunique())))
     table = mix.pivot_table(
         index="district", columns="source", values="share", fill_value=0, observed=False
     )
+    table = table.reindex(_top_down(mix["district"]))
     left = np.zeros(len(table))
     for source in [s for s in SOURCE_COLORS if s in table.columns]:
         values = table[source].to_numpy()
@@ -263,14 +216,20 @@ def source_mix_chart(mix: pd.DataFrame, *, lang: str = "zh", title: str = "") ->
         for y, (x0, v) in enumerate(zip(left, values, strict=True)):
             if v >= 0.06:
                 ax.text(
-                    x0 + v / 2, y, f"{v:.0%}", ha="center", va="center", color="white", fontsize=10
+                    x0 + v / 2,
+                    y,
+                    f"{v:.0%}",
+                    ha="center",
+                    va="center",
+                    color="white",
+                    fontsize="small",
                 )
         left += values
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    ax.set_title(title or lab["source_mix"])
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=4, frameon=False)
-    return fig
+    _title(ax, title or lab["source_mix"])
+    _legend(fig, 4)
+    return _plain(fig)
 
 
 def completion_chart(
@@ -284,10 +243,10 @@ def completion_chart(
 ) -> Figure:
     """Completion rate per leader, unit or source (``completion_rates``), worst first."""
     data = rates[rates["due"] > 0]
-    fig, ax = _figure((_width(), min(_page["size"][1], 1.6 + 0.42 * min(len(data), top))))
+    fig, ax = _figure((_width(), min(FIGURE["size"][1], 1.8 + 0.42 * min(len(data), top))))
     _completion_axes(ax, rates, key, top=top, lang=lang, title=title)
     _mark_simulated(fig, simulated, lang)
-    return fig
+    return _plain(fig)
 
 
 def completion_panels(
@@ -311,22 +270,23 @@ def completion_panels(
     for ax, key in zip(axes[:, 0], keys, strict=True):
         _completion_axes(ax, rates[key], key, top=top, lang=lang)
     _mark_simulated(fig, simulated, lang)
-    return fig
+    return _plain(fig)
 
 
 def _completion_axes(
     ax: plt.Axes, rates: pd.DataFrame, key: str, *, top: int, lang: str, title: str = ""
 ) -> None:
     lab = _labels(lang)
-    data = rates[rates["due"] > 0].copy()
+    every = completion_order(rates[rates["due"] > 0], key)
     by = lab.get(f"by_{key}")
-    ax.set_title(title or (f"{lab['completion']}：{by}" if by else lab["completion"]))
-    if data.empty:
-        _empty(ax, "尚无到期节点" if lang == "zh" else "No milestone due yet")
+    heading = title or (f"{lab['completion']}：{by}" if by else lab["completion"])
+    _title(ax, heading + shown_of(min(top, len(every)), len(every), lang, lowest=True))
+    if every.empty:
+        _empty(ax, lab["no_due"])
         return
+    data = every.head(top).copy()
     if key == "source":
         data[key] = data[key].map(lambda s: lab.get(s, s))
-    data = data.sort_values(["completion_rate", "due"], ascending=[True, False]).head(top)
     data = data.iloc[::-1]
     colors = [
         LIGHT_COLORS["red"]
@@ -343,22 +303,25 @@ def _completion_axes(
         ax.text(
             r,
             y,
-            f" {r:.0%}（{d}/{n}）" if lang == "zh" else f" {r:.0%} ({d}/{n})",
+            lab["done_of"].format(rate=r, done=d, due=n),
             va="center",
-            fontsize=10,
+            fontsize="small",
         )
-    ax.set_xlim(0, 1.15)
+    ax.set_xlim(0, 1.22)
+    ax.set_xticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
 
 
 def lights_chart(
     lights: pd.DataFrame, *, lang: str = "zh", title: str = "", simulated: bool = False
 ) -> Figure:
-    """Counts of red, yellow and green tasks per district (``traffic_lights``)."""
+    """Counts of red, yellow and green tasks per district (``traffic_lights``); the
+    ``district`` column holds the bar labels (names, never slugs)."""
     lab = _labels(lang)
-    fig, ax = _figure((_width(), max(2.5, 1.0 + 0.6 * lights["district"].nunique())))
+    fig, ax = _figure((_width(), max(2.8, 1.6 + 0.6 * lights["district"].nunique())))
     table = lights.groupby(["district", "light"]).size().unstack(fill_value=0)
-    table = table.reindex(columns=["red", "yellow", "green"], fill_value=0)
+    table = table.reindex(index=_top_down(lights["district"]), columns=["red", "yellow", "green"])
+    table = table.fillna(0).astype(int)
     left = np.zeros(len(table))
     for light in table.columns:
         values = table[light].to_numpy()
@@ -367,41 +330,56 @@ def lights_chart(
         )
         for y, (x0, v) in enumerate(zip(left, values, strict=True)):
             if v:
-                ax.text(x0 + v / 2, y, str(int(v)), ha="center", va="center", fontsize=10)
+                ax.text(x0 + v / 2, y, str(int(v)), ha="center", va="center", fontsize="small")
         left += values
+    _counts(ax.xaxis)
     ax.set_xlabel(lab["tasks"])
-    ax.set_title(title or lab["lights"])
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=3, frameon=False)
+    _title(ax, title or lab["lights"])
+    _legend(fig, 3)
     _mark_simulated(fig, simulated, lang)
-    return fig
+    return _plain(fig)
 
 
 def trend_chart(
     trend: pd.DataFrame, *, lang: str = "zh", title: str = "", simulated: bool = False
 ) -> Figure:
-    """Completion rate as of each milestone, one line per district (``completion_trend``)."""
+    """Completion rate as of each milestone, one line per district (``completion_trend``).
+
+    Each point is labelled with the day it means (plans of different years share one axis of
+    month and day); the axis reaches past the first and last points so none is cut.
+    """
     lab = _labels(lang)
     fig, ax = _figure((_width(), 5.0))
     if trend.empty:
-        _empty(ax, "—")
+        _empty(ax, lab["no_due"])
         return fig
     dates = pd.to_datetime(trend["as_of"])
     by_month = dates.dt.year.nunique() > 1  # plans of different years: compare within the year
+    x_all = dates.dt.day_of_year if by_month else (dates - dates.min()).dt.days
     for district, group in trend.groupby("district", sort=False):
-        when = dates[group.index]
-        x = when.dt.month + (when.dt.day - 1) / when.dt.days_in_month if by_month else when
-        ax.plot(x, group["completion_rate"], marker="o", label=str(district))
-    if by_month:
-        ax.set_xlim(0.5, 13)
-        ax.set_xticks(range(1, 13))
-    ax.set_ylim(0, 1.05)
+        ax.plot(x_all[group.index], group["completion_rate"], marker="o", label=str(district))
+    ticks = pd.DataFrame({"x": x_all, "day": dates}).drop_duplicates("x").sort_values("x")
+    span = max(float(x_all.max() - x_all.min()), 1.0)
+    kept: list[int] = []  # from the last day back, a label every 8% of the axis at most
+    for i in range(len(ticks) - 1, -1, -1):
+        if not kept or ticks["x"].iloc[kept[-1]] - ticks["x"].iloc[i] >= 0.08 * span:
+            kept.append(i)
+    ticks = ticks.iloc[sorted(kept)]
+    fmt = (
+        (lambda d: f"{d.month}月{d.day}日" if by_month else f"{d.year}年{d.month}月{d.day}日")
+        if lang == "zh"
+        else (lambda d: d.strftime("%m-%d") if by_month else d.strftime("%Y-%m-%d"))
+    )
+    ax.set_xticks(ticks["x"].to_numpy(), [fmt(d) for d in ticks["day"]])
+    ax.set_xlim(float(x_all.min()) - 0.04 * span, float(x_all.max()) + 0.04 * span)
+    ax.set_ylim(0, 1.08)
     ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.set_xlabel(lab["month"] if by_month else lab["as_of"])
-    ax.set_title(title or lab["trend"])
+    _title(ax, title or lab["trend"])
     if trend["district"].nunique() > 1:
-        ax.legend()
+        _legend(fig, min(4, trend["district"].nunique()))
     _mark_simulated(fig, simulated, lang)
-    return fig
+    return _plain(fig)
 
 
 # --- small multiples for comparisons ----------------------------------------------------------
@@ -414,11 +392,12 @@ def leader_distribution_grid(
     lab = _labels(lang)
     named = workload[~workload["collective"]]
     districts = list(names)
+    columns = max(1, min(columns, len(districts)))
     rows = max(1, int(np.ceil(len(districts) / columns)))
     fig, axes = plt.subplots(
         rows,
         columns,
-        figsize=(_width(), 2.6 * rows + 0.8),
+        figsize=(_width(), 2.6 * rows + 1.0),
         sharex=True,
         sharey=True,
         layout="constrained",
@@ -432,7 +411,7 @@ def leader_distribution_grid(
             ax.text(
                 0.5,
                 0.5,
-                "未列分管领导" if lang == "zh" else "No leaders named",
+                lab["no_leaders"],
                 ha="center",
                 va="center",
                 transform=ax.transAxes,
@@ -442,12 +421,14 @@ def leader_distribution_grid(
         ax.set_title(names[district], fontsize=11)
         ax.set_xlim(0.3, width + 0.7)
         ax.set_ylim(0, top * 1.1)
+        _counts(ax.xaxis)
+        _counts(ax.yaxis)
     for ax in list(axes.flat)[len(districts) :]:
         ax.set_axis_off()
     fig.supxlabel(lab["rank"])
     fig.supylabel(lab["tasks"])
     fig.suptitle(lab["leader_distribution"])
-    return fig
+    return _plain(fig)
 
 
 def measurability_grid(compare: pd.DataFrame, names: dict[str, str], *, lang: str = "zh") -> Figure:
@@ -460,24 +441,18 @@ def measurability_grid(compare: pd.DataFrame, names: dict[str, str], *, lang: st
         sharey=True,
         layout="constrained",
     )
+    compare = compare.iloc[::-1]  # the first district on top, as in the tables
     label = compare["district"].map(names)
     for ax, column, key in (
         (axes[0], "quantified_share", "quantified"),
         (axes[1], "pending_share", "pending"),
     ):
         ax.barh(label, compare[column], color="#55A868" if key == "quantified" else "#C44E52")
-        ax.set_xlim(0, 1)
+        ax.set_xlim(0, 1.12)
+        ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
         ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
         ax.set_title(lab[key])
         for y, v in enumerate(compare[column]):
-            ax.text(v, y, f" {v:.0%}", va="center", fontsize=10)
+            ax.text(v, y, f" {v:.0%}", va="center", fontsize="small")
     fig.suptitle(lab["measurability"])
-    return fig
-
-
-def save_figure(fig: Figure, target: str | Path, *, fmt: str | None = None, dpi: int = 200) -> Path:
-    """Save a figure (format from ``fmt`` or the suffix), raising on any missing glyph."""
-    target = Path(target)
-    with glyphs_checked():
-        fig.savefig(target, dpi=dpi, format=fmt)
-    return target
+    return _plain(fig)

@@ -8,8 +8,8 @@ import pandas as pd
 
 from taskstats.errors import InputError
 from taskstats.io.files import atomic_paths, save_xlsx
-from taskstats.report.views import DistrictReport, prepare_district
-from taskstats.report.wording import text
+from taskstats.report.views import DistrictReport, mark_progress, prepare_district
+from taskstats.report.wording import COLUMN_LABELS, SHEET_NAMES, label_values, text
 
 
 def district_figures(report: DistrictReport) -> dict[str, object]:
@@ -30,7 +30,9 @@ def district_figures(report: DistrictReport) -> dict[str, object]:
     # One district: its bars are labelled with its name, not its slug.
     lights = report.lights.assign(district=report.name)
     figures["lights"] = charts.lights_chart(lights, lang=lang, simulated=sim)
-    figures["trend"] = charts.trend_chart(report.trend, lang=lang, simulated=sim)
+    figures["trend"] = charts.trend_chart(
+        report.trend.assign(district=report.name), lang=lang, simulated=sim
+    )
     return figures
 
 
@@ -82,18 +84,38 @@ def export_charts(
             for fmt in ("png", "svg"):
                 charts.save_figure(fig, next(slots), fmt=fmt, dpi=dpi)
             plt.close(fig)
-        sheets = {
-            "leader_load": report.workload_by_source,
-            "lead_units": report.units,
-            "source_mix": report.mix,
-            "completion_by_leader": report.rates["leader"],
-            "completion_by_unit": report.rates["unit"],
-            "completion_by_source": report.rates["source"],
-            "lights": report.lights,
-            "red_list": report.red,
-            "trend": report.trend,
-        }
-        if report.simulated:
-            sheets = {"说明": pd.DataFrame({"说明": [text("zh")["simulated"]]}), **sheets}
-        save_xlsx(sheets, next(slots))
+        save_xlsx(table_sheets(report), next(slots))
     return targets
+
+
+def table_sheets(report: DistrictReport) -> dict[str, pd.DataFrame]:
+    """The tables behind a district's charts, as a reader sees them: sheets and columns named
+    in the report's language, coded values as words, district names, and every row of
+    progress figures saying whether it is simulated (a note sheet first when it is)."""
+    lang = report.lang
+    progress = {"completion_by_leader", "completion_by_unit", "completion_by_source"}
+    progress |= {"lights", "red_list", "trend"}
+    frames = {
+        "leader_load": report.workload_by_source,
+        "lead_units": report.units,
+        "source_mix": report.mix,
+        "completion_by_leader": report.rates["leader"],
+        "completion_by_unit": report.rates["unit"],
+        "completion_by_source": report.rates["source"],
+        "lights": report.lights,
+        "red_list": report.red,
+        "trend": report.trend,
+    }
+    names = {report.read.manifest.slug: report.name}
+    labels = COLUMN_LABELS.get(lang, {})
+    sheet = SHEET_NAMES.get(lang, {})
+    sheets = {}
+    if report.simulated:
+        note = sheet.get("notes", "notes")
+        sheets[note] = pd.DataFrame({note: [text(lang)["simulated"]]})
+    for stem, frame in frames.items():
+        if stem in progress:
+            frame = mark_progress(frame, report.simulated, lang)
+        shown = label_values(frame, lang, names).rename(columns=lambda c: labels.get(c, c))
+        sheets[sheet.get(stem, stem)[:31]] = shown
+    return sheets

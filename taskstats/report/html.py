@@ -4,27 +4,44 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 from collections.abc import Sequence
 
 import pandas as pd
 
 from taskstats import __version__
-from taskstats.report.wording import COLUMN_LABELS, SHARE_COLUMNS, SOURCE_NAMES, text
+from taskstats.report.wording import (
+    COLUMN_LABELS,
+    SHARE_COLUMNS,
+    SHOWN_ROWS,
+    label_values,
+    parameters_text,
+    text,
+)
 
 
-def html_table(df: pd.DataFrame, lang: str = "zh", *, max_rows: int | None = None) -> str:
-    """An escaped HTML table with the columns labelled in the report's language."""
+def html_table(
+    df: pd.DataFrame,
+    lang: str = "zh",
+    *,
+    max_rows: int | None = None,
+    names: dict[str, str] | None = None,
+    empty: str = "",
+) -> str:
+    """An escaped HTML table with the columns and coded values in the report's language.
+
+    Args:
+        df: The table.
+        max_rows: Show the first rows only, and say so ("前30行，共42行").
+        names: District slugs to names.
+        empty: The sentence shown instead of a table without rows ("" : the table's header).
+    """
+    if df.empty and empty:
+        return f'<p class="ts-note">{html.escape(empty)}</p>'
     labels = COLUMN_LABELS.get(lang, {})
-    shown = (df.head(max_rows) if max_rows else df).copy()
+    shown = label_values(df.head(max_rows) if max_rows else df, lang, names)
     for col in shown.columns:
-        if pd.api.types.is_bool_dtype(shown[col]):
-            yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
-            shown[col] = shown[col].map({True: yes, False: no})
-        elif isinstance(shown[col].dtype, pd.CategoricalDtype):
+        if isinstance(shown[col].dtype, pd.CategoricalDtype):
             shown[col] = shown[col].astype(str)
-        if col == "source" and lang == "zh":
-            shown[col] = shown[col].map(lambda v: SOURCE_NAMES.get(v, v))
         elif pd.api.types.is_integer_dtype(shown[col]) and shown[col].isna().any():
             shown[col] = shown[col].astype(object).where(shown[col].notna(), "—")
     formatters = {}
@@ -39,27 +56,38 @@ def html_table(df: pd.DataFrame, lang: str = "zh", *, max_rows: int | None = Non
         index=False, escape=True, formatters=formatters, na_rep="—", border=0, classes="ts-table"
     )
     if max_rows and len(df) > max_rows:
-        more = (
-            f"另有 {len(df) - max_rows} 行未列出"
-            if lang == "zh"
-            else f"{len(df) - max_rows} more rows not shown"
-        )
-        table += f'<p class="ts-note">{html.escape(more)}</p>'
+        more = SHOWN_ROWS[lang].format(n=max_rows, total=len(df))
+        table = f'<p class="ts-note">{html.escape(more)}</p>' + table
     return table
+
+
+def print_footer(left: str) -> str:
+    """A style sheet putting ``left`` (district, as-of date) and the page number in the
+    footer of every printed page."""
+    quoted = left.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return f'<style>@page {{ @bottom-left {{ content: "{quoted}"; }} }}</style>'
 
 
 def header_html(
     title: str,
     files: Sequence[tuple[str, str]],
     as_of: str,
-    parameters: dict,
+    parameters: dict | str,
     simulated: bool,
     lang: str,
     generated_at: dt.datetime,
     extra: dict[str, str] | None = None,
+    *,
+    banner: str = "",
+    progress: str = "",
+    footer: str = "",
 ) -> str:
     """The report's title and provenance: as-of date, data, parameters, version, time, and the
-    raw files with their SHA-256 (``files``: pairs of a file's name and its hash)."""
+    raw files with their SHA-256 (``files``: pairs of a file's name and its hash).
+
+    ``parameters`` is shown as written when it is text, as a readable list when a dict;
+    ``banner`` and ``progress`` replace the simulated-data banner and the progress line;
+    ``footer`` goes into each printed page's footer."""
     w = text(lang)
     e = html.escape
     files_html = "".join(
@@ -67,16 +95,21 @@ def header_html(
     )
     rows = [
         (w["as_of"], as_of),
-        (w["progress_source"], w["demo"] if simulated else w["real"]),
-        (w["parameters"], json.dumps(parameters, ensure_ascii=False)),
+        (w["progress_source"], progress or (w["demo"] if simulated else w["real"])),
+        (
+            w["parameters"],
+            parameters if isinstance(parameters, str) else parameters_text(parameters, lang),
+        ),
         (w["version"], __version__),
         (w["generated"], generated_at.isoformat(timespec="seconds")),
         *((extra or {}).items()),
     ]
     meta = "".join(f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>" for k, v in rows)
-    banner = f'<div class="ts-banner">{e(w["simulated"])}</div>' if simulated else ""
+    shown = banner or (w["simulated"] if simulated else "")
+    banner = f'<div class="ts-banner">{e(shown)}</div>' if shown else ""
     return (
-        f'<header class="ts-header"><h1>{e(title)}</h1>{banner}'
+        (print_footer(footer) if footer else "")
+        + f'<header class="ts-header"><h1>{e(title)}</h1>{banner}'
         f'<table class="ts-meta">{meta}</table>'
         f'<details><summary>{e(w["raw_files"])}</summary><table class="ts-meta">'
         f"<tr><th>{e(w['raw_files'])}</th><th>{e(w['sha256'])}</th></tr>{files_html}"
@@ -106,6 +139,7 @@ th, td {{ border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left;
   vertical-align: top; }}
 th {{ background: #f2f5fa; }}
 .ts-table td {{ max-width: 520px; }}
+.ts-table th, .ts-table td {{ min-width: 4.2em; }}
 .ts-meta th {{ width: 130px; }}
 .ts-banner {{ background: #fdecea; border: 2px solid #d64541; color: #a52a1f; padding: 10px 14px;
   font-weight: bold; margin: 8px 0 12px; }}
@@ -115,7 +149,26 @@ th {{ background: #f2f5fa; }}
 .ts-lab {{ font-size: 13px; color: #555; }}
 .ts-note {{ color: #666; font-size: 13px; }}
 .light-red {{ color: #d64541; font-weight: bold; }}
+.ts-themes {{ display: flex; flex-wrap: wrap; gap: 0 28px; }}
+.ts-sim {{ color: #C0392B; font-weight: bold; }}
 pre {{ white-space: pre-wrap; }}
+@page {{ size: A4; margin: 16mm 12mm 18mm;
+  @bottom-right {{ content: counter(page) " / " counter(pages); font-size: 9pt; color: #555; }}
+  @bottom-left {{ font-size: 9pt; color: #555; }} }}
+@media print {{
+  body {{ max-width: none; margin: 0; padding: 0; font-size: 10pt; }}
+  h1 {{ font-size: 20pt; }}
+  h2 {{ font-size: 14pt; break-after: avoid; }}
+  h2.ts-break {{ break-before: page; }}
+  h3 {{ break-after: avoid; }}
+  table {{ font-size: 9pt; }}
+  thead {{ display: table-header-group; }}
+  tr, img, .ts-box, .ts-banner, .ts-themes > div {{ break-inside: avoid; }}
+  img {{ max-height: 235mm; max-width: 100%; }}
+  .ts-table td {{ max-width: none; }}
+  .ts-banner, th, .ts-box {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
+  details > summary {{ list-style: none; }}
+}}
 </style>
 </head>
 <body>

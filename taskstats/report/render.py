@@ -103,6 +103,10 @@ def execute_to_html(
         )
         exporter.register_preprocessor(remover, enabled=True)
         body, _ = exporter.from_notebook_node(nb)
+        body = body.replace(  # nbconvert's English placeholder for an image without alt text
+            'alt="No description has been provided for this image"',
+            f'alt="{html.escape(text(lang)["chart_alt"])}"',
+        )
         page = PAGE.format(
             lang="zh-CN" if lang == "zh" else "en",
             version=__version__,
@@ -210,7 +214,10 @@ def report_jobs(
         "store_dir": str(store_dir or ""),
     }
     # Names only: each notebook reads its own tables, so the tables are not read here.
-    names = {m.slug: m.name for m in select_manifests(list(districts), raw_dir=raw_dir)}
+    names = {
+        m.slug: (m.name_en or m.name) if language == "en" else m.name
+        for m in select_manifests(list(districts), raw_dir=raw_dir)
+    }
     jobs = [
         Job(
             DISTRICT_NOTEBOOK,

@@ -1,0 +1,120 @@
+"""The look of every chart: the seaborn theme, a CJK font registered at run time, the size
+charts are drawn at (report or slide), and saving with a check for missing glyphs."""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+
+from taskstats.errors import ReportError
+
+# Families tried in order; the first one installed wins. Noto Sans CJK ships with taskstats
+# (the noto-cjk-sans-otc package, SIL Open Font License); system fonts are used when present.
+CJK_FAMILIES = [
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Noto Sans SC",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "SimHei",
+    "Noto Sans CJK JP",
+]
+SLIDE_SIZE = (13.333, 7.5)  # inches: a 16:9 slide
+REPORT_SIZE = (10.5, 5.6)  # inches: a chart in an HTML report
+FIGURE = {"size": REPORT_SIZE}  # the size charts are drawn at: set_style switches it
+
+_font_family: str | None = None
+
+
+def find_cjk_font() -> str:
+    """Register a CJK font with matplotlib (at run time, nothing written to site-packages).
+
+    Returns:
+        The family name to use.
+
+    Raises:
+        ReportError: No CJK font is available.
+    """
+    global _font_family
+    if _font_family:
+        return _font_family
+    with contextlib.suppress(ImportError):
+        import noto_cjk_sans_otc
+
+        font_manager.fontManager.addfont(str(noto_cjk_sans_otc.FONT_PATH))
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    for family in CJK_FAMILIES:
+        if family in names:
+            _font_family = family
+            return family
+    raise ReportError(
+        "no Chinese font found: install taskstats with its dependencies (noto-cjk-sans-otc) or "
+        "a system font such as fonts-noto-cjk"
+    )
+
+
+def set_style(context: str = "notebook", *, slides: bool = False) -> str:
+    """Apply the seaborn theme, then the CJK font (after it: ``set_theme`` resets fonts).
+
+    Args:
+        context: seaborn context (``notebook``, ``talk`` …).
+        slides: Draw 16:9 slide-sized figures (for export) instead of report-sized ones.
+
+    Returns:
+        The CJK family in use.
+    """
+    import logging
+
+    import seaborn as sns
+
+    sns.set_theme(context=context, style="whitegrid")
+    # The bundled font has one weight; say so once instead of logging it on every bold title.
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    family = find_cjk_font()
+    plt.rcParams["font.family"] = "sans-serif"
+    plt.rcParams["font.sans-serif"] = [family, "DejaVu Sans"]
+    plt.rcParams["axes.unicode_minus"] = False
+    plt.rcParams["svg.fonttype"] = "path"
+    plt.rcParams["text.parse_math"] = False  # a unit named "$x$" is data, not mathtext
+    plt.rcParams["text.usetex"] = False
+    FIGURE["size"] = SLIDE_SIZE if slides else REPORT_SIZE
+    _inline_without_tight_bbox()
+    return family
+
+
+def _inline_without_tight_bbox() -> None:
+    """In a notebook, draw each figure once: layouts are constrained already, so the inline
+    backend's tight bounding box (a second rendering pass) is not needed. Figures are drawn at
+    twice the pixels they are shown at ("retina"), so printed pages stay sharp."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and "IPKernelApp" in shell.config:
+        shell.run_line_magic("config", "InlineBackend.print_figure_kwargs = {'bbox_inches': None}")
+        shell.run_line_magic("config", "InlineBackend.figure_formats = ['retina']")
+        plt.rcParams["figure.dpi"] = 80
+
+
+@contextlib.contextmanager
+def glyphs_checked() -> Iterator[None]:
+    """Turn matplotlib's "Glyph … missing from font" warning into an error in the block."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=r".*[Gg]lyph .* missing from.*")
+        yield
+
+
+def save_figure(fig: Figure, target: str | Path, *, fmt: str | None = None, dpi: int = 200) -> Path:
+    """Save a figure (format from ``fmt`` or the suffix), raising on any missing glyph."""
+    target = Path(target)
+    with glyphs_checked():
+        fig.savefig(target, dpi=dpi, format=fmt)
+    return target

@@ -1,0 +1,497 @@
+"""Every word a reader sees: report text, column and value labels, chart labels (zh, en);
+the meeting documents' words in :mod:`taskstats.report.wording.meeting`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from taskstats.errors import InputError
+from taskstats.report.wording import coverage, meeting
+
+TEXT = {
+    "zh": {
+        "title": "{name}目标任务分析报告",
+        "compare_title": "区县目标任务对比分析",
+        "as_of": "截至日期",
+        "generated": "生成时间",
+        "version": "taskstats 版本",
+        "parameters": "参数",
+        "raw_files": "原始文件",
+        "sha256": "SHA-256",
+        "simulated": "注意：本报告的进度数据为模拟数据（没有真实进度台账），"
+        "仅用于演示，不反映实际工作情况。",
+        "headline": "总体情况",
+        "leaders": "分管领导工作量",
+        "units": "牵头单位",
+        "sources": "任务来源",
+        "concentration": "工作量集中度",
+        "measurability": "目标可量化程度",
+        "completion": "完成情况",
+        "red_list": "挂牌督办清单（红灯任务）",
+        "trend": "完成率趋势",
+        "quality": "数据质量",
+        "collectives": "泛指单位（不计入单位排名）",
+        "coverage": "政府工作报告落实覆盖",
+        "no_work_report": "本区县未附政府工作报告，无法比对落实覆盖情况。",
+        "coverage_lead": "对照《{file}》：共梳理承诺事项{commitments}项，已分解到任务{matched}项"
+        "（{share:.0%}），未分解{gaps}项；目标数值不一致{disagree}处。",
+        "collective_leaders": "泛指领导（不计入领导排名）",
+        "indicators": "指标对比",
+        "small_multiples": "分区县图示（统一刻度）",
+        "no_leaders": "本表未列分管领导。",
+        "no_red": "当前没有红灯任务。",
+        "rules": "亮灯规则",
+        "progress_source": "进度数据",
+        "real": "真实台账",
+        "demo": "模拟数据",
+        "themes": "规模与分工|协同与泛指单位|任务来源|目标可量化程度|进度（各区县按本区截至日期）",
+        "simulated_cards": "带“（模拟）”的数字来自模拟进度数据。",
+        "no_units": "本表未列牵头单位。",
+        "no_due": "截至该日尚无到期节点。",
+        "chart_alt": "图表",
+    },
+    "en": {
+        "title": "{name}: task report",
+        "compare_title": "Districts compared",
+        "as_of": "As of",
+        "generated": "Generated",
+        "version": "taskstats version",
+        "parameters": "Parameters",
+        "raw_files": "Raw files",
+        "sha256": "SHA-256",
+        "simulated": "Note: the progress data in this report is SIMULATED (no real ledger "
+        "exists); it illustrates the report and says nothing about real work.",
+        "headline": "Headline figures",
+        "leaders": "Workload per leader",
+        "units": "Lead units",
+        "sources": "Where tasks come from",
+        "concentration": "Concentration",
+        "measurability": "Measurable targets",
+        "completion": "Completion",
+        "red_list": "Red list (tasks under supervision)",
+        "trend": "Trend",
+        "quality": "Data quality",
+        "collectives": "Collective placeholders (not ranked)",
+        "coverage": "Work report coverage",
+        "no_work_report": "No work report is bundled with this district.",
+        "coverage_lead": "Against {file}: {commitments} commitments, {matched} assigned to tasks "
+        "({share:.0%}), {gaps} not assigned; {disagree} target disagreements.",
+        "collective_leaders": "Collective leaders (not ranked)",
+        "indicators": "Indicators",
+        "small_multiples": "Per district, common scales",
+        "no_leaders": "This table names no leaders.",
+        "no_red": "No task is red.",
+        "rules": "Light rules",
+        "progress_source": "Progress data",
+        "real": "real ledger",
+        "demo": "simulated",
+        "themes": "Size and division of work|Coordination and collectives|Sources|"
+        "Measurable targets|Progress (each district at its own as-of date)",
+        "simulated_cards": "Figures marked (simulated) come from simulated progress data.",
+        "no_units": "This table names no lead units.",
+        "no_due": "No milestone is due yet.",
+        "chart_alt": "chart",
+    },
+}
+
+COLUMN_LABELS = {
+    "zh": {
+        "district": "区县",
+        "name": "区县",
+        "leader": "分管领导",
+        "unit": "单位",
+        "tasks": "任务数",
+        "weighted": "加权任务量",
+        "sole": "独立负责",
+        "share": "占本区任务",
+        "rank": "排名",
+        "led": "牵头",
+        "supported": "配合",
+        "sole_lead": "独立牵头",
+        "co_led": "共同牵头",
+        "weighted_lead": "加权牵头量",
+        "partners": "合作单位数",
+        "source": "来源",
+        "across": "对象",
+        "n": "数量",
+        "load": "总量",
+        "top1_share": "最大占比",
+        "top3_share": "前三占比",
+        "hhi": "HHI",
+        "gini": "基尼系数",
+        "quantified": "量化目标",
+        "quantified_share": "量化占比",
+        "pending": "目标待定",
+        "pending_share": "待定占比",
+        "due": "到期节点",
+        "done": "已完成",
+        "on_track": "序时推进",
+        "behind": "滞后",
+        "not_started": "未启动",
+        "overdue": "逾期未完成",
+        "completion_rate": "完成率",
+        "on_time_rate": "按时完成率",
+        "task_id": "序号",
+        "text": "目标任务",
+        "lead_units": "牵头单位",
+        "leaders": "负责领导",
+        "reasons": "亮灯原因",
+        "kind": "类型",
+        "count": "条数",
+        "named_leaders": "分管领导数",
+        "tasks_per_leader_mean": "人均任务",
+        "tasks_per_leader_max": "最多任务",
+        "top_leader_share": "最忙领导占比",
+        "multi_lead_share": "多头牵头占比",
+        "support_units_mean": "平均配合单位",
+        "share_province": "省任务占比",
+        "share_city": "市任务占比",
+        "share_self": "自增占比",
+        "share_unknown": "来源未注明",
+        "collective_share": "泛指单位占比",
+        "leaderless_share": "未列领导占比",
+        "red": "红灯",
+        "yellow": "黄灯",
+        "green": "绿灯",
+        "collective": "泛指",
+        "severity": "级别",
+        "as_of": "截至日期",
+        "role": "角色",
+        "light": "灯色",
+        "section": "板块",
+        "progress_data": "进度数据",
+    },
+}
+SOURCE_NAMES = {"province": "省任务", "city": "市任务", "self": "自增任务", "unknown": "未注明"}
+SHARE_COLUMNS = set(
+    [
+        "share",
+        "top1_share",
+        "top3_share",
+        "quantified_share",
+        "pending_share",
+        "completion_rate",
+        "on_time_rate",
+        "top_leader_share",
+        "multi_lead_share",
+        "share_province",
+        "share_city",
+        "share_self",
+        "share_unknown",
+        "collective_share",
+        "leaderless_share",
+        "gini",
+        "hhi",
+    ]
+)
+
+
+def text(lang: str) -> dict[str, str]:
+    """The report's words in a language (``zh`` or ``en``)."""
+    if lang not in TEXT:
+        raise InputError(f"language {lang!r} is not available; use zh or en")
+    return TEXT[lang]
+
+
+LABELS = {
+    "zh": {
+        "province": "省任务",
+        "city": "市任务",
+        "self": "自增任务",
+        "unknown": "未注明",
+        "red": "红灯",
+        "yellow": "黄灯",
+        "green": "绿灯",
+        "tasks": "任务数",
+        "leader_load": "分管领导任务量（按来源）",
+        "lead_units": "牵头单位任务量",
+        "led": "牵头",
+        "supported": "配合",
+        "source_mix": "任务来源构成",
+        "share": "占比",
+        "completion": "节点完成率",
+        "trend": "完成率趋势",
+        "as_of": "截至日期",
+        "lights": "任务亮灯情况",
+        "quantified": "量化目标占比",
+        "pending": "目标待定占比",
+        "simulated": "模拟数据",
+        "leader_distribution": "各领导任务量分布（从多到少）",
+        "rank": "领导排序",
+        "district": "区县",
+        "measurability": "目标可量化程度",
+        "by_leader": "按分管领导",
+        "by_unit": "按牵头单位",
+        "by_source": "按任务来源",
+        "weighted": "加权任务量",
+        "month": "节点日期（各区县按本计划年度）",
+        "no_leaders": "本表未列分管领导",
+        "no_units": "本表未列牵头单位",
+        "no_due": "尚无到期节点",
+        "done_of": " {rate:.0%}（{done}/{due}）",
+        "cards": "目标任务|分管领导|牵头单位|量化目标|节点完成率|红灯任务",
+        "shown_top": "（前{n}个，共{total}个）",
+        "shown_lowest": "（完成率最低的{n}个，共{total}个）",
+    },
+    "en": {
+        "province": "Province",
+        "city": "City",
+        "self": "Self-added",
+        "unknown": "Not stated",
+        "red": "Red",
+        "yellow": "Yellow",
+        "green": "Green",
+        "tasks": "Tasks",
+        "leader_load": "Tasks per leader (by source)",
+        "lead_units": "Tasks per lead unit",
+        "led": "Lead",
+        "supported": "Support",
+        "source_mix": "Where tasks come from",
+        "share": "Share",
+        "completion": "Milestones done",
+        "trend": "Completion over time",
+        "as_of": "As of",
+        "lights": "Traffic lights",
+        "quantified": "Quantified targets",
+        "pending": "Targets pending",
+        "simulated": "SIMULATED",
+        "leader_distribution": "Tasks per leader, most to least",
+        "rank": "Leader rank",
+        "district": "District",
+        "measurability": "Measurable targets",
+        "by_leader": "By leader",
+        "by_unit": "By lead unit",
+        "by_source": "By source",
+        "weighted": "Weighted tasks",
+        "month": "Milestone date (each plan's own year)",
+        "no_leaders": "No leaders named",
+        "no_units": "No lead units named",
+        "no_due": "No milestone due yet",
+        "done_of": " {rate:.0%} ({done}/{due})",
+        "cards": "Tasks|Leaders|Lead units|Quantified|Milestones done|Red tasks",
+        "shown_top": " (top {n} of {total})",
+        "shown_lowest": " (lowest {n} of {total})",
+    },
+}
+
+AS_OF_RULE = {
+    "zh": "未指定日期时，各区县取今天与本区县最后一个节点中较早的一天",
+    "en": "unless a date is given, each district is read as of today or its own last milestone, "
+    "whichever is earlier",
+}
+
+AS_OF_GIVEN = {"zh": "指定日期，各区县相同", "en": "the date given, for every district"}
+
+
+def as_of_label(
+    days: dict[str, dt.date], names: dict[str, str], lang: str = "zh", *, given: bool = False
+) -> str:
+    """The as-of date(s) of a page or a command, with the rule that chose them.
+
+    One date when every district has it; otherwise each district's (by name). ``given``: the
+    date was chosen by the user, not by the rule.
+    """
+    distinct = sorted(set(days.values()))
+    if len(distinct) <= 1:
+        dates = distinct[0].isoformat() if distinct else "—"
+    else:
+        sep = "，" if lang == "zh" else ", "
+        dates = sep.join(f"{names.get(d, d)} {day.isoformat()}" for d, day in days.items())
+    open_, close = ("（", "）") if lang == "zh" else (" (", ")")
+    rule = AS_OF_GIVEN[lang] if given else AS_OF_RULE[lang]
+    return f"{dates}{open_}{rule}{close}"
+
+
+# The meeting deck and the 督查通报 (Chinese documents): in wording/meeting.py, named here too.
+BULLETIN = meeting.BULLETIN
+CHART_TITLES = meeting.CHART_TITLES
+COMPLETION_GROUPS = meeting.COMPLETION_GROUPS
+MEETING = meeting.MEETING
+TAKEAWAYS = meeting.TAKEAWAYS
+change_verb = meeting.change_verb
+date_zh = meeting.date_zh
+
+
+# What a reader sees for the kinds of anomaly recorded while reading (the code when not listed).
+QUALITY_KINDS = {
+    "ambiguous_split": "单位拆分存疑",
+    "deadline_unparsed": "完成时限无法识别",
+    "duplicate_id": "序号重复",
+    "long_cell": "单元格过长",
+    "missing_leader": "未列责任领导",
+    "missing_text": "任务内容缺失",
+    "missing_unit": "未列责任单位",
+    "missing_units": "未列责任单位",
+    "no_leader_column": "无责任领导列",
+    "number_gap": "序号不连续",
+    "number_inferred": "序号由上下文推断",
+    "number_unknown": "序号无法识别",
+    "section_count_mismatch": "板块任务数不符",
+    "subtarget_merged": "子目标并入上一任务",
+    "table_skipped": "跳过的表格",
+    "too_many_cells": "单元格数量超出",
+    "unparsed_row": "无法识别的行",
+    "unrecognised_source": "来源无法识别",
+    "target_pending": "目标待定",
+    "trailing_content": "表尾附加内容",
+}
+SEVERITIES = {"info": "提示", "warning": "警告", "error": "错误"}
+
+
+# 政府工作报告落实覆盖: in wording/coverage.py, named here too.
+COVERAGE_COLUMNS = coverage.COVERAGE_COLUMNS
+COVERAGE_SHEETS = coverage.COVERAGE_SHEETS
+COVERAGE_VALUES = coverage.COVERAGE_VALUES
+
+
+# --- values in tables and exports, parameters, rule sets ---------------------------------------
+
+VALUE_LABELS = {
+    "zh": {
+        "source": SOURCE_NAMES,
+        "light": {"red": "红灯", "yellow": "黄灯", "green": "绿灯"},
+        "severity": SEVERITIES,
+        "kind": QUALITY_KINDS,
+        "across": {"leader": "分管领导", "lead_unit": "牵头单位"},
+        "role": {"lead": "牵头", "support": "配合"},
+    },
+    "en": {
+        "source": {
+            "province": "province",
+            "city": "city",
+            "self": "self-added",
+            "unknown": "not stated",
+        },
+        "across": {"leader": "leaders", "lead_unit": "lead units"},
+    },
+}
+YES_NO = {"zh": ("是", "否"), "en": ("yes", "no")}
+MISSING_TEXT = {
+    "zh": "（原文缺失，见数据质量）",
+    "en": "(text lost in the source: see data quality)",
+}
+SHOWN_ROWS = {"zh": "前{n}行，共{total}行", "en": "first {n} of {total} rows"}
+RULE_NAMES = {"zh": {"default": "默认规则", "monthly": "月度规则", "supervision": "督查规则"}}
+PARAMETER_NAMES = {
+    "zh": {
+        "district": "区县",
+        "districts": "区县",
+        "as_of": "截至日期",
+        "progress": "进度数据",
+        "language": "语言",
+        "top": "图示区县数（最多）",
+    },
+    "en": {
+        "district": "District",
+        "districts": "Districts",
+        "as_of": "As of",
+        "progress": "Progress data",
+        "language": "Language",
+        "top": "Districts drawn (at most)",
+    },
+}
+PARAMETER_VALUES = {
+    "zh": {"auto": "自动", "real": "真实台账", "demo": "模拟数据", "zh": "中文", "en": "英文"},
+    "en": {
+        "auto": "automatic",
+        "demo": "simulated",
+        "real": "real ledger",
+        "zh": "Chinese",
+        "en": "English",
+    },
+}
+# Sheet names of the exported tables (.xlsx), by the stem of the chart they stand behind.
+SHEET_NAMES = {
+    "zh": {**CHART_TITLES, "red_list": "挂牌督办清单", "notes": "说明"},
+    "en": {"notes": "notes"},
+}
+# Progress figures from simulated data, marked on every row, card and chart point.
+SIMULATED_MARK = {"zh": "（模拟）", "en": " (simulated)"}
+SIMULATED_DISTRICTS = {
+    "zh": "注意：以下区县的进度数据为模拟数据（没有真实进度台账），仅用于演示：{names}；"
+    "其余区县为真实台账。",
+    "en": "Note: the progress data of these districts is SIMULATED (no real ledger): {names}; "
+    "the others come from a real ledger.",
+}
+
+
+def rule_name(name: str, description: str, lang: str = "zh") -> str:
+    """A rule set as a reader sees it: its name in the language, then what it does."""
+    shown = RULE_NAMES.get(lang, {}).get(name, name)
+    return f"{shown}：{description}" if lang == "zh" else f"{shown}: {description}"
+
+
+def parameters_text(parameters: dict, lang: str = "zh", names: dict[str, str] | None = None) -> str:
+    """A run's parameters as a readable list ("区县：大连高新区；截至日期：自动 …"), district
+    slugs replaced by their names."""
+    names = names or {}
+    keys, values = PARAMETER_NAMES.get(lang, {}), PARAMETER_VALUES.get(lang, {})
+    sep, colon = ("；", "：") if lang == "zh" else ("; ", ": ")
+
+    def shown(key: str, value) -> str:
+        if isinstance(value, list | tuple):
+            return ("、" if lang == "zh" else ", ").join(shown(key, v) for v in value)
+        if key in ("district", "districts"):
+            return names.get(value, value)
+        return values.get(value, str(value))
+
+    return sep.join(f"{keys.get(k, k)}{colon}{shown(k, v)}" for k, v in parameters.items())
+
+
+def label_values(df, lang: str = "zh", names: dict[str, str] | None = None):
+    """A new frame whose coded values read as words: sources, lights, severities, anomaly
+    kinds, district slugs (``names``), yes/no, and lost task text marked as such."""
+    import pandas as pd
+
+    out = df.copy()
+    words = VALUE_LABELS.get(lang, {})
+    for col in out.columns:
+        if pd.api.types.is_bool_dtype(out[col]):
+            yes, no = YES_NO[lang]
+            out[col] = out[col].map({True: yes, False: no})
+        elif col in words:
+            out[col] = out[col].astype(object).map(lambda v, w=words[col]: w.get(v, v))
+        elif col in ("district", "name") and names:
+            out[col] = out[col].astype(object).map(lambda v: names.get(v, v))
+        elif col == "text":
+            lost = out[col].isna() | (out[col].astype(str).str.strip() == "")
+            out[col] = out[col].astype(object).where(~lost, MISSING_TEXT[lang])
+    return out
+
+
+# The exploration notebook (taskstats.report.explore).
+EXPLORE = {
+    "filters": {
+        "district": "区县",
+        "leader": "分管领导",
+        "unit": "单位",
+        "source": "来源",
+        "section": "板块",
+        "pick_leader": "点选领导",
+        "pick_unit": "点选单位",
+    },
+    "collective": "（泛指）",
+    "count": "共{n}项任务",
+    "none": "没有符合条件的任务。",
+    "chart": "分管领导任务量（按来源，随筛选变化）",
+    # The sortable table's own words (DataTables' "language" option).
+    "table": {
+        "search": "搜索：",
+        "lengthMenu": "每页 _MENU_ 项",
+        "info": "第 _START_ 至 _END_ 项，共 _TOTAL_ 项",
+        "infoEmpty": "没有任务",
+        "infoFiltered": "（从 _MAX_ 项中筛选）",
+        "zeroRecords": "没有符合搜索的任务",
+        "emptyTable": "没有任务",
+        "paginate": {"first": "首页", "last": "末页", "next": "下一页", "previous": "上一页"},
+    },
+    "columns": {
+        "district": "区县",
+        "task_id": "序号",
+        "section": "板块",
+        "text": "目标任务",
+        "source": "来源",
+        "lead_units": "牵头单位",
+        "leaders": "负责领导",
+    },
+}
