@@ -218,3 +218,25 @@ def test_bad_rule_sets_say_what_is_wrong(tmp_path):
     bad.write_text('min_due = 0\n[[part]]\nmeasure = "red"\nweight = -1\n', encoding="utf-8")
     with pytest.raises(taskstats.InputError, match="'min_due' must be a whole number"):
         taskstats.load_ranking_rules(bad)
+
+
+def test_the_district_report_shows_the_ranking(tmp_path):
+    """位次排名 in the district report: the 红黄榜 and the table are unit_ranking's, the same
+    as the bulletin's."""
+    from conftest import RAW
+
+    from taskstats import report
+    from taskstats.measures.ranking import ranking_board
+
+    r = report.prepare_district(
+        "dalian-hightech", as_of="2020-12-31", progress="demo", raw_dir=RAW, store_dir=tmp_path
+    )
+    expected = taskstats.unit_ranking(
+        r.tables, r.status, r.lights, taskstats.load_ranking_rules("default")
+    )
+    pd.testing.assert_frame_equal(r.ranking, expected)
+    top, bottom = ranking_board(expected, r.ranking_rules.board)
+    page = r.ranking_html()
+    assert f"红榜：{'、'.join(top['unit'])}；黄榜：{'、'.join(bottom['unit'])}。" in page
+    assert page.count("<tr>") == int(expected["ranked"].sum()) == 42  # a row per ranked unit
+    assert "默认规则：完成率60分" in page

@@ -2,6 +2,7 @@
 the notebooks into self-contained pages (render), charts, meeting exports and the explorer."""
 
 from taskstats.report.bulletin import write_bulletin
+from taskstats.report.comparison import ComparisonReport, prepare_comparison
 from taskstats.report.deck import write_deck
 from taskstats.report.exports import district_figures, export_charts
 from taskstats.report.html import PAGE, header_html, html_table
@@ -17,9 +18,7 @@ from taskstats.report.render import (
 )
 from taskstats.report.views import (
     PROGRESS_CHOICES,
-    ComparisonReport,
     DistrictReport,
-    prepare_comparison,
     prepare_district,
     raw_files,
 )

@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 
 from taskstats.measures.ranking import RankingRules, unit_ranking
-from taskstats.report.views import ComparisonReport, DistrictReport, prepare_district
+from taskstats.report.comparison import ComparisonReport
+from taskstats.report.views import DistrictReport, prepare_district
 from taskstats.report.wording import (
     COMPLETION_GROUPS,
     LABELS,

@@ -24,7 +24,7 @@ from taskstats.measures.ranking import RankingRules, ranking_board
 from taskstats.progress.scoring import load_ranking_rules
 from taskstats.report import briefing
 from taskstats.report.views import DistrictReport, prepare_district
-from taskstats.report.wording import BULLETIN, MEETING, change_verb, date_zh
+from taskstats.report.wording import BULLETIN, MEETING, change_verb, date_zh, rule_short
 
 # Fonts by name as official documents set them (GB/T 9704): the viewer substitutes its own
 # Chinese font where one is missing (LibreOffice on Linux: Noto Serif or Sans CJK SC).
@@ -147,7 +147,7 @@ def _write(
     _para(
         doc,
         BULLETIN["lights"].format(
-            rules=report.rules.name,
+            rules=rule_short(report.rules.name),
             **{c: int(counts.get(c, 0)) for c in ("red", "yellow", "green")},
         ),
     )
@@ -163,7 +163,7 @@ def _write(
     _para(
         doc,
         BULLETIN["ranking"].format(
-            rules=rules.name,
+            rules=rule_short(rules.name),
             description=rules.description,
             n=len(ranked),
             top=rules.board,

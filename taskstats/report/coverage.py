@@ -95,10 +95,11 @@ SHARES = ("share", "tasks_share", "share_without")
 
 def _labelled(frame: pd.DataFrame, lang: str, percent: bool) -> pd.DataFrame:
     out = frame.copy()
-    if percent:
+    if percent:  # for pages: shares as percentages, nothing stated as a dash
         for column in SHARES:
             if column in out.columns:
                 out[column] = out[column].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}")
+        out = out.astype(object).where(out.notna(), "—")
     for column, values in COVERAGE_VALUES[lang].items():
         if column in out.columns:
             out[column] = out[column].map(lambda v, m=values: m.get(v, v))

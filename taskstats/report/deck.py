@@ -21,13 +21,9 @@ from taskstats.measures import red_list
 from taskstats.measures.ranking import RankingRules, ranking_board
 from taskstats.progress.scoring import load_ranking_rules
 from taskstats.report import briefing
+from taskstats.report.comparison import ComparisonReport, prepare_comparison
 from taskstats.report.exports import district_figures
-from taskstats.report.views import (
-    ComparisonReport,
-    DistrictReport,
-    prepare_comparison,
-    prepare_district,
-)
+from taskstats.report.views import DistrictReport, prepare_district
 from taskstats.report.wording import (
     CHART_TITLES,
     MEETING,
@@ -35,6 +31,7 @@ from taskstats.report.wording import (
     SEVERITIES,
     TEXT,
     date_zh,
+    rule_short,
 )
 
 # An Office font by name, its Latin name, and the GB2312 charset so that a viewer without it
@@ -141,14 +138,16 @@ def _district_slides(
     _red_slides(deck, report.red, footer, with_district=False)
     if len(report.tables.quality):
         _quality_slide(deck, report.tables.quality, footer)
-    _provenance_slide(deck, report.files, report.simulated, report.rules.name, rules.name)
+    _provenance_slide(
+        deck, report.files, report.simulated, rule_short(report.rules.name), rule_short(rules.name)
+    )
 
 
 def _board_slide(deck: _Deck, ranking: pd.DataFrame, rules: RankingRules, footer: str) -> None:
     top, bottom = ranking_board(ranking, rules.board)
     columns = ["rank", "unit", "score", "completion_rate", "red"]
     header = ["位次", "牵头单位", MEETING["score"], "完成率", "红灯"]
-    slide = deck.blank(MEETING["board"].format(rules=rules.name), footer)
+    slide = deck.blank(MEETING["board"].format(rules=rule_short(rules.name)), footer)
     best = "、".join(top["unit"]) or "—"
     deck.sentence(slide, f"{MEETING['board_top'].format(n=rules.board)}：{best}")
     for i, (label, part) in enumerate(

@@ -32,6 +32,10 @@ TEXT = {
         "quality": "数据质量",
         "collectives": "泛指单位（不计入单位排名）",
         "coverage": "政府工作报告落实覆盖",
+        "ranking": "位次排名（红黄榜）",
+        "no_ranking": "尚无到期节点足够的牵头单位，暂不排名。",
+        "ranking_board": "红榜：{top}；黄榜：{bottom}。",
+        "ranking_apart": "到期节点少于{n}个的单位单列，不参与排名：{units}。",
         "no_work_report": "本区县未附政府工作报告，无法比对落实覆盖情况。",
         "coverage_lead": "对照《{file}》：共梳理承诺事项{commitments}项，已分解到任务{matched}项"
         "（{share:.0%}），未分解{gaps}项；目标数值不一致{disagree}处。",
@@ -73,6 +77,10 @@ TEXT = {
         "quality": "Data quality",
         "collectives": "Collective placeholders (not ranked)",
         "coverage": "Work report coverage",
+        "ranking": "Unit ranking",
+        "no_ranking": "No lead unit has enough nodes due to be ranked yet.",
+        "ranking_board": "Top: {top}; bottom: {bottom}.",
+        "ranking_apart": "Units with fewer than {n} nodes due, listed apart: {units}.",
         "no_work_report": "No work report is bundled with this district.",
         "coverage_lead": "Against {file}: {commitments} commitments, {matched} assigned to tasks "
         "({share:.0%}), {gaps} not assigned; {disagree} target disagreements.",
@@ -413,6 +421,11 @@ SIMULATED_DISTRICTS = {
     "en": "Note: the progress data of these districts is SIMULATED (no real ledger): {names}; "
     "the others come from a real ledger.",
 }
+
+
+def rule_short(name: str) -> str:
+    """A rule set's name inside a Chinese sentence ("按照默认亮灯规则"): 默认, 月度, 督查."""
+    return RULE_NAMES["zh"].get(name, name).removesuffix("规则")
 
 
 def rule_name(name: str, description: str, lang: str = "zh") -> str:
