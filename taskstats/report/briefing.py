@@ -27,21 +27,16 @@ def pct(value: float) -> str:
 
 
 def headline_figures(report: DistrictReport) -> list[tuple[str, str]]:
-    """The six headline figures of a district, as (label, value) pairs."""
-    t = report.tables
-    leaders = t.task_leaders.loc[~t.task_leaders["collective"], "leader"].nunique()
-    units = t.task_units.loc[
-        (t.task_units["role"] == "lead") & ~t.task_units["collective"], "unit"
-    ].nunique()
-    district = report.rates["district"]
-    rate = district["completion_rate"].iloc[0] if len(district) else float("nan")
+    """The six headline figures of a district (:meth:`DistrictReport.headline_numbers`), as
+    (label, value) pairs."""
+    tasks, leaders, units, quantified, rate, red = report.headline_numbers()
     return [
-        ("目标任务", f"{len(t.tasks)}"),
+        ("目标任务", f"{tasks}"),
         ("分管领导", f"{leaders}"),
         ("牵头单位", f"{units}"),
-        ("量化目标", pct(t.tasks["quantified"].mean())),
+        ("量化目标", pct(quantified)),
         ("节点完成率", pct(rate)),
-        ("红灯任务", f"{len(report.red)}"),
+        ("红灯任务", f"{red}"),
     ]
 
 

@@ -179,27 +179,32 @@ class DistrictReport:
         words = {"leaders": "no_leaders", "units": "no_units", "completion": "no_due"}
         return f'<p class="ts-note">{html.escape(text(self.lang)[words[key]])}</p>'
 
-    def headline_html(self) -> str:
-        """The headline figures as a row of boxes."""
+    def headline_numbers(self) -> list[float]:
+        """The six headline figures, in card order: tasks, named leaders, named lead units,
+        the share of quantified targets, the completion rate (NaN when nothing is due) and the
+        red tasks. The page, the deck and the bulletin all show these."""
         t = self.tables
         named_leaders = t.task_leaders.loc[~t.task_leaders["collective"], "leader"].nunique()
         lead_units = t.task_units.loc[
             (t.task_units["role"] == "lead") & ~t.task_units["collective"], "unit"
         ].nunique()
-        rate = (
-            self.rates["district"]["completion_rate"].iloc[0]
-            if len(self.rates["district"])
-            else float("nan")
-        )
+        district = self.rates["district"]
+        rate = district["completion_rate"].iloc[0] if len(district) else float("nan")
+        quantified = t.tasks["quantified"].mean()
+        return [len(t.tasks), named_leaders, lead_units, quantified, rate, len(self.red)]
+
+    def headline_html(self) -> str:
+        """The headline figures as a row of boxes."""
+        tasks, leaders, units, quantified, rate, red = self.headline_numbers()
         sim = SIMULATED_MARK[self.lang] if self.simulated else ""
         labels = LABELS[self.lang]["cards"].split("|")
         values = [
-            f"{len(t.tasks)}",
-            f"{named_leaders}",
-            f"{lead_units}",
-            f"{t.tasks['quantified'].mean():.0%}",
+            f"{tasks}",
+            f"{leaders}",
+            f"{units}",
+            f"{quantified:.0%}",
             "—" if pd.isna(rate) else f"{rate:.0%}",
-            f"{len(self.red)}",
+            f"{red}",
         ]
         boxes = zip(labels, values, ["", "", "", "", sim, sim], strict=True)
         cells = "".join(
