@@ -409,3 +409,12 @@ def test_no_bare_or_silent_except_in_the_library():
                     "BaseException",
                 )
                 assert not (silent and broad), f"except Exception: pass in {path}:{node.lineno}"
+
+
+def test_a_district_name_cannot_leave_the_print_footer_style_sheet():
+    from taskstats.report.html import print_footer
+
+    css = print_footer('</style><script>alert(4)</script>"区\\')
+    assert css.count("<") == 2 and css.count(">") == 2  # only the style element's own tags
+    assert css.startswith("<style>") and css.endswith("</style>")
+    assert '\\3c /style\\3e \\3c script\\3e alert(4)\\3c /script\\3e \\22 区\\5c ' in css

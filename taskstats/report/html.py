@@ -61,10 +61,14 @@ def html_table(
     return table
 
 
+CSS_UNSAFE = frozenset("\"\\<>&'")
+
+
 def print_footer(left: str) -> str:
     """A style sheet putting ``left`` (district, as-of date) and the page number in the
-    footer of every printed page."""
-    quoted = left.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    footer of every printed page. Quotes, backslashes, ``<``, ``>``, ``&`` and control
+    characters are written as CSS escapes, so no district name can leave the style sheet."""
+    quoted = "".join(f"\\{ord(ch):x} " if ch in CSS_UNSAFE or ord(ch) < 32 else ch for ch in left)
     return f'<style>@page {{ @bottom-left {{ content: "{quoted}"; }} }}</style>'
 
 
