@@ -417,4 +417,4 @@ def test_a_district_name_cannot_leave_the_print_footer_style_sheet():
     css = print_footer('</style><script>alert(4)</script>"区\\')
     assert css.count("<") == 2 and css.count(">") == 2  # only the style element's own tags
     assert css.startswith("<style>") and css.endswith("</style>")
-    assert '\\3c /style\\3e \\3c script\\3e alert(4)\\3c /script\\3e \\22 区\\5c ' in css
+    assert "\\3c /style\\3e \\3c script\\3e alert(4)\\3c /script\\3e \\22 区\\5c " in css

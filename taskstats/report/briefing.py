@@ -237,7 +237,10 @@ def previous_period(
 
 
 def district_ranking(report: DistrictReport, rules: RankingRules) -> pd.DataFrame:
-    """:func:`unit_ranking` of a district report's tables, status and lights."""
+    """:func:`unit_ranking` of a district report's tables, status and lights: the report's own
+    when it was ranked by these rules, else ranked again."""
+    if report.ranking is not None and report.ranking_rules == rules:
+        return report.ranking
     return unit_ranking(report.tables, report.status, report.lights, rules)
 
 

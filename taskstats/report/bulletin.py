@@ -68,7 +68,12 @@ def write_bulletin(
     """
     rules = ranking if isinstance(ranking, RankingRules) else load_ranking_rules(ranking)
     report = prepare_district(
-        district, as_of=as_of, progress=progress, raw_dir=raw_dir, store_dir=store_dir
+        district,
+        as_of=as_of,
+        progress=progress,
+        raw_dir=raw_dir,
+        store_dir=store_dir,
+        ranking=rules,
     )
     change = briefing.previous_period(report, raw_dir=raw_dir, store_dir=store_dir)
     doc = _document()

@@ -90,7 +90,12 @@ def write_deck(
     else:
         for district in districts:
             report = prepare_district(
-                district, as_of=as_of, progress=progress, raw_dir=raw_dir, store_dir=store_dir
+                district,
+                as_of=as_of,
+                progress=progress,
+                raw_dir=raw_dir,
+                store_dir=store_dir,
+                ranking=rules,
             )
             change = briefing.previous_period(report, raw_dir=raw_dir, store_dir=store_dir)
             _district_slides(deck, report, change, rules)

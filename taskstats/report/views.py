@@ -287,7 +287,7 @@ def prepare_district(
     language: str = "zh",
     raw_dir: str | Path | None = None,
     store_dir: str | Path | None = None,
-    ranking: str | Path = "default",
+    ranking: str | Path | RankingRules = "default",
 ) -> DistrictReport:
     """Compute everything a district report shows.
 
@@ -297,7 +297,7 @@ def prepare_district(
         progress: ``auto`` (real ledger if it has reports, else simulated), ``real`` or ``demo``.
         language: ``zh`` or ``en``.
         raw_dir, store_dir: Where the raw data and the progress store are.
-        ranking: The unit ranking rules (a bundled name or a TOML file).
+        ranking: The unit ranking rules (a bundled name, a TOML file or loaded rules).
 
     Raises:
         InputError: An unknown district, progress choice, language or date.
@@ -312,7 +312,7 @@ def prepare_district(
     t = read.tables
     status = pg.milestone_status(t, ledger, schedule, day)
     rules = pg.rules_for(read.manifest)
-    ranking_rules = load_ranking_rules(ranking)
+    ranking_rules = ranking if isinstance(ranking, RankingRules) else load_ranking_rules(ranking)
     lights = pg.traffic_lights(status, rules)
     return DistrictReport(
         read=read,
