@@ -178,7 +178,9 @@ def tables(districts: int, tasks: int = 250, seed: int = 1) -> TaskTables:
                     r["text"],
                     sources[r["source"]],
                     r["source"],
-                    "",
+                    "",  # deadline_raw
+                    "",  # due_date
+                    False,  # ongoing
                     "%" in r["text"] or "个" in r["text"],
                     False,
                     "table.txt",

@@ -124,3 +124,17 @@ def test_cli_charts_and_report_arguments(tmp_path):
     assert result.output.count("wrote ") == 17
     result = runner.invoke(main, ["report"])
     assert result.exit_code == 2 and "name one or more districts, or use --all" in result.output
+
+
+def test_the_benchmark_data_has_the_tidy_schema():
+    """`make bench` builds its synthetic tables column by column: they follow the schema."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import synthetic
+
+    from taskstats.tidy import TASK_COLUMNS
+
+    t = synthetic.tables(2, tasks=10)
+    assert list(t.tasks.columns) == TASK_COLUMNS and len(t.tasks) == 20
+    assert t.tasks["due_date"].eq("").all() and not t.tasks["ongoing"].any()
