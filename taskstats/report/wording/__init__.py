@@ -1,12 +1,13 @@
-"""Every word a reader sees: report text, column and value labels, chart labels (zh, en);
-the meeting documents' words in :mod:`taskstats.report.wording.meeting`."""
+"""Every word a reader sees: report text, column and value labels (zh, en); chart labels in
+:mod:`.charts`, the meeting documents' words in :mod:`.meeting`, the coverage tables' in
+:mod:`.coverage`."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from taskstats.errors import InputError
-from taskstats.report.wording import coverage, meeting
+from taskstats.report.wording import charts, coverage, meeting
 
 TEXT = {
     "zh": {
@@ -201,86 +202,9 @@ def text(lang: str) -> dict[str, str]:
     return TEXT[lang]
 
 
-LABELS = {
-    "zh": {
-        "province": "省任务",
-        "city": "市任务",
-        "self": "自增任务",
-        "unknown": "未注明",
-        "red": "红灯",
-        "yellow": "黄灯",
-        "green": "绿灯",
-        "tasks": "任务数",
-        "leader_load": "分管领导任务量（按来源）",
-        "lead_units": "牵头单位任务量",
-        "led": "牵头",
-        "supported": "配合",
-        "source_mix": "任务来源构成",
-        "share": "占比",
-        "completion": "节点完成率",
-        "trend": "完成率趋势",
-        "as_of": "截至日期",
-        "lights": "任务亮灯情况",
-        "quantified": "量化目标占比",
-        "pending": "目标待定占比",
-        "simulated": "模拟数据",
-        "leader_distribution": "各领导任务量分布（从多到少）",
-        "rank": "领导排序",
-        "district": "区县",
-        "measurability": "目标可量化程度",
-        "by_leader": "按分管领导",
-        "by_unit": "按牵头单位",
-        "by_source": "按任务来源",
-        "weighted": "加权任务量",
-        "month": "节点日期（各区县按本计划年度）",
-        "no_leaders": "本表未列分管领导",
-        "no_units": "本表未列牵头单位",
-        "no_due": "尚无到期节点",
-        "done_of": " {rate:.0%}（{done}/{due}）",
-        "cards": "目标任务|分管领导|牵头单位|量化目标|节点完成率|红灯任务",
-        "shown_top": "（前{n}个，共{total}个）",
-        "shown_lowest": "（完成率最低的{n}个，共{total}个）",
-    },
-    "en": {
-        "province": "Province",
-        "city": "City",
-        "self": "Self-added",
-        "unknown": "Not stated",
-        "red": "Red",
-        "yellow": "Yellow",
-        "green": "Green",
-        "tasks": "Tasks",
-        "leader_load": "Tasks per leader (by source)",
-        "lead_units": "Tasks per lead unit",
-        "led": "Lead",
-        "supported": "Support",
-        "source_mix": "Where tasks come from",
-        "share": "Share",
-        "completion": "Milestones done",
-        "trend": "Completion over time",
-        "as_of": "As of",
-        "lights": "Traffic lights",
-        "quantified": "Quantified targets",
-        "pending": "Targets pending",
-        "simulated": "SIMULATED",
-        "leader_distribution": "Tasks per leader, most to least",
-        "rank": "Leader rank",
-        "district": "District",
-        "measurability": "Measurable targets",
-        "by_leader": "By leader",
-        "by_unit": "By lead unit",
-        "by_source": "By source",
-        "weighted": "Weighted tasks",
-        "month": "Milestone date (each plan's own year)",
-        "no_leaders": "No leaders named",
-        "no_units": "No lead units named",
-        "no_due": "No milestone due yet",
-        "done_of": " {rate:.0%} ({done}/{due})",
-        "cards": "Tasks|Leaders|Lead units|Quantified|Milestones done|Red tasks",
-        "shown_top": " (top {n} of {total})",
-        "shown_lowest": " (lowest {n} of {total})",
-    },
-}
+# Chart words: in wording/charts.py, named here too.
+LABELS = charts.LABELS
+
 
 AS_OF_RULE = {
     "zh": "未指定日期时，各区县取今天与本区县最后一个节点中较早的一天",
