@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 
-from taskstats.measures.ranking import RankingRules, unit_ranking
+from taskstats.measures import completion_rates, milestone_status, traffic_lights
 from taskstats.report.comparison import ComparisonReport
-from taskstats.report.views import DistrictReport, prepare_district
+from taskstats.report.views import DistrictReport
 from taskstats.report.wording import (
     COMPLETION_GROUPS,
     LABELS,
@@ -192,34 +192,31 @@ class PeriodChange:
         )
 
 
-def previous_period(
-    report: DistrictReport,
-    *,
-    raw_dir: str | Path | None = None,
-    store_dir: str | Path | None = None,
-) -> PeriodChange | None:
+def previous_period(report: DistrictReport) -> PeriodChange | None:
     """The change since the previous reporting date, or None when the ledger has none.
 
     The previous date is the district's last milestone before the report's as-of date; it
-    counts only when the ledger has reports known by then.
+    counts only when the ledger has reports known by then. The figures then are the report's
+    own ledger and rules read at that date (nothing is read again).
     """
     earlier = (
         [d for d in pd.to_datetime(report.trend["as_of"].astype(str)).dt.date if d < report.as_of]
-        if len(report.trend)
+        if len(report.trend) and report.ledger is not None
         else []
     )
     if not earlier:
         return None
-    before = prepare_district(
-        report.parameters["district"],
-        as_of=max(earlier),
-        progress=report.parameters["progress"],
-        language=report.lang,
-        raw_dir=raw_dir,
-        store_dir=store_dir,
-    )
-    if not before.status["reported"].any():
+    day = max(earlier)
+    status = milestone_status(report.tables, report.ledger, report.schedule, day)
+    if not status["reported"].any():
         return None
+    lights = traffic_lights(status, report.rules)
+    before = SimpleNamespace(
+        as_of=day,
+        lights=lights,
+        rates={"district": completion_rates(report.tables, status)},
+        red=lights[lights["light"] == "red"],
+    )
     key = ["district", "task_id"]
     both = report.lights[[*key, "light"]].merge(
         before.lights[[*key, "light"]], on=key, suffixes=("", "_before")
@@ -234,14 +231,6 @@ def previous_period(
         red_before=len(before.red),
         red_now=len(report.red),
     )
-
-
-def district_ranking(report: DistrictReport, rules: RankingRules) -> pd.DataFrame:
-    """:func:`unit_ranking` of a district report's tables, status and lights: the report's own
-    when it was ranked by these rules, else ranked again."""
-    if report.ranking is not None and report.ranking_rules == rules:
-        return report.ranking
-    return unit_ranking(report.tables, report.status, report.lights, rules)
 
 
 def light_label(light: str) -> str:

@@ -21,7 +21,6 @@ from docx.shared import Mm, Pt, RGBColor
 
 from taskstats.io.files import atomic_path
 from taskstats.measures.ranking import RankingRules, ranking_board
-from taskstats.progress.scoring import load_ranking_rules
 from taskstats.report import briefing
 from taskstats.report.views import DistrictReport, prepare_district
 from taskstats.report.wording import BULLETIN, MEETING, change_verb, date_zh, rule_short
@@ -66,18 +65,17 @@ def write_bulletin(
     Returns:
         The file written.
     """
-    rules = ranking if isinstance(ranking, RankingRules) else load_ranking_rules(ranking)
     report = prepare_district(
         district,
         as_of=as_of,
         progress=progress,
         raw_dir=raw_dir,
         store_dir=store_dir,
-        ranking=rules,
+        ranking=ranking,
     )
-    change = briefing.previous_period(report, raw_dir=raw_dir, store_dir=store_dir)
+    change = briefing.previous_period(report)
     doc = _document()
-    _write(doc, report, change, briefing.district_ranking(report, rules), rules)
+    _write(doc, report, change, report.ranking, report.ranking_rules)
     target = Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(target) as tmp:

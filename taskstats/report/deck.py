@@ -19,7 +19,6 @@ from taskstats.errors import InputError
 from taskstats.io.files import atomic_path
 from taskstats.measures import red_list
 from taskstats.measures.ranking import RankingRules, ranking_board
-from taskstats.progress.scoring import load_ranking_rules
 from taskstats.report import briefing
 from taskstats.report.comparison import ComparisonReport, prepare_comparison
 from taskstats.report.exports import district_figures
@@ -80,7 +79,6 @@ def write_deck(
     districts = [district_or_list] if isinstance(district_or_list, str) else list(district_or_list)
     if not districts:
         raise InputError("name at least one district for the deck")
-    rules = ranking if isinstance(ranking, RankingRules) else load_ranking_rules(ranking)
     deck = _Deck()
     if compare:
         report = prepare_comparison(
@@ -95,10 +93,10 @@ def write_deck(
                 progress=progress,
                 raw_dir=raw_dir,
                 store_dir=store_dir,
-                ranking=rules,
+                ranking=ranking,
             )
-            change = briefing.previous_period(report, raw_dir=raw_dir, store_dir=store_dir)
-            _district_slides(deck, report, change, rules)
+            change = briefing.previous_period(report)
+            _district_slides(deck, report, change, report.ranking_rules)
     target = Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(target) as tmp:
@@ -138,7 +136,7 @@ def _district_slides(
     for stem, fig in district_figures(report).items():
         deck.chart_slide(CHART_TITLES[stem], sentences[stem], fig, footer)
         plt.close(fig)
-    ranking = briefing.district_ranking(report, rules)
+    ranking = report.ranking
     _board_slide(deck, ranking, rules, footer)
     _red_slides(deck, report.red, footer, with_district=False)
     if len(report.tables.quality):

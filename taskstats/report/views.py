@@ -113,6 +113,8 @@ class DistrictReport:
     coverage: Coverage | None = None
     ranking: pd.DataFrame | None = None
     ranking_rules: RankingRules | None = None
+    ledger: pd.DataFrame | None = None  # the progress reports the figures come from
+    schedule: dict[str, list[dt.date]] = field(default_factory=dict)
     generated_at: dt.datetime = field(default_factory=dt.datetime.now)
 
     @property
@@ -344,6 +346,8 @@ def prepare_district(
         coverage=_coverage(read),
         ranking=unit_ranking(t, status, lights, ranking_rules),
         ranking_rules=ranking_rules,
+        ledger=ledger,
+        schedule=schedule,
     )
 
 
