@@ -18,12 +18,8 @@ from taskstats.report.wording import (
     SOURCE_NAMES,
     TAKEAWAYS,
     change_verb,
+    pct,
 )
-
-
-def pct(value: float) -> str:
-    """A rate as the documents print it: one decimal, ``—`` when there is none."""
-    return "—" if pd.isna(value) else f"{value:.1%}"
 
 
 def headline_figures(report: DistrictReport) -> list[tuple[str, str]]:

@@ -22,7 +22,7 @@ from docx.shared import Mm, Pt, RGBColor
 from taskstats.io.files import atomic_path
 from taskstats.measures.ranking import RankingRules, ranking_board
 from taskstats.report import briefing
-from taskstats.report.views import DistrictReport, prepare_district
+from taskstats.report.views import DistrictReport, prepare_district, ranking_rows
 from taskstats.report.wording import BULLETIN, MEETING, change_verb, date_zh, rule_short
 
 # Fonts by name as official documents set them (GB/T 9704): the viewer substitutes its own
@@ -269,24 +269,6 @@ def overdue_by_unit(report: DistrictReport) -> pd.DataFrame:
         out.append({"unit": unit, "count": len(group), "tasks": listed})
     frame = pd.DataFrame(out, columns=["unit", "count", "tasks"])
     return frame.sort_values(["count", "unit"], ascending=[False, True])
-
-
-def ranking_rows(ranking: pd.DataFrame) -> list[list[str]]:
-    """The ranked units as the bulletin's ranking table prints them."""
-    return [
-        [
-            str(r["rank"]),
-            r["unit"],
-            str(r["due"]),
-            briefing.pct(r["completion_rate"]),
-            briefing.pct(r["on_time_rate"]),
-            str(r["red"]),
-            str(r["yellow"]),
-            str(r["missing_reports"]),
-            f"{r['score']:g}",
-        ]
-        for r in ranking[ranking["ranked"]].to_dict("records")
-    ]
 
 
 def _lead_units(report: DistrictReport) -> pd.DataFrame:

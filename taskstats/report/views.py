@@ -27,10 +27,12 @@ from taskstats.progress.scoring import load_ranking_rules
 from taskstats.report.coverage import Coverage, coverage_html, prepare_coverage
 from taskstats.report.html import header_html, html_table
 from taskstats.report.wording import (
+    BULLETIN,
     LABELS,
     SIMULATED_MARK,
     as_of_label,
     parameters_text,
+    pct,
     rule_name,
     text,
 )
@@ -249,9 +251,6 @@ class DistrictReport:
     def ranking_html(self) -> str:
         """位次排名: the 红黄榜 (best and worst lead units) and the ranked units, by the ranking
         rules (the same table as the bulletin's)."""
-        from taskstats.report.bulletin import ranking_rows
-        from taskstats.report.wording import BULLETIN, rule_name
-
         w = text(self.lang)
         rules = self.ranking_rules
         if self.ranking is None or rules is None or not self.ranking["ranked"].any():
@@ -279,6 +278,24 @@ class DistrictReport:
     def quality_table(self) -> pd.DataFrame:
         q = self.tables.quality
         return q.groupby(["kind", "severity"]).size().rename("count").reset_index()
+
+
+def ranking_rows(ranking: pd.DataFrame) -> list[list[str]]:
+    """The ranked units as the district report and the bulletin print them (位次 … 得分)."""
+    return [
+        [
+            str(r["rank"]),
+            r["unit"],
+            str(r["due"]),
+            pct(r["completion_rate"]),
+            pct(r["on_time_rate"]),
+            str(r["red"]),
+            str(r["yellow"]),
+            str(r["missing_reports"]),
+            f"{r['score']:g}",
+        ]
+        for r in ranking[ranking["ranked"]].to_dict("records")
+    ]
 
 
 def prepare_district(

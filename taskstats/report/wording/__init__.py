@@ -347,6 +347,11 @@ SIMULATED_DISTRICTS = {
 }
 
 
+def pct(value: float) -> str:
+    """A rate as the documents print it: one decimal, ``—`` when there is none."""
+    return "—" if value is None or value != value else f"{value:.1%}"
+
+
 def rule_short(name: str) -> str:
     """A rule set's name inside a Chinese sentence ("按照默认亮灯规则"): 默认, 月度, 督查."""
     return RULE_NAMES["zh"].get(name, name).removesuffix("规则")
