@@ -258,12 +258,11 @@ def read_work_report(manifest: Manifest) -> tuple[pd.DataFrame, Path] | None:
     Raises:
         InputError: A document cannot be read.
     """
-    from taskstats.readers.commitments import read_commitments
+    from taskstats.readers.commitments import NoPlanSection, read_commitments
 
     for path in manifest.documents:
         try:
             return read_commitments(path), path
-        except InputError as exc:
-            if not exc.reason.startswith("no plan section"):
-                raise
+        except NoPlanSection:
+            continue  # a notice or another document, not a work report
     return None

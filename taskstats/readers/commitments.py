@@ -127,6 +127,11 @@ def find_targets(text: str) -> list[Target]:
     return out
 
 
+class NoPlanSection(InputError):
+    """The text has no plan part (……年主要工作安排): it is not a work report, or its heading
+    is not one taskstats recognises (name it with ``plan_heading=``)."""
+
+
 def read_commitments(
     path_or_text: str | Path,
     *,
@@ -267,7 +272,7 @@ def _find_plan(
             unnumbered = i
     if unnumbered is not None:
         return unnumbered, None
-    raise InputError(
+    raise NoPlanSection(
         "no plan section found: no heading such as '二、2020年主要工作安排', '2021年工作重点' or "
         "'明年重点工作'; pass plan_heading= with the heading's text",
         path=path,
