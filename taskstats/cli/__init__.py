@@ -97,8 +97,15 @@ def dated_options(command):
     return progress_options(command, language=False)
 
 
-def print_table(df: pd.DataFrame) -> str:
-    return df.to_string(index=False) if not df.empty else "(nothing)"
+def print_table(df: pd.DataFrame, lang: str = "zh") -> str:
+    """A table for the terminal, headed and worded as the reports are (``--csv`` keeps codes)."""
+    from taskstats.report.wording import COLUMN_LABELS, label_values
+
+    if df.empty:
+        return "（无）" if lang == "zh" else "(nothing)"
+    labels = COLUMN_LABELS.get(lang, {})
+    shown = label_values(df, lang).rename(columns=lambda c: labels.get(c, c))
+    return shown.to_string(index=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

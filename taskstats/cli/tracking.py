@@ -7,6 +7,9 @@ from pathlib import Path
 import click
 
 from taskstats.cli import main, print_table
+from taskstats.report.wording import VALUE_LABELS
+
+LIGHT_WORDS = VALUE_LABELS["zh"]["light"]
 
 
 @main.command()
@@ -105,7 +108,9 @@ def progress_status(
         click.echo("注意：没有真实进度数据，以下为模拟数据 (simulated data).")
     click.echo(print_table(completion_rates(read.tables, status, by=by)))
     lights = traffic_lights(status, load_rules(rules) if rules else rules_for(read.manifest))
-    click.echo(f"\nlights: {lights['light'].value_counts().to_dict()}")
+    counts = lights["light"].value_counts()
+    shown = "、".join(f"{LIGHT_WORDS[k]}{counts.get(k, 0)}项" for k in ("red", "yellow", "green"))
+    click.echo(f"\n亮灯：{shown}")
     click.echo(print_table(red_list(read.tables, lights)[["task_id", "lead_units", "reasons"]]))
 
 
