@@ -129,7 +129,7 @@ def own_work(params: dict, repeats: int) -> dict[str, float]:
     matplotlib.use("agg")
     import matplotlib.pyplot as plt
 
-    from taskstats import charts
+    from taskstats.report import charts
 
     charts.set_style()
     plt.rcParams["figure.dpi"] = 80

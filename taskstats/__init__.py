@@ -25,13 +25,16 @@ from taskstats.errors import (
 )
 from taskstats.measures import (
     RuleSet,
+    commitment_coverage,
     compare_districts,
+    compare_targets,
     completion_rates,
     completion_trend,
     concentration,
     coordination,
     leader_units,
     leader_workload,
+    link_commitments,
     measurability,
     milestone_status,
     red_list,
@@ -53,6 +56,7 @@ from taskstats.progress import (
     schedule_dates,
     write_template,
 )
+from taskstats.readers import read_commitments
 from taskstats.report import (
     export_charts,
     prepare_comparison,
@@ -75,7 +79,9 @@ __all__ = [
     "WriteError",
     "__version__",
     "as_of_dates",
+    "commitment_coverage",
     "compare_districts",
+    "compare_targets",
     "completion_rates",
     "completion_trend",
     "concentration",
@@ -87,6 +93,7 @@ __all__ = [
     "import_progress",
     "leader_units",
     "leader_workload",
+    "link_commitments",
     "load",
     "load_ranking_rules",
     "load_rules",
@@ -94,6 +101,7 @@ __all__ = [
     "milestone_status",
     "prepare_comparison",
     "prepare_district",
+    "read_commitments",
     "read_districts",
     "read_ledger",
     "read_manifest",

@@ -13,8 +13,7 @@ from openpyxl import load_workbook
 from PIL import Image
 
 import taskstats
-from taskstats import charts
-from taskstats.report import export_charts
+from taskstats.report import charts, export_charts
 
 
 def test_cjk_font_is_registered_at_run_time():

@@ -10,14 +10,8 @@ import pytest
 from conftest import RAW
 
 from taskstats.errors import InputError
-from taskstats.readers.commitments import (
-    Deadline,
-    commitment_targets,
-    deadline_from_text,
-    find_targets,
-    parse_deadline,
-    read_commitments,
-)
+from taskstats.readers.commitments import commitment_targets, find_targets, read_commitments
+from taskstats.tidy.deadlines import Deadline, deadline_from_text, parse_deadline
 
 REPORT = "001_7904b49d57e0b06b.txt"
 

@@ -23,8 +23,8 @@ from openpyxl import Workbook, load_workbook
 
 import taskstats
 from taskstats import config
-from taskstats.export import write_csv, write_xlsx
-from taskstats.manifest import read_manifest
+from taskstats.io.files import write_csv, write_xlsx
+from taskstats.tidy.manifest import read_manifest
 
 CORPUS = Path(__file__).parent / "corpus"
 EXPECTED = tomllib.loads((CORPUS / "expected.toml").read_text(encoding="utf-8"))
@@ -343,7 +343,7 @@ def test_progress_template_neutralises_formulas(hostile_district, tmp_path):
 
 WRITER = """
 import sys
-from taskstats.ingest import ingest
+from taskstats.datasets import write_processed as ingest
 ingest(raw_dir=sys.argv[1], out_dir=sys.argv[2])
 """
 

@@ -6,29 +6,12 @@ import ast
 import importlib
 import pkgutil
 
-import pytest
-
 import taskstats
 from taskstats import config
 
 PACKAGE = config.PROJ_ROOT / "taskstats"
 FLOW = ["io", "readers", "tidy", "measures", "progress", "report"]
-# Modules kept so that older imports work, each a thin re-export of its new home.
-OLD_NAMES = [
-    "charts",
-    "export",
-    "explore",
-    "ingest",
-    "locking",
-    "manifest",
-    "metrics",
-    "normalize",
-    "progress",
-    "readers",
-    "report",
-    "textio",
-    "tidy",
-]
+TOP_LEVEL = {"cli", "config", "datasets", "errors", *FLOW}
 
 
 def _modules() -> list[str]:
@@ -49,11 +32,9 @@ def test_each_folder_says_what_it_owns():
         assert init.__doc__ and len(init.__doc__.strip()) > 40, folder
 
 
-@pytest.mark.parametrize("name", OLD_NAMES)
-def test_old_module_names_import_as_modules(name):
-    module = importlib.import_module(f"taskstats.{name}")
-    assert module.__name__ == f"taskstats.{name}"
-    assert getattr(taskstats, name) is module  # not shadowed by a function of the same name
+def test_no_compatibility_module_is_left():
+    top = {m.name for m in pkgutil.iter_modules(taskstats.__path__)}
+    assert top == TOP_LEVEL, sorted(top ^ TOP_LEVEL)
 
 
 def test_every_module_imports():

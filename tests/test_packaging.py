@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 
@@ -55,9 +56,28 @@ def test_readme_opens_with_the_two_commands_ci_runs():
 
 
 def test_public_api_is_small_and_listed():
-    assert "load" in taskstats.__all__ and "read_table" in taskstats.__all__
-    for name in taskstats.__all__:
+    names = taskstats.__all__
+    assert len(names) == len(set(names))
+    assert len(names) <= 60, len(names)  # one import and a handful of names, not the whole package
+    for name in ("load", "read_table", "read_commitments", "link_commitments"):
+        assert name in names, name
+    objects = {}
+    for name in names:
         assert hasattr(taskstats, name), name
+        obj = getattr(taskstats, name)
+        if callable(obj):
+            assert id(obj) not in objects, f"{name} is also {objects.get(id(obj))}"
+            objects[id(obj)] = name
+
+
+def test_notebooks_use_only_public_names():
+    used = set()
+    for nb in (config.PROJ_ROOT / "notebooks").glob("*.ipynb"):
+        for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]:
+            used |= set(re.findall(r"\btaskstats\.(\w+)", "".join(cell["source"])))
+    subpackages = {"report", "measures", "progress", "tidy", "readers", "io"}
+    assert used, "the notebooks call taskstats"
+    assert used <= set(taskstats.__all__) | subpackages, used - set(taskstats.__all__)
 
 
 def test_cli_version_and_help():

@@ -14,7 +14,7 @@ from openpyxl import Workbook, load_workbook
 
 import taskstats
 from taskstats import progress as pg
-from taskstats.manifest import discover_manifests
+from taskstats.tidy.manifest import discover_manifests
 
 NOW_JULY = dt.datetime(2020, 7, 5, 9, 0)
 NOW_OCT = dt.datetime(2020, 10, 10, 9, 0)

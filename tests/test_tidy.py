@@ -8,7 +8,7 @@ import pytest
 from conftest import GULOU, RAW
 
 import taskstats
-from taskstats.manifest import read_manifest
+from taskstats.tidy.manifest import read_manifest
 
 
 def _district(tmp_path, body: str, raw: bool = True):

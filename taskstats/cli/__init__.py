@@ -108,9 +108,5 @@ def print_table(df: pd.DataFrame, lang: str = "zh") -> str:
     return shown.to_string(index=False)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
-
-
 # The commands, grouped by what they work on, register themselves on ``main``.
 from taskstats.cli import data, documents, tracking  # noqa: E402, F401

@@ -21,6 +21,7 @@ where they are reported, it is in rows of their own with ``collective`` set.
 
 from taskstats.measures.coding import ATTRIBUTIONS, subset
 from taskstats.measures.lights import RuleSet, red_list, traffic_lights
+from taskstats.measures.linkage import commitment_coverage, compare_targets, link_commitments
 from taskstats.measures.profile import compare_districts, concentration, measurability, source_mix
 from taskstats.measures.ranking import RankingRules, ranking_board, unit_ranking
 from taskstats.measures.rates import completion_rates, completion_trend
@@ -38,7 +39,9 @@ __all__ = [
     "RankingRules",
     "RuleSet",
     "attribute",
+    "commitment_coverage",
     "compare_districts",
+    "compare_targets",
     "completion_rates",
     "completion_trend",
     "concentration",
@@ -46,6 +49,7 @@ __all__ = [
     "current_reports",
     "leader_units",
     "leader_workload",
+    "link_commitments",
     "measurability",
     "milestone_status",
     "ranking_board",

@@ -113,7 +113,7 @@ def link_commitments(
     the stop-list is hand-made and Chinese-government specific.
 
     Args:
-        commitments: From :func:`taskstats.commitments.read_commitments`.
+        commitments: From :func:`taskstats.read_commitments`.
         tables: The tidy tables; their ``tasks`` are searched.
         district: The district whose tasks to search; needed when ``tables`` hold several.
 
@@ -177,7 +177,7 @@ def compare_targets(
 
     Args:
         links: From :func:`link_commitments`.
-        commitments: From :func:`taskstats.commitments.read_commitments`.
+        commitments: From :func:`taskstats.read_commitments`.
         tables: The tidy tables the links were made from.
 
     Returns:
@@ -185,7 +185,7 @@ def compare_targets(
         (the shared indicator words), ``commitment_target`` and ``task_target`` (as written),
         ``commitment_value``, ``task_value`` (NA for the table's ``XX``), ``unit`` and
         ``number_check``: ``agree``, ``disagree`` or ``pending`` (the table's ``XX``, see
-        :func:`taskstats.normalize.is_target_pending`; never a disagreement).
+        :func:`taskstats.tidy.normalize.is_target_pending`; never a disagreement).
     """
     matched = links[links["matched"]]
     ctexts = dict(zip(commitments["commitment_id"], commitments["text"], strict=True))
@@ -217,7 +217,7 @@ def commitment_coverage(
     """How far the report's commitments reached the table, and the table beyond the report.
 
     Args:
-        commitments: From :func:`taskstats.commitments.read_commitments`.
+        commitments: From :func:`taskstats.read_commitments`.
         links: From :func:`link_commitments`.
         tables: The tidy tables; only the districts named in ``links`` are counted.
 

@@ -6,6 +6,7 @@ rows of cells read, and one shared interpreter (tables) or the inline one turns 
 """
 
 from taskstats.io.files import max_bytes
+from taskstats.readers.commitments import read_commitments
 from taskstats.readers.dispatch import detect_text_layout, read_raw
 from taskstats.readers.header import HEADER_FIELDS, match_header, section_level
 from taskstats.tidy.schema import INFO, WARNING, Issue, RawTask, ReadResult
@@ -20,6 +21,7 @@ __all__ = [
     "detect_text_layout",
     "match_header",
     "max_bytes",
+    "read_commitments",
     "read_raw",
     "section_level",
 ]

@@ -4,8 +4,7 @@ A work report (e.g. 大连高新区2019年度工作情况及2020年重点工作�
 lays out the plan (……年主要工作安排). :func:`read_commitments` cuts out the plan, splits it into
 sentences and splits the indicator list (主要计划指标) into one commitment per indicator.
 :func:`find_targets` finds the numeric targets a text states; the linkage reuses it on task texts.
-Deadline phrases are read by :mod:`taskstats.deadlines` (``parse_deadline`` and
-``deadline_from_text``, re-exported here).
+Deadline phrases are read by :mod:`taskstats.tidy.deadlines`.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ import pandas as pd
 
 from taskstats.errors import InputError
 from taskstats.io.text import read_text
-from taskstats.tidy.deadlines import Deadline, deadline_from_text, parse_deadline
 
 # The number-and-unit and XX rules are normalize's, shared so that both agree on what a target is.
 from taskstats.tidy.normalize import (
@@ -33,12 +31,9 @@ from taskstats.tidy.normalize import (
 __all__ = [
     "COMMITMENT_COLUMNS",
     "TARGET_COLUMNS",
-    "Deadline",
     "Target",
     "commitment_targets",
-    "deadline_from_text",
     "find_targets",
-    "parse_deadline",
     "quoted_names",
     "read_commitments",
 ]
@@ -101,9 +96,9 @@ class Target:
 def find_targets(text: str) -> list[Target]:
     """The numeric targets a text states, with the words around each.
 
-    Uses the same number-and-unit rule as :func:`taskstats.normalize.is_quantified` (years and
+    Uses the same number-and-unit rule as :func:`taskstats.tidy.normalize.is_quantified` (years and
     codes such as ``A02`` do not count) and the ``XX`` placeholder rule of
-    :func:`taskstats.normalize.is_target_pending`.
+    :func:`taskstats.tidy.normalize.is_target_pending`.
 
     Example:
         >>> [t.raw for t in find_targets("新增瞪羚企业26家，总数达到50家")]
@@ -156,7 +151,7 @@ def read_commitments(
 
     Args:
         path_or_text: A report file (``.txt``; UTF-8 or GB18030, see
-            :func:`taskstats.textio.read_text`) or the report's text itself.
+            :func:`taskstats.io.text.read_text`) or the report's text itself.
         plan_heading: Text of the plan heading, when the automatic search picks the wrong one.
         encoding: ``auto`` or a codec name, for a file.
 

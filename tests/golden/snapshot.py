@@ -51,7 +51,7 @@ COMPARE_FRAMES = ["indicators", "workload", "mix", "lights", "rates", "trend"]
 def write_snapshot(raw_dir: Path, out: Path) -> list[Path]:
     """Write every figure of the districts in ``raw_dir`` into ``out`` as CSV files."""
     from taskstats import report
-    from taskstats.ingest import ingest
+    from taskstats.datasets import write_processed as ingest
 
     out.mkdir(parents=True, exist_ok=True)
     written = []
