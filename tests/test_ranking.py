@@ -201,11 +201,28 @@ def test_ranking_does_not_change_its_inputs(ranking):
     pd.testing.assert_frame_equal(lights, lights_before)
 
 
-@pytest.mark.parametrize("name", ["default", "supervision"])
+BUNDLED_RANKINGS = {
+    "default": (
+        (("completion_rate", 60), ("on_time_rate", 40), ("red", -5), ("yellow", -2),
+         ("missing_reports", -1)),
+        3, 3, 2,
+    ),
+    "supervision": (
+        (("completion_rate", 40), ("on_time_rate", 20), ("red", -10), ("yellow", -3),
+         ("missing_reports", -2), ("done_late", -1)),
+        6, 5, 1,
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(BUNDLED_RANKINGS))
 def test_bundled_rule_sets(name):
+    """The bundled files say what their descriptions promise: weights, minimum, board, rounding."""
+    parts, min_due, board, decimals = BUNDLED_RANKINGS[name]
     rules = taskstats.load_ranking_rules(name)
-    assert rules.name == name and rules.parts and rules.min_due >= 1
-    assert set(pg.bundled_rankings()) >= {"default", "supervision"}
+    assert rules.parts == parts
+    assert (rules.min_due, rules.board, rules.decimals) == (min_due, board, decimals)
+    assert sorted(pg.bundled_rankings()) == sorted(BUNDLED_RANKINGS)
 
 
 def test_bad_rule_sets_say_what_is_wrong(tmp_path):
