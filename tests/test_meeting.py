@@ -190,15 +190,18 @@ def test_red_list_slides_hold_every_red_task_once(deck, measures):
     assert len(listed) == len(set(listed)) == 79
 
 
-def test_comparison_deck(data, tmp_path):
-    shutil.copytree(RAW / "nanjing-gulou", data / "raw" / "nanjing-gulou", dirs_exist_ok=True)
+def test_comparison_deck(tmp_path):
+    """Its own raw folder: the module's shared copy keeps one district for every other test."""
+    for slug in (DISTRICT, "nanjing-gulou"):
+        shutil.copytree(RAW / slug, tmp_path / "raw" / slug)
+    (tmp_path / "store").mkdir()
     out = taskstats.write_deck(
         [DISTRICT, "nanjing-gulou"],
         compare=True,
         as_of=AS_OF,
         out=tmp_path / "compare.pptx",
-        raw_dir=data / "raw",
-        store_dir=data / "store",
+        raw_dir=tmp_path / "raw",
+        store_dir=tmp_path / "store",
     )
     slides = list(Presentation(str(out)).slides)
     pictures = [s for s in slides if any(sh.shape_type == 13 for sh in s.shapes)]
