@@ -34,7 +34,7 @@ class Budget:
         tables: The tables of one document.
         pages: The pages of a PDF.
         page_chars: The characters drawn on one PDF page.
-        page_drawings: The drawings (paths, images, forms, nested forms included) on one page.
+        page_operators: The operators run to draw one PDF page (those of nested forms too).
         stream_bytes: One compressed PDF stream, decompressed.
         seconds: How long a child process (a converter, a native reader) may run.
     """
@@ -50,7 +50,7 @@ class Budget:
     tables: int = 2_000
     pages: int = 500
     page_chars: int = 100_000
-    page_drawings: int = 100_000
+    page_operators: int = 500_000
     stream_bytes: int = 100_000_000
     seconds: int = 60
 

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from taskstats.errors import InputError
+from taskstats.errors import InputError, TaskstatsError
 from taskstats.io.budget import Budget, budget_or_default
 from taskstats.io.convert import convert_with_libreoffice
 from taskstats.io.docx import read_docx
@@ -67,15 +67,15 @@ def _document(tables: list[Sheet], text: str, source: str, encoding: str | None 
 
 
 def _read_docx(path: Path, data: bytes, budget: Budget) -> list[Sheet]:
-    return _document(*read_docx(path, data), "docx")
+    return _document(*read_docx(path, data, budget), "docx")
 
 
 def _read_pdf(path: Path, data: bytes, budget: Budget) -> list[Sheet]:
-    return _document(*read_pdf(path, data), "pdf")
+    return _document(*read_pdf(path, data, budget), "pdf")
 
 
 def _read_html(path: Path, data: bytes, budget: Budget, encoding: str = "auto") -> list[Sheet]:
-    tables, text, used = read_html(path, data, encoding)
+    tables, text, used = read_html(path, data, encoding, budget)
     return _document(tables, text, "html", used)
 
 
@@ -120,16 +120,22 @@ ENGINES: dict[str, Engine] = {
     "xls": Engine(read_xls, "workbook", "an .xls workbook"),
     "ods": Engine(read_ods, "workbook", "an .ods workbook", mimetype=f"{_ODF}.spreadsheet"),
     "et": Engine(
-        _converted("et", "xlsx", "a WPS spreadsheet (.et)", ".xls"), "workbook", "a WPS sheet"
+        _converted("et", "xlsx", "a WPS spreadsheet (.et)", ".xls"), "workbook", "a WPS spreadsheet"
     ),
     "docx": Engine(_read_docx, "document", "a Word document"),
     "pdf": Engine(_read_pdf, "document", "a PDF"),
     "html": Engine(_read_html, "document", "a web page", decodes=True),
-    "doc": Engine(_converted("doc", "docx", "a .doc Word document", ".doc"), "document", ".doc"),
+    "doc": Engine(
+        _converted("doc", "docx", "a .doc Word document", ".doc"),
+        "document",
+        "a .doc Word document",
+    ),
     "wps": Engine(
         _converted("wps", "docx", "a WPS document (.wps)", ".doc"), "document", "a WPS document"
     ),
-    "rtf": Engine(_converted("rtf", "docx", "an RTF document", ".rtf"), "document", "RTF"),
+    "rtf": Engine(
+        _converted("rtf", "docx", "an RTF document", ".rtf"), "document", "an RTF document"
+    ),
     "odt": Engine(
         _converted("odt", "docx", "an OpenDocument file", None),
         "document",
@@ -194,10 +200,19 @@ def read_engine(
     engine = ENGINES.get(name)
     if engine is None:
         raise InputError(f"unknown layout {layout!r}; use one of {', '.join(LAYOUTS)}", path=path)
-    if engine.decodes:
-        sheets = engine.read(path, data, budget, encoding)
-    else:
-        sheets = engine.read(path, data, budget)
+    try:
+        if engine.decodes:
+            sheets = engine.read(path, data, budget, encoding)
+        else:
+            sheets = engine.read(path, data, budget)
+    except (TaskstatsError, KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # a library's own error (a panic, a recursion, memory) is ours
+        raise InputError(
+            f"{engine.what} that cannot be read ({type(exc).__name__}: {str(exc)[:200]}); it "
+            "may be damaged: open it in the program that made it and save it again",
+            path=path,
+        ) from exc
     budget.check(path, "tables", sum(1 for s in sheets if s.text is None), "tables")
     return name, sheets
 
