@@ -50,7 +50,7 @@ class Budget:
     tables: int = 2_000
     pages: int = 500
     page_chars: int = 100_000
-    page_operators: int = 500_000
+    page_operators: int = 100_000
     stream_bytes: int = 100_000_000
     seconds: int = 60
 
