@@ -114,6 +114,12 @@ def test_word_unpacking_beyond_the_budget(tmp_path):
     refused(path, "bytes in the document unpacked", "100,000,000", "TASKSTATS_MAX_UNPACKED_BYTES")
 
 
+def test_word_part_beyond_the_budget(tmp_path):
+    path = write_docx(tmp_path / "part.docx", table([HEAD]) + "<w:p/>" * 6_000_000)  # 36 MB
+    assert path.stat().st_size < 1_000_000
+    refused(path, "bytes in one part (word/document.xml) unpacked", "TASKSTATS_MAX_PART_BYTES")
+
+
 def test_word_table_of_too_many_rows(tmp_path):
     rows = [HEAD] + [cell(str(i)) + cell("推进") + cell("区发改局") for i in range(1, 100_001)]
     path = write_docx(tmp_path / "rows.docx", table(rows))
