@@ -13,6 +13,7 @@ from taskstats.io.docx import read_docx
 from taskstats.io.files import read_input
 from taskstats.io.grid import Row, Sheet, csv_rows, read_workbook
 from taskstats.io.html import looks_like_html, read_html
+from taskstats.io.msdoc import read_msdoc
 from taskstats.io.pdf import read_pdf
 from taskstats.io.text import decode_bytes
 from taskstats.io.xls import read_xls
@@ -20,7 +21,7 @@ from taskstats.readers.document import choose_table
 from taskstats.readers.header import match_header
 from taskstats.readers.inline import INLINE_ITEM, INLINE_UNITS, InlineParser
 from taskstats.readers.table import Parsed, TableParser
-from taskstats.tidy.schema import INFO, Issue, ReadResult
+from taskstats.tidy.schema import INFO, WARNING, Issue, ReadResult
 
 
 def read_raw(
@@ -58,7 +59,7 @@ def read_raw(
         return _read_document(path, data, layout, encoding, sheet, table)
     text, used = decode_bytes(data, path, encoding)
     if layout == "csv":
-        rows = csv_rows(text, path)
+        rows = csv_rows(text, path, header=match_header)
         return _finish(TableParser(path, "continuation").run(rows), path, "csv", used)
     if layout == "auto":
         layout = detect_text_layout(text, path)
@@ -251,29 +252,47 @@ def _read_document(
     """Read a document: its task table through the table interpreter, or its text."""
     if layout == "doc" and path.suffix.lower() == ".wps":
         layout = "wps"
+    notes: list[tuple[str, str]] = []  # (anomaly kind, what the format reader said)
+    said: list[str] = []
     if layout in _CONVERSIONS:
         target, what, suffix = _CONVERSIONS[layout]
         if layout == "odf" and path.suffix.lower() in (".ods", ".et"):
             target, what = "xlsx", "an OpenDocument spreadsheet"
-        converted = convert_with_libreoffice(path, data, target, what, suffix)
-        if target == "xlsx":
+        try:
+            converted = convert_with_libreoffice(path, data, target, what, suffix)
+        except InputError as failed:
+            if layout not in ("doc", "wps"):
+                raise
+            converted, sheets, text = None, *_word_stream(path, data, failed)
+            notes.append(("legacy_word_stream", _STREAM_NOTE))
+        if converted is not None and target == "xlsx":
             return _read_sheets(path, read_workbook(path, converted)[0], sheet, layout)
-        sheets, text = read_docx(path, converted)
+        if converted is not None:
+            sheets, text = read_docx(path, converted, said)
+            if layout in ("doc", "wps") and not choose_table(sheets, path, table).rows:
+                # LibreOffice gave no task table: the Word binary's own table marks may.
+                stream = _word_stream(path, data, None)
+                if stream is not None and choose_table(stream[0], path, table).rows:
+                    sheets, text = stream
+                    notes.append(("legacy_word_stream", _STREAM_NOTE))
         used = None
     elif layout == "xls":
         return _read_sheets(path, read_xls(path, data), sheet, "xls")
     elif layout == "docx":
-        sheets, text = read_docx(path, data)
+        sheets, text = read_docx(path, data, said)
         used = None
     elif layout == "pdf":
         sheets, text = read_pdf(path, data)
         used = None
     else:
-        sheets, text, used = read_html(path, data, encoding)
+        sheets, text, used = read_html(path, data, encoding, said)
+    notes.extend(("charset_fallback" if "declares" in n else "hidden_text", n) for n in said)
+    extra = [Issue(kind, message, None, None, WARNING) for kind, message in notes]
     choice = choose_table(sheets, path, table)
     tables = (choice.read, choice.skipped)
     if choice.rows:
         parsed = TableParser(path, "continuation").run(choice.rows)
+        parsed.issues[:0] = extra
         for name, reason in choice.skipped:
             parsed.issues.append(
                 Issue(
@@ -293,6 +312,7 @@ def _read_document(
                 if found == "inline"
                 else TableParser(path, "fragment" if found == "cells" else "continuation").run(rows)
             )
+            parsed.issues[:0] = extra
             return _finish(parsed, path, f"{layout}-{found}", used, tables)
     why = "; ".join(f"{name}: {reason}" for name, reason in choice.skipped)
     raise InputError(
@@ -303,3 +323,22 @@ def _read_document(
         + (", or pass table=N to read a table by its number" if sheets else ""),
         path=path,
     )
+
+
+_STREAM_NOTE = (
+    "LibreOffice gave no task table for this legacy Word document; its table was read from "
+    "the document's own text stream (cell and row marks): check the rows against the document"
+)
+
+
+def _word_stream(
+    path: Path, data: bytes, failed: InputError | None
+) -> tuple[list[Sheet], str] | None:
+    """The tables and text of a Word binary read from its own text stream; when that cannot
+    be read, ``failed`` (LibreOffice's error) is raised, or None returned if there is none."""
+    try:
+        return read_msdoc(path, data)
+    except InputError:
+        if failed is not None:
+            raise failed from None
+        return None

@@ -63,7 +63,9 @@ class InlineParser:
                 self.last_number = max(self.last_number, number)
                 continue
             level = section_level(line)
-            if level is not None and (self.current is None or self.complete()):
+            if level is not None and (self.current is None or self.complete() or level == 1):
+                # A 一、 heading ends the item before it even if that item named no units;
+                # a long （一） subheading sentence is kept whole as the subsection's name.
                 self.close()
                 if level == 1:
                     self.section, self.subsection = line, ""

@@ -163,6 +163,8 @@ def split_leaders(cell: str) -> Split:
     """
     names: list[str] = []
     notes: list[str] = []
+    if is_placeholder(fold(cell)):
+        return Split(())
     for part in _NAME_SEPARATORS.split(unicodedata.normalize("NFKC", cell)):
         spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", part)]
         i = 0
@@ -257,6 +259,8 @@ def parse_units(cell: str, default_role: str) -> tuple[list[UnitMention], list[s
         The mentions in order, and notes on guesses made while splitting.
     """
     notes: list[str] = []
+    if is_placeholder(fold(cell)):
+        return [], notes  # "无配合单位", "n/a": the cell names no unit
     text = _NOTE.sub("", cell)
     text = LEADER_LABEL.split(text)[0] if LEADER_LABEL.search(text) else text
     text = DEADLINE_LABEL.split(text)[0] if DEADLINE_LABEL.search(text) else text
