@@ -23,6 +23,7 @@ from taskstats.io.grid import Row, Sheet
 _CLX = 33  # fcClx's place among FibRgFcLcb97's (fc, lcb) pairs
 _BTE_PAPX = 13  # fcPlcfBtePapx's
 _IN_TABLE, _TTP, _ITAP = 0x2416, 0x2417, 0x6649
+_INNER_CELL, _INNER_TTP = 0x244B, 0x244C  # a nested table's cell and row ends
 _TDEF_TABLE = 0xD608
 _SPRM_SIZES = {0: 1, 1: 1, 2: 2, 3: 4, 4: 2, 5: 2, 7: 3}
 # Characters of the text stream and what a reader sees of them.
@@ -124,13 +125,14 @@ def _main_text(word: bytes, table: bytes) -> tuple[list[str], list[int]]:
     return chars, fcs
 
 
-def _paragraph_marks(word: bytes, table: bytes) -> tuple[list[int], list[tuple[bool, bool]]]:
-    """Paragraph runs by their first FC (sorted), with (in a table, ends a table row)."""
+def _paragraph_marks(word: bytes, table: bytes) -> tuple[list[int], list[tuple[bool, ...]]]:
+    """Paragraph runs by their first FC (sorted), with (in a table, ends a table row, ends a
+    nested table's cell, ends a nested table's row)."""
     fc, lcb = _fib_pair(word, _BTE_PAPX)
     n = (lcb - 4) // 8
     pns = struct.unpack_from(f"<{n}I", table, fc + 4 * (n + 1)) if n > 0 else ()
     starts: list[int] = []
-    props: list[tuple[bool, bool]] = []
+    props: list[tuple[bool, ...]] = []
     for pn in pns:
         page = word[(pn & 0x3FFFFF) * 512 : (pn & 0x3FFFFF) * 512 + 512]
         if len(page) < 512:
@@ -142,7 +144,8 @@ def _paragraph_marks(word: bytes, table: bytes) -> tuple[list[int], list[tuple[b
             sprms = _papx_sprms(page, offset) if offset else {}
             in_table = bool(sprms.get(_IN_TABLE)) or sprms.get(_ITAP, 0) > 0
             starts.append(rgfc[i])
-            props.append((in_table, bool(sprms.get(_TTP))))
+            inner = (bool(sprms.get(_INNER_CELL)), bool(sprms.get(_INNER_TTP)))
+            props.append((in_table, bool(sprms.get(_TTP)), *inner))
     order = sorted(range(len(starts)), key=lambda k: starts[k])
     return [starts[k] for k in order], [props[k] for k in order]
 
@@ -177,29 +180,32 @@ def _papx_sprms(page: bytes, offset: int) -> dict[int, int]:
 
 
 def _layout(
-    chars: list[str], fcs: list[int], paragraphs: tuple[list[int], list[tuple[bool, bool]]]
+    chars: list[str], fcs: list[int], paragraphs: tuple[list[int], list[tuple[bool, ...]]]
 ) -> tuple[list[Sheet], str]:
     """Cells, rows and tables from the characters and their paragraphs' properties."""
     starts, props = paragraphs
 
-    def paragraph(k: int) -> tuple[bool, bool]:
+    def paragraph(k: int) -> tuple[bool, ...]:
         i = bisect.bisect_right(starts, fcs[k]) - 1
-        return props[i] if i >= 0 else (False, False)
+        return props[i] if i >= 0 else (False, False, False, False)
+
+    def cell_text() -> str:
+        return "\n".join(p.strip() for p in "".join(buffer).split("\n")).strip()
 
     tables: list[Sheet] = []
     lines: list[str] = []
     rows: list[list[str]] = []
     row: list[str] = []
+    inner_rows: list[list[str]] = []  # a table nested in a cell (a 1×1 layout table's)
+    inner_row: list[str] = []
     buffer: list[str] = []
     field_depth: list[bool] = []  # per open field: whether its code part is still running
 
-    def close_table() -> None:
-        nonlocal rows
-        if rows:
+    def close_table(done: list[list[str]]) -> None:
+        kept = [(i, r) for i, r in enumerate(done, 1) if any(c.strip() for c in r)]
+        if kept:
             name = f"table {len(tables) + 1}"
-            kept = [(i, r) for i, r in enumerate(rows, 1) if any(c.strip() for c in r)]
             tables.append(Sheet(name, [Row(i, r, name) for i, r in kept]))
-        rows = []
 
     for k, ch in enumerate(chars):
         if ch == "\x13":
@@ -214,26 +220,36 @@ def _layout(
         if any(field_depth):
             continue  # a field's code (HYPERLINK …, PAGE), not its shown result
         if ch == "\x07":
-            in_table, row_end = paragraph(k)
-            if row_end:
+            if paragraph(k)[1]:
                 rows.append(row)
                 row = []
             else:
-                row.append("\n".join(p.strip() for p in "".join(buffer).split("\n")).strip())
+                if inner_rows:
+                    close_table(inner_rows)
+                    inner_rows = []
+                row.append(cell_text())
             buffer = []
         elif ch == "\r":
-            in_table, _ = paragraph(k)
-            if in_table:
+            in_table, _, inner_cell, inner_end = paragraph(k)
+            if inner_end:
+                inner_rows.append(inner_row)
+                inner_row, buffer = [], []
+            elif inner_cell:
+                inner_row.append(cell_text())
+                buffer = []
+            elif in_table:
                 buffer.append("\n")
             else:
-                close_table()
+                close_table(rows)
+                rows = []
                 lines.append("".join(buffer))
                 buffer = []
         else:
             buffer.append(_SPECIAL.get(ch, ch))
     if row:
         rows.append(row)
-    close_table()
+    close_table(inner_rows)
+    close_table(rows)
     if buffer:
         lines.append("".join(buffer))
     return tables, "\n".join(lines)

@@ -310,11 +310,17 @@ def _role_clauses(text: str, default_role: str) -> list[tuple[str, str]]:
         clauses = []
         for i, m in enumerate(labels):
             end = labels[i + 1].start() if i + 1 < len(labels) else len(text)
-            clauses.append((text[m.end() : end], label_role(m.group(1)) or default_role))
+            role = label_role(m.group(1)) or default_role
+            # "牵头单位：A、B按职责分工负责": role words inside a labelled list too.
+            clauses.extend(_word_clauses(text[m.end() : end], role))
         head = text[: labels[0].start()]
         if head.strip(" ，,；;。"):
-            clauses.insert(0, (head, default_role))
+            clauses[:0] = _word_clauses(head, default_role)
         return clauses
+    return _word_clauses(text, default_role)
+
+
+def _word_clauses(text: str, default_role: str) -> list[tuple[str, str]]:
     clauses = []
     pos = 0
     seen_lead = False
