@@ -56,16 +56,22 @@ def read_html(
             name = declared.group(1).decode("ascii").lower()
             encoding = _SUPERSETS.get(name, name)
             try:
+                utf8 = data.decode("utf-8")
+            except UnicodeDecodeError:
+                utf8 = None
+            try:
                 text, used = decode_bytes(data, path, encoding)
-                utf8 = None if encoding in ("utf-8", "utf8") else data.decode("utf-8")
-            except (InputError, UnicodeDecodeError) as exc:
-                try:
-                    text, used = data.decode("utf-8").replace("\r\n", "\n"), "utf-8"
-                except UnicodeDecodeError:
-                    raise exc from None
+            except InputError:
+                if utf8 is None:
+                    raise
+                text, used = utf8.replace("\r\n", "\n"), "utf-8"
                 said.append(f"the page declares {name} but is not in it; read as UTF-8")
             else:
-                if utf8 is not None and not utf8.isascii():
+                if (
+                    utf8 is not None
+                    and not utf8.isascii()
+                    and used not in ("utf-8", "utf8", "utf-8-sig")
+                ):
                     # Valid UTF-8 Chinese is never GB text by chance: the declaration is wrong.
                     text, used = utf8.replace("\r\n", "\n"), "utf-8"
                     said.append(f"the page declares {name} but is UTF-8; read as UTF-8")
