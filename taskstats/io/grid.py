@@ -24,7 +24,7 @@ from taskstats.io.xlsxscan import scan_workbook
 CSV_DELIMITERS = (",", "\t", ";", "，")
 MAX_CELL_CHARS = 1_000_000  # the longest cell (and text line) read
 # C0/C1 control characters but tab, newline and carriage return: openpyxl cannot write them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -55,7 +55,7 @@ def cell_text(value: object) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return _CONTROL.sub("", str(value))
+    return CONTROL_CHARACTERS.sub("", str(value))
 
 
 def csv_rows(

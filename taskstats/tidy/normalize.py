@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from taskstats.io.grid import CONTROL_CHARACTERS
 from taskstats.tidy.vocabulary import (
     COLLECTIVE_LEADER,
     COLLECTIVE_UNIT,
@@ -54,9 +55,6 @@ SUPPORT = "support"
 _HTML_TAG = re.compile(r"</?(?:b|i|u|em|strong|span|font|p|div|td|tr|sup|sub)(?:\s[^>]*)?>", re.I)
 _HTML_BR = re.compile(r"<br\s*/?>", re.I)
 _WS = re.compile(r"[\s\u3000]+")
-# C0 and C1 control characters other than tab and newline: a form feed pasted from Word or a
-# PDF, a vertical tab; openpyxl refuses to write them.
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Direction overrides, embeddings and isolates: a name holding one may be shown reversed.
 _DIRECTION = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
@@ -67,7 +65,7 @@ def clean_cell(value: object) -> str:
     if value is None:
         return ""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    text = CONTROL.sub("", text)
+    text = CONTROL_CHARACTERS.sub("", text)
     text = _HTML_BR.sub("\n", text)
     text = _HTML_TAG.sub("", text)
     text = text.replace("\u00a0", " ").replace("\ufeff", "")
