@@ -382,3 +382,36 @@ def test_lead_column_never_yields_zero_leads(tmp_path, lead, expected):
     tables = _read(tmp_path / "t.txt")
     assert _leads(tables) == {"1": expected}
     assert _kinds(tables) == {"lead_from_column": 1, "no_leader_column": 1}
+
+
+def test_word_stream_gives_the_rows_python_docx_gives(tmp_path):
+    """The legacy reader on its own: cells, paragraphs within a cell, a leader merged down over
+    two tasks, a section row merged across, and the text around the table."""
+    from taskstats.io.docx import read_docx
+    from taskstats.io.msdoc import read_msdoc
+
+    document = docx.Document()
+    document.add_paragraph("附件1")
+    table = document.add_table(rows=1, cols=4)
+    for cell, word in zip(table.rows[0].cells, ["序号", "重点任务", "牵头单位", "分管领导"]):
+        cell.text = word
+    section = table.add_row().cells
+    section[0].merge(section[-1]).text = "一、产业发展"
+    for number, text, unit in [("1", "任务一\n第二段", "区发改局"), ("2", "任务二", "区科技局")]:
+        cells = table.add_row().cells
+        for cell, value in zip(cells[:3], (number, text, unit), strict=True):
+            cell.text = value
+    table.rows[2].cells[3].merge(table.rows[3].cells[3]).text = "张三"
+    document.add_paragraph("附件2")
+    document.save(tmp_path / "t.docx")
+    legacy = convert(tmp_path / "t.docx", "doc")
+    sheets, text = read_msdoc(legacy, legacy.read_bytes())
+    want, want_text = read_docx(tmp_path / "t.docx", (tmp_path / "t.docx").read_bytes())
+    assert [r.cells for r in sheets[0].rows] == [
+        ["序号", "重点任务", "牵头单位", "分管领导"],
+        ["一、产业发展"],
+        ["1", "任务一\n第二段", "区发改局", "张三"],
+        ["2", "任务二", "区科技局", "张三"],
+    ]
+    assert [r.cells for r in want[0].rows][2:] == [r.cells for r in sheets[0].rows][2:]
+    assert text == want_text == "附件1\n附件2"

@@ -145,20 +145,22 @@ def _paragraph_marks(word: bytes, table: bytes) -> tuple[list[int], list[tuple[b
             in_table = bool(sprms.get(_IN_TABLE)) or sprms.get(_ITAP, 0) > 0
             starts.append(rgfc[i])
             inner = (bool(sprms.get(_INNER_CELL)), bool(sprms.get(_INNER_TTP)))
-            props.append((in_table, bool(sprms.get(_TTP)), *inner))
+            merged = _merged_down(sprms.get(_TDEF_TABLE, b""))
+            props.append((in_table, bool(sprms.get(_TTP)), *inner, merged))
     order = sorted(range(len(starts)), key=lambda k: starts[k])
     return [starts[k] for k in order], [props[k] for k in order]
 
 
-def _papx_sprms(page: bytes, offset: int) -> dict[int, int]:
-    """The paragraph sprms of a PapxInFkp whose value is a number (the rest are skipped)."""
+def _papx_sprms(page: bytes, offset: int) -> dict[int, int | bytes]:
+    """The paragraph sprms of a PapxInFkp whose value is a number, and the table definition
+    (``sprmTDefTable``, as bytes) a row's end carries; the rest are skipped."""
     cb = page[offset]
     if cb == 0:
         size, start = 2 * page[offset + 1], offset + 2
     else:
         size, start = 2 * cb - 1, offset + 1
     grpprl = page[start + 2 : start + size]  # after the style index (istd)
-    out: dict[int, int] = {}
+    out: dict[int, int | bytes] = {}
     pos = 0
     while pos + 2 <= len(grpprl):
         sprm = struct.unpack_from("<H", grpprl, pos)[0]
@@ -167,6 +169,7 @@ def _papx_sprms(page: bytes, offset: int) -> dict[int, int]:
         if spra == 6:
             if sprm == _TDEF_TABLE:
                 length = struct.unpack_from("<H", grpprl, pos)[0] + 1
+                out[sprm] = grpprl[pos + 2 : pos + length]
             else:
                 length = grpprl[pos] + 1 if pos < len(grpprl) else 1
             pos += length
@@ -179,6 +182,24 @@ def _papx_sprms(page: bytes, offset: int) -> dict[int, int]:
     return out
 
 
+def _merged_down(definition: bytes | int) -> tuple[int, ...]:
+    """The cells of a row continuing a vertical merge from the row above (their column
+    numbers), from a TDefTableOperand: itcMac, the cell edges, then a 20-byte TC80 per cell
+    whose first two bits after the horizontal merge and text flow say ``vertMerge``."""
+    if not isinstance(definition, bytes) or not definition:
+        return ()
+    count = definition[0]
+    at = 1 + 2 * (count + 1)
+    columns = []
+    for i in range(count):
+        if at + 20 * i + 2 > len(definition):
+            break
+        flags = struct.unpack_from("<H", definition, at + 20 * i)[0]
+        if (flags >> 5) & 0x3 == 0x1:
+            columns.append(i)
+    return tuple(columns)
+
+
 def _layout(
     chars: list[str], fcs: list[int], paragraphs: tuple[list[int], list[tuple[bool, ...]]]
 ) -> tuple[list[Sheet], str]:
@@ -187,7 +208,7 @@ def _layout(
 
     def paragraph(k: int) -> tuple[bool, ...]:
         i = bisect.bisect_right(starts, fcs[k]) - 1
-        return props[i] if i >= 0 else (False, False, False, False)
+        return props[i] if i >= 0 else (False, False, False, False, ())
 
     def cell_text() -> str:
         return "\n".join(p.strip() for p in "".join(buffer).split("\n")).strip()
@@ -220,7 +241,11 @@ def _layout(
         if any(field_depth):
             continue  # a field's code (HYPERLINK …, PAGE), not its shown result
         if ch == "\x07":
-            if paragraph(k)[1]:
+            end = paragraph(k)
+            if end[1]:
+                for column in end[4]:  # a cell merged down takes the text above it
+                    if rows and column < len(row) and column < len(rows[-1]) and not row[column]:
+                        row[column] = rows[-1][column]
                 rows.append(row)
                 row = []
             else:
@@ -230,7 +255,7 @@ def _layout(
                 row.append(cell_text())
             buffer = []
         elif ch == "\r":
-            in_table, _, inner_cell, inner_end = paragraph(k)
+            in_table, _, inner_cell, inner_end, _ = paragraph(k)
             if inner_end:
                 inner_rows.append(inner_row)
                 inner_row, buffer = [], []
