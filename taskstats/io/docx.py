@@ -20,15 +20,23 @@ from taskstats.io.xlsxscan import check_package
 
 
 def read_docx(
-    path: str | Path, data: bytes, budget: Budget | None = None
+    path: str | Path,
+    data: bytes,
+    budget: Budget | None = None,
+    notes: list[str] | None = None,
 ) -> tuple[list[Sheet], str]:
-    """The tables and the text of a .docx document.
+    """The tables and the text of a .docx (or macro-enabled .docm) document.
+
+    Text a reader does not see (runs marked hidden, ``w:vanish``) is left out; tables inside
+    content controls (``w:sdt``) and inside a 1×1 layout table are found as any other.
+    Macros are never run: a .docm is read as the document it holds.
 
     Args:
         path: The file, for messages.
         data: Its bytes.
         budget: The limits (unpacked size, tables, and each table's laid-out rows, columns and
             cells, spans included); default from the environment.
+        notes: When given, what was left out is said here (one sentence per kind).
 
     Returns:
         The tables in document order, each a sheet named ``table N`` whose rows carry their
@@ -42,9 +50,10 @@ def read_docx(
 
     budget = budget_or_default(budget)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        package = _as_docx_package(data)
+        with zipfile.ZipFile(io.BytesIO(package)) as zf:
             check_package(zf, path, budget, "document")
-        document = docx.Document(io.BytesIO(data))
+        document = docx.Document(io.BytesIO(package))
     except InputError:
         raise
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -66,18 +75,88 @@ def read_docx(
             "it in Word or WPS and save it again as .docx",
             path=path,
         )
-    count = sum(1 for child in body.iterchildren() if _local(child.tag) == "tbl")
+    hidden = sum(1 for node in body.iter() if _hidden_run(node))
+    blocks = list(_blocks(body))
+    count = sum(1 for child in blocks if _local(child.tag) == "tbl")
     budget.check(path, "tables", count, "tables in the document")
     tables: list[Sheet] = []
     lines: list[str] = []
-    for child in body.iterchildren():
+    for child in blocks:
         tag = _local(child.tag)
         if tag == "tbl":
             name = f"table {len(tables) + 1}"
             tables.append(Sheet(name, _table_rows(child, name, _Laid(path, budget, name))))
         elif tag == "p":
             lines.append(_paragraph_text(child))
+    if hidden and notes is not None:
+        notes.append(f"{hidden} run(s) of hidden text (Word's hidden font) left out")
     return tables, "\n".join(lines)
+
+
+# A macro-enabled document or template declares its main part under another content type.
+_MACRO_TYPES = (
+    b"application/vnd.ms-word.document.macroEnabled.main+xml",
+    b"application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+    b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+)
+_DOCX_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+def _as_docx_package(data: bytes) -> bytes:
+    """A .docm or template's bytes with its main part declared as a .docx's (python-docx
+    opens only that); the macros stay unread. Other packages are returned as they are."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            types = zf.read("[Content_Types].xml")
+            if not any(t in types for t in _MACRO_TYPES):
+                return data
+            out = io.BytesIO()
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
+                for info in zf.infolist():
+                    body = zf.read(info.filename)
+                    if info.filename == "[Content_Types].xml":
+                        for t in _MACRO_TYPES:
+                            body = body.replace(t, _DOCX_TYPE)
+                    new.writestr(info, body)
+            return out.getvalue()
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return data  # python-docx says what is wrong
+
+
+def _blocks(parent):
+    """The paragraphs and tables of ``parent`` in order, looking inside content controls
+    (``w:sdt``) and unwrapping a 1×1 layout table that holds a table."""
+    for child in parent.iterchildren():
+        tag = _local(child.tag)
+        if tag in ("sdt", "sdtContent", "customXml", "smartTag"):
+            yield from _blocks(child)
+        elif tag == "tbl" and (cell := _layout_cell(child)) is not None:
+            yield from _blocks(cell)
+        elif tag in ("p", "tbl"):
+            yield child
+
+
+def _layout_cell(tbl):
+    """The one cell of a 1×1 table that holds a table of its own, else None."""
+    rows = [c for c in tbl.iterchildren() if _local(c.tag) == "tr"]
+    if len(rows) != 1:
+        return None
+    cells = [c for c in rows[0].iterchildren() if _local(c.tag) == "tc"]
+    if len(cells) != 1:
+        return None
+    inner = [c for c in cells[0].iter() if _local(c.tag) == "tbl"]
+    return cells[0] if inner else None
+
+
+def _hidden_run(node) -> bool:
+    """Whether ``node`` is a run with text whose properties hide it (``w:vanish``)."""
+    if _local(node.tag) != "r":
+        return False
+    props = _child(node, "rPr")
+    vanish = _child(props, "vanish") if props is not None else None
+    if vanish is None or (_attr(vanish, "val") or "true").lower() in ("0", "false", "off"):
+        return False
+    return any(_local(t.tag) == "t" and t.text for t in node.iter())
 
 
 def _local(tag: object) -> str:
@@ -102,6 +181,9 @@ def _paragraph_text(p) -> str:
     parts = []
     for node in p.iter():
         tag = _local(node.tag)
+        parent = node.getparent()
+        if parent is not None and _hidden_run(parent):
+            continue
         if tag == "t" and node.text:
             parts.append(node.text)
         elif tag == "tab":

@@ -30,6 +30,7 @@ from taskstats.io.docx import read_docx
 from taskstats.io.files import read_input
 from taskstats.io.grid import Sheet, csv_rows, read_workbook
 from taskstats.io.html import looks_like_html, read_html
+from taskstats.io.msdoc import read_msdoc
 from taskstats.io.ods import read_ods
 from taskstats.io.pdf import read_pdf
 from taskstats.io.text import decode_bytes
@@ -60,14 +61,28 @@ class Engine:
     mimetype: str | None = None
 
 
-def _document(tables: list[Sheet], text: str, source: str, encoding: str | None = None):
+def _document(
+    tables: list[Sheet],
+    text: str,
+    source: str,
+    encoding: str | None = None,
+    notes: list[tuple[str, str]] | None = None,
+):
     for sheet in tables:
         sheet.source = source
-    return [*tables, Sheet("text", [], source=source, text=text, encoding=encoding)]
+    last = Sheet("text", [], source=source, text=text, encoding=encoding, notes=notes or [])
+    return [*tables, last]
+
+
+def _said(sentences: list[str]) -> list[tuple[str, str]]:
+    """A reader's sentences about what it left out or read otherwise, as anomaly kinds."""
+    return [("charset_fallback" if "declares" in n else "hidden_text", n) for n in sentences]
 
 
 def _read_docx(path: Path, data: bytes, budget: Budget) -> list[Sheet]:
-    return _document(*read_docx(path, data, budget), "docx")
+    said: list[str] = []
+    tables, text = read_docx(path, data, budget, said)
+    return _document(tables, text, "docx", notes=_said(said))
 
 
 def _read_pdf(path: Path, data: bytes, budget: Budget) -> list[Sheet]:
@@ -75,8 +90,9 @@ def _read_pdf(path: Path, data: bytes, budget: Budget) -> list[Sheet]:
 
 
 def _read_html(path: Path, data: bytes, budget: Budget, encoding: str = "auto") -> list[Sheet]:
-    tables, text, used = read_html(path, data, encoding, budget)
-    return _document(tables, text, "html", used)
+    said: list[str] = []
+    tables, text, used = read_html(path, data, encoding, budget, said)
+    return _document(tables, text, "html", used, _said(said))
 
 
 def _read_xlsx(path: Path, data: bytes, budget: Budget) -> list[Sheet]:
@@ -88,7 +104,9 @@ def _read_xlsx(path: Path, data: bytes, budget: Budget) -> list[Sheet]:
 
 def _read_csv(path: Path, data: bytes, budget: Budget, encoding: str = "auto") -> list[Sheet]:
     text, used = decode_bytes(data, path, encoding)
-    return [Sheet(Path(path).name, csv_rows(text, path), source="csv", encoding=used)]
+    # The text is kept so that the readers can choose the delimiter by the header they know.
+    rows = csv_rows(text, path)
+    return [Sheet(Path(path).name, rows, source="csv", text=text, encoding=used)]
 
 
 def _read_text(path: Path, data: bytes, budget: Budget, encoding: str = "auto") -> list[Sheet]:
@@ -104,13 +122,46 @@ def _converted(source: str, target: str, what: str, suffix: str | None) -> Reade
     """
 
     def read(path: Path, data: bytes, budget: Budget) -> list[Sheet]:
-        converted = convert_with_libreoffice(path, data, target, what, suffix, budget.seconds)
+        try:
+            converted = convert_with_libreoffice(path, data, target, what, suffix, budget.seconds)
+        except InputError:
+            if source not in _WORD_BINARIES:
+                raise
+            stream = _word_stream(path, data)
+            if stream is None:
+                raise
+            for sheet in stream:
+                sheet.alternative = False
+            return stream
         sheets = ENGINES[target].read(path, converted, budget)
         for sheet in sheets:
             sheet.source = source
+        if source in _WORD_BINARIES:
+            sheets += _word_stream(path, data) or []
         return sheets
 
     return read
+
+
+_WORD_BINARIES = ("doc", "wps")
+_STREAM_NOTE = (
+    "LibreOffice gave no task table for this legacy Word document; its table was read from "
+    "the document's own text stream (cell and row marks): check the rows against the document"
+)
+
+
+def _word_stream(path: Path, data: bytes) -> list[Sheet] | None:
+    """A Word binary read from its own text stream ([MS-DOC] cell and row marks), as an
+    alternative reading the readers use when LibreOffice's gives no task table; None when the
+    stream cannot be read."""
+    try:
+        tables, text = read_msdoc(path, data)
+    except Exception:  # a second opinion only: LibreOffice's reading (or its error) stands
+        return None
+    sheets = _document(tables, text, "doc-stream", notes=[("legacy_word_stream", _STREAM_NOTE)])
+    for sheet in sheets:
+        sheet.alternative = True
+    return sheets
 
 
 _ODF = "application/vnd.oasis.opendocument"

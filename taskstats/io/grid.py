@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +24,8 @@ from taskstats.io.xlsxscan import scan_workbook
 
 CSV_DELIMITERS = (",", "\t", ";", "，")
 MAX_CELL_CHARS = 1_000_000  # the longest cell (and text line) read
+# C0/C1 control characters but tab, newline and carriage return: openpyxl cannot write them.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -48,6 +52,10 @@ class Sheet:
         source: Where it came from: the engine that read it (``xlsx``, ``docx``, ``pdf`` …).
         text: A document's running text, one paragraph per line (a text sheet only).
         encoding: The text encoding the engine decoded (web pages), if any.
+        notes: What the engine left out or read otherwise, as ``(anomaly kind, sentence)``
+            pairs (hidden text, a declared charset that was wrong, a legacy Word stream).
+        alternative: A second reading of the same file, used only when the first holds no
+            task table (a legacy Word document's own text stream beside LibreOffice's).
     """
 
     name: str
@@ -56,6 +64,8 @@ class Sheet:
     source: str = ""
     text: str | None = None
     encoding: str | None = None
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    alternative: bool = False
 
 
 def cell_text(value: object) -> str:
@@ -68,18 +78,37 @@ def cell_text(value: object) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return CONTROL_CHARACTERS.sub("", str(value))
 
 
-def csv_rows(text: str, path: str | Path | None = None, name: str | None = None) -> list[Row]:
-    """The non-empty rows of CSV text; the delimiter (comma, tab, semicolon) is sniffed.
+def csv_rows(
+    text: str,
+    path: str | Path | None = None,
+    name: str | None = None,
+    *,
+    header: Callable[[list[str]], object] | None = None,
+) -> list[Row]:
+    """The non-empty rows of CSV text; the delimiter (comma, tab, semicolon, full-width comma)
+    is sniffed: the most frequent one, unless ``header`` is given, when it is the most frequent
+    one whose first rows include one that ``header`` accepts (a comma CSV whose texts hold many
+    "，" is still read by its commas).
 
     Raises:
         InputError: The CSV is malformed (with the line).
     """
     sample = text[:20000]
     counts = {d: sample.count(d) for d in CSV_DELIMITERS}
-    delimiter = max(counts, key=lambda d: counts[d])
+    ranked = sorted((d for d in CSV_DELIMITERS if counts[d]), key=lambda d: -counts[d])
+    delimiter = ranked[0] if ranked else ","
+    if header is not None:
+        head = "\n".join(sample.split("\n")[:40])
+        for candidate in ranked:
+            try:
+                if any(header(cells) for cells in csv.reader(io.StringIO(head), candidate)):
+                    delimiter = candidate
+                    break
+            except csv.Error:
+                continue
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows = []
     limit = csv.field_size_limit()

@@ -12,6 +12,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+from taskstats.errors import InputError
 from taskstats.io.budget import Budget, budget_or_default
 from taskstats.io.grid import Row, Sheet
 from taskstats.io.text import decode_bytes
@@ -29,7 +30,11 @@ def looks_like_html(data: bytes) -> bool:
 
 
 def read_html(
-    path: str | Path, data: bytes, encoding: str = "auto", budget: Budget | None = None
+    path: str | Path,
+    data: bytes,
+    encoding: str = "auto",
+    budget: Budget | None = None,
+    notes: list[str] | None = None,
 ) -> tuple[list[Sheet], str, str]:
     """The tables and the text of a web page.
 
@@ -37,8 +42,12 @@ def read_html(
         path: The file, for messages.
         data: Its bytes.
         encoding: ``auto`` for the declared charset (else UTF-8, then GB18030), or a codec.
+            A declared charset the bytes are not in (a UTF-8 page declaring gb2312) gives way
+            to strict UTF-8, and ``notes`` says so.
         budget: The limits (tables; each table's rows, columns and cells laid out, a cell
             counting rowspan × colspan); default from the environment.
+        notes: When given, what was left out or read otherwise is said here: hidden text
+            (``display:none``, ``visibility:hidden``, the ``hidden`` attribute) is not read.
 
     Returns:
         The tables in page order (sheets named ``table N``, rows numbered within the table),
@@ -48,18 +57,46 @@ def read_html(
         InputError: The page cannot be decoded, or is over a limit.
     """
     budget = budget_or_default(budget)
+    said = []
     if encoding == "auto":
         declared = _CHARSET.search(data[:4096])
         if declared:
             name = declared.group(1).decode("ascii").lower()
             encoding = _SUPERSETS.get(name, name)
-    text, used = decode_bytes(data, path, encoding)
+            try:
+                utf8 = data.decode("utf-8")
+            except UnicodeDecodeError:
+                utf8 = None
+            try:
+                text, used = decode_bytes(data, path, encoding)
+            except InputError:
+                if utf8 is None:
+                    raise
+                text, used = utf8.replace("\r\n", "\n"), "utf-8"
+                said.append(f"the page declares {name} but is not in it; read as UTF-8")
+            else:
+                if (
+                    utf8 is not None
+                    and not utf8.isascii()
+                    and used not in ("utf-8", "utf8", "utf-8-sig")
+                ):
+                    # Valid UTF-8 Chinese is never GB text by chance: the declaration is wrong.
+                    text, used = utf8.replace("\r\n", "\n"), "utf-8"
+                    said.append(f"the page declares {name} but is UTF-8; read as UTF-8")
+        else:
+            text, used = decode_bytes(data, path, encoding)
+    else:
+        text, used = decode_bytes(data, path, encoding)
     parser = _PageParser()
     parser.feed(text)
     parser.close()
     budget.check(path, "tables", len(parser.tables), "tables in the page")
     for i, grid in enumerate(parser.tables, 1):
         _check_extent(grid, f"table {i}", path, budget)
+    if parser.hidden:
+        said.append(f"{parser.hidden} hidden element(s) of text (display:none, hidden) left out")
+    if notes is not None:
+        notes.extend(said)
     tables = [
         Sheet(f"table {i}", _fill_spans(grid, f"table {i}"))
         for i, grid in enumerate(parser.tables, 1)
@@ -79,8 +116,21 @@ class _PageParser(HTMLParser):
         self._cell: list[str] | None = None
         self._span = (1, 1)
         self._skip = 0
+        self.hidden = 0  # hidden elements met
+        self._hiding: list[str] = []  # the hidden element open (its tag), nested same tags
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("td", "th", "tr") and self._stack:
+            # An open cell ends where the next cell or row starts (</td> may be left out).
+            self._end_cell()
+        if tag == "tr" and self._hiding and self._hiding[0] == "tr":
+            self._hiding.clear()  # a hidden row whose end tag was left out
+        if self._hiding:
+            if tag == self._hiding[0]:
+                self._hiding.append(tag)
+        elif tag not in _VOID and _is_hidden(attrs):
+            self.hidden += 1
+            self._hiding.append(tag)
         if tag in ("script", "style", "noscript", "template"):
             self._skip += 1
         elif tag == "table":
@@ -97,9 +147,11 @@ class _PageParser(HTMLParser):
             self._write("\n")
 
     def handle_endtag(self, tag: str) -> None:
+        if self._hiding and tag == self._hiding[0]:
+            self._hiding.pop()
         if tag in ("script", "style", "noscript", "template"):
             self._skip = max(0, self._skip - 1)
-        elif tag in ("td", "th"):
+        elif tag in ("td", "th", "tr"):
             self._end_cell()
         elif tag == "table" and self._stack:
             self._end_cell()
@@ -113,7 +165,7 @@ class _PageParser(HTMLParser):
             self._write("\n")
 
     def handle_data(self, data: str) -> None:
-        if not self._skip:
+        if not self._skip and not self._hiding:
             self._write(re.sub(r"[ \t\r\n]+", " ", data))
 
     def _write(self, text: str) -> None:
@@ -123,11 +175,27 @@ class _PageParser(HTMLParser):
             self.text.append(text)
 
     def _end_cell(self) -> None:
+        if self._hiding and self._hiding[0] in ("td", "th"):
+            self._hiding.clear()  # a hidden cell whose end tag was left out
         if self._cell is None or not self._stack:
             return
         text = "\n".join(ln.strip() for ln in "".join(self._cell).split("\n") if ln.strip())
         self._stack[-1][-1].append((text, *self._span))
         self._cell = None
+
+
+_VOID = {"br", "img", "hr", "input", "meta", "link", "col", "wbr", "area", "base", "source"}
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def _is_hidden(attrs: list[tuple[str, str | None]]) -> bool:
+    """Whether an element's attributes hide it (``hidden``, ``display:none``)."""
+    for key, value in attrs:
+        if key == "hidden":
+            return True
+        if key == "style" and value and _HIDDEN_STYLE.search(value):
+            return True
+    return False
 
 
 def _int(value: str | None) -> int:

@@ -27,6 +27,7 @@ from taskstats.tidy.normalize import (
     is_quantified,
     is_target_pending,
 )
+from taskstats.tidy.vocabulary import HEADING_LEVELS
 
 __all__ = [
     "COMMITMENT_COLUMNS",
@@ -41,13 +42,6 @@ __all__ = [
 COMMITMENT_COLUMNS = ["commitment_id", "section", "kind", "text", "targets", "line"]
 TARGET_COLUMNS = ["commitment_id", "target", "value", "unit", "indicator", "pending"]
 
-# Headings by level: 一、 (1), （一） (2), 1. / 1、 (3), （1） (4).
-_HEADING_LEVELS = (
-    (1, re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十]+(?:部分|章)\s*)")),
-    (2, re.compile(r"^[(（][一二三四五六七八九十]+[)）]")),
-    (3, re.compile(r"^\d{1,2}[、.．](?!\d)")),
-    (4, re.compile(r"^[(（]\d{1,2}[)）]")),
-)
 _PLAN_WORDS = re.compile(
     r"主要工作安排|重点工作安排|工作安排|工作重点|重点工作|主要任务|重点任务|工作计划|工作打算|工作思路"
 )
@@ -277,7 +271,7 @@ def _find_plan(
 
 def _heading(line: str) -> tuple[int | None, str, str]:
     """A heading's level, its text and any body text after it on the same line."""
-    for level, pattern in _HEADING_LEVELS:
+    for level, pattern in HEADING_LEVELS:
         if pattern.match(line):
             parts = _split(line, _SENTENCE_END)
             label = re.match(r"^(.{2,16}?)[:：](.+)$", parts[0]) if parts else None

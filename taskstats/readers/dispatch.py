@@ -7,12 +7,12 @@ from pathlib import Path
 
 from taskstats.errors import InputError
 from taskstats.io.engines import ENGINES, LAYOUTS, TEXT_LAYOUTS, read_engine
-from taskstats.io.grid import Row, Sheet
+from taskstats.io.grid import Row, Sheet, csv_rows
 from taskstats.readers.document import choose_table
 from taskstats.readers.header import match_header
 from taskstats.readers.inline import INLINE_ITEM, INLINE_UNITS, InlineParser
 from taskstats.readers.table import Parsed, TableParser
-from taskstats.tidy.schema import INFO, Issue, ReadResult
+from taskstats.tidy.schema import INFO, WARNING, Issue, ReadResult
 
 
 def read_raw(
@@ -152,7 +152,8 @@ def _read_sheets(path: Path, sheets: list[Sheet], sheet: str | None, layout: str
 def _read_csv(
     path: Path, sheets: list[Sheet], layout: str, sheet: str | None, table: int | None
 ) -> ReadResult:
-    parsed = TableParser(path, "continuation").run(sheets[0].rows)
+    rows = csv_rows(sheets[0].text, path, header=match_header) if sheets[0].text else sheets[0].rows
+    parsed = TableParser(path, "continuation").run(rows)
     return _finish(parsed, path, layout, sheets[0].encoding)
 
 
@@ -171,14 +172,26 @@ def _read_document(
     path: Path, sheets: list[Sheet], layout: str, sheet: str | None, table: int | None
 ) -> ReadResult:
     """Read a document: its task table through the table interpreter, or its text."""
-    text_sheet = next((s for s in sheets if s.text is not None), None)
+    text_sheet = next((s for s in sheets if s.text is not None and not s.alternative), None)
     text = text_sheet.text or "" if text_sheet is not None else ""
     used = text_sheet.encoding if text_sheet is not None else None
-    sheets = [s for s in sheets if s.text is None]
+    notes = [note for s in sheets if not s.alternative for note in s.notes]
+    alternative = [s for s in sheets if s.alternative]
+    sheets = [s for s in sheets if s.text is None and not s.alternative]
+    if alternative and not choose_table(sheets, path, table).rows:
+        # The converter gave no task table (a legacy Word table LibreOffice reads as paragraphs):
+        # the reader's alternative reading (the Word binary's own cell and row marks) may.
+        tables_there = [s for s in alternative if s.text is None]
+        if choose_table(tables_there, path, table).rows:
+            sheets = tables_there
+            text = next((s.text or "" for s in alternative if s.text is not None), "")
+            notes = [note for s in alternative for note in s.notes]
+    extra = [Issue(kind, message, None, None, WARNING) for kind, message in notes]
     choice = choose_table(sheets, path, table)
     tables = (choice.read, choice.skipped)
     if choice.rows:
         parsed = TableParser(path, "continuation").run(choice.rows)
+        parsed.issues[:0] = extra
         for name, reason in choice.skipped:
             parsed.issues.append(
                 Issue(
@@ -193,6 +206,7 @@ def _read_document(
             found = None
         if found is not None:
             parsed = TEXT_PARSERS[found](path, text)
+            parsed.issues[:0] = extra
             return _finish(parsed, path, f"{layout}-{found}", used, tables)
     named = choice.skipped[:_SKIPPED_NAMED]
     why = "; ".join(f"{name}: {reason}" for name, reason in named)

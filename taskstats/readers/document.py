@@ -8,7 +8,6 @@ its header, and the first run with a task header is read unless the caller names
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,8 +15,8 @@ from taskstats.errors import InputError
 from taskstats.io.grid import Row, Sheet
 from taskstats.readers.header import match_header
 from taskstats.tidy.normalize import fold
+from taskstats.tidy.vocabulary import TEMPLATE_HEADER
 
-_TEMPLATE_HEADER = re.compile(r"完成标准|推进计划|完成情况|证明材料|进展情况|工作进度")
 _HEADER_WITHIN = 40
 
 
@@ -91,7 +90,7 @@ def _kind(sheet: Sheet) -> str:
     header = _header(sheet)
     if header is None:
         return "none"
-    return "template" if _TEMPLATE_HEADER.search("".join(header)) else "task"
+    return "template" if TEMPLATE_HEADER.search("".join(header)) else "task"
 
 
 def _width(sheet: Sheet) -> int:

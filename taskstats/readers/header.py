@@ -2,69 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from taskstats.io.grid import Row
 from taskstats.tidy.normalize import fold
+from taskstats.tidy.vocabulary import HEADER_FIELDS, SECTION_1, SECTION_2
 
-SECTION_1 = re.compile(
-    r"^(?:[一二三四五六七八九十百]+\s*[、.．]|第[一二三四五六七八九十百]+[部分章篇])"
-)
-
-SECTION_2 = re.compile(r"^[(（]\s*[一二三四五六七八九十]+\s*[)）]")
-
-# Header words, most specific first within each field.
-HEADER_FIELDS: dict[str, tuple[str, ...]] = {
-    "number": ("序号", "编号", "序"),
-    "text": (
-        "具体目标任务",
-        "目标任务",
-        "工作任务",
-        "任务内容",
-        "重点任务",
-        "工作内容",
-        "主要任务",
-        "重点工作",
-        "确定事项",
-        "任务名称",
-        "内容",
-        "任务",
-        "事项",
-    ),
-    "lead": (
-        "牵头责任单位",
-        "主要责任单位",
-        "牵头单位",
-        "牵头部门",
-        "主办单位",
-        "主责单位",
-        "牵头",
-    ),
-    "support": (
-        "协同配合单位",
-        "配合单位",
-        "协办单位",
-        "参与单位",
-        "配合部门",
-        "协办部门",
-        "协办",
-        "配合",
-    ),
-    "units": ("责任单位", "责任部门", "承办单位", "责任主体"),
-    "leader": (
-        "区分管领导",
-        "分管区领导",
-        "负责领导",
-        "分管领导",
-        "牵头领导",
-        "责任领导",
-        "联系领导",
-        "区领导",
-        "责任人",
-    ),
-    "source": ("任务来源", "任务类型", "来源", "备注"),
-    "deadline": ("完成时限", "完成时间", "完成期限", "时间节点", "时限"),
-}
+__all__ = ["HEADER_FIELDS", "find_header", "header_field", "match_header", "section_level"]
 
 
 def header_field(cell: str, fields: dict[str, tuple[str, ...]] = HEADER_FIELDS) -> str | None:

@@ -10,11 +10,13 @@ from taskstats.readers.header import section_level
 from taskstats.readers.table import Parsed, unique_id
 from taskstats.tidy.normalize import clean_cell
 from taskstats.tidy.schema import INFO, Issue, RawTask
+from taskstats.tidy.vocabulary import DEADLINE_LABEL, INLINE_UNITS, LEADER_LABEL
+
+__all__ = ["INLINE_ITEM", "INLINE_UNITS", "InlineParser"]
 
 INLINE_ITEM = re.compile(r"^\s*([0-9]{1,4})\s*[.．、](?![0-9])\s*(.*)$")
 # An item whose text starts with digits ("3.5G基站建设……"): taken only as the next number.
 _DIGIT_ITEM = re.compile(r"^\s*([0-9]{1,4})\s*[.．、]\s*([0-9].*)$")
-INLINE_UNITS = re.compile(r"主办|协办|牵头|配合|责任单位|分别办理|负责")
 
 
 class InlineParser:
@@ -61,7 +63,9 @@ class InlineParser:
                 self.last_number = max(self.last_number, number)
                 continue
             level = section_level(line)
-            if level is not None and (self.current is None or self.complete()):
+            if level is not None and (self.current is None or self.complete() or level == 1):
+                # A 一、 heading ends the item before it even if that item named no units;
+                # a long （一） subheading sentence is kept whole as the subsection's name.
                 self.close()
                 if level == 1:
                     self.section, self.subsection = line, ""
@@ -129,13 +133,11 @@ class InlineParser:
             )
         else:
             task.add("units", units)
-            for label, name in (
-                (r"(?:负责|分管|责任|牵头)领导|区领导|责任人", "leader"),
-                (r"完成时限|完成时间|时间节点|完成期限", "deadline"),
-            ):
-                found = re.search(rf"(?:{label})\s*[:：]\s*([^，,；;]+)", units)
-                if found:
-                    task.add(name, found.group(1))
+            for label, name in ((LEADER_LABEL, "leader"), (DEADLINE_LABEL, "deadline")):
+                found = label.search(units)
+                value = re.match(r"\s*([^，,；;]+)", units[found.end() :]) if found else None
+                if value:
+                    task.add(name, value.group(1))
                     if name == "leader" and "leader" not in self.out.columns:
                         self.out.columns += ("leader",)
         task.task_id = unique_id(str(task.number), self.ids, task, self.out.issues)

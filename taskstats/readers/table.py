@@ -12,8 +12,8 @@ from taskstats.io.grid import Row
 from taskstats.readers.header import match_header, section_level
 from taskstats.tidy.normalize import clean_cell, fold, join_text
 from taskstats.tidy.schema import INFO, LONG_CELL, WARNING, Issue, RawTask
+from taskstats.tidy.vocabulary import TEMPLATE_HEADER
 
-_TEMPLATE_HEADER = re.compile(r"完成标准|推进计划|完成情况|证明材料|进展情况|工作进度")
 _END_MARKER = re.compile(r"^附件\s*[0-9一二三四五六七八九十]*\s*[:：]?$")
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
 _NUMBER = re.compile(r"^\s*([0-9]{1,4})\s*[.．、]?\s*$")
@@ -120,7 +120,7 @@ class TableParser:
             return
         header = match_header(cells)
         if header is not None:
-            if self.out.tasks and _TEMPLATE_HEADER.search("".join(cells)):
+            if self.out.tasks and TEMPLATE_HEADER.search("".join(cells)):
                 self.end(row)
                 return
             self.flush_fragments()

@@ -18,6 +18,7 @@ from taskstats.tidy.normalize import (
     is_quantified,
     is_target_pending,
     join_text,
+    name_folds,
     normalise_leader,
     parse_source,
     parse_units,
@@ -136,6 +137,7 @@ def build_tables(result: ReadResult, manifest: Manifest, raw_name: str | None = 
         units.extend(_task_units(raw, district, has_lead_column, issues, manifest.first_unit_leads))
         leaders.extend(_task_leaders(raw, district, manifest, issues))
 
+    issues.extend(_fold_issues(units, leaders))
     units_df = _canonical_units(pd.DataFrame(units, columns=UNIT_COLUMNS), manifest)
     leaders_df = pd.DataFrame(leaders, columns=LEADER_COLUMNS)
     tasks_df = pd.DataFrame(tasks, columns=TASK_COLUMNS)
@@ -179,6 +181,20 @@ def _task_units(
                 issues.append(
                     Issue("ambiguous_split", note, raw.line, raw.task_id, INFO, raw.sheet)
                 )
+            if column == "lead" and mentions and all(m.role == SUPPORT for m in mentions):
+                # A lead column that names units never yields zero leads.
+                mentions = [replace(m, role=LEAD) for m in mentions]
+                issues.append(
+                    Issue(
+                        "lead_from_column",
+                        f"the lead cell {cell!r} words its units as support; "
+                        "they are taken as the task's leads",
+                        raw.line,
+                        raw.task_id,
+                        INFO,
+                        raw.sheet,
+                    )
+                )
             for m in mentions:
                 if m.unit in rows:
                     if m.role == LEAD and rows[m.unit]["role"] == SUPPORT:
@@ -216,6 +232,49 @@ def _task_leaders(
                     "collective": is_collective_leader(leader),
                 }
     return list(rows.values())
+
+
+_FOLD_MESSAGES = {
+    "invisible": "{n} unit or leader name(s) held invisible characters (zero-width spaces, "
+    "joiners, direction marks, soft hyphens, variation selectors or control characters), "
+    "removed; e.g. {raw!r} read as {name!r}",
+    "traditional": "{n} unit or leader name(s) written in traditional characters, folded to "
+    "simplified; e.g. {raw!r} read as {name!r}",
+}
+
+
+def _fold_issues(units: list[dict], leaders: list[dict]) -> list[Issue]:
+    """Each kind of name folding once per file (with how many names and an example), and
+    every name holding a direction override, which may show it reversed."""
+    issues: list[Issue] = []
+    seen: dict[str, list[tuple[str, str]]] = {}
+    for row, name in [(u, u["unit"]) for u in units] + [(ld, ld["leader"]) for ld in leaders]:
+        raw = row.get("unit_raw", row.get("leader_raw", ""))
+        for kind in name_folds(raw):
+            if kind == "direction":
+                issues.append(
+                    Issue(
+                        "direction_override",
+                        f"the name {raw!r} holds a direction override and may be shown "
+                        f"reversed; it is counted as {name!r}: check the source",
+                        None,
+                        row["task_id"],
+                    )
+                )
+            else:
+                seen.setdefault(kind, []).append((raw, name))
+    for kind, names in seen.items():
+        raw, name = names[0]
+        issues.append(
+            Issue(
+                f"folded_{kind}",
+                _FOLD_MESSAGES[kind].format(n=len(names), raw=raw, name=name),
+                None,
+                None,
+                INFO,
+            )
+        )
+    return issues
 
 
 def _canonical_units(units: pd.DataFrame, manifest: Manifest) -> pd.DataFrame:

@@ -5,9 +5,23 @@ Every function here is pure: strings in, strings (or small records) out.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from taskstats.io.grid import CONTROL_CHARACTERS
+from taskstats.tidy.vocabulary import (
+    COLLECTIVE_LEADER,
+    COLLECTIVE_UNIT,
+    DEADLINE_LABEL,
+    LEADER_LABEL,
+    ROLE_LABEL,
+    ROLE_WORD,
+    is_placeholder,
+    label_role,
+    word_role,
+)
 
 __all__ = [
     "LEAD",
@@ -23,6 +37,7 @@ __all__ = [
     "is_quantified",
     "is_target_pending",
     "join_text",
+    "name_folds",
     "normalise_leader",
     "parse_source",
     "parse_units",
@@ -40,22 +55,77 @@ SUPPORT = "support"
 _HTML_TAG = re.compile(r"</?(?:b|i|u|em|strong|span|font|p|div|td|tr|sup|sub)(?:\s[^>]*)?>", re.I)
 _HTML_BR = re.compile(r"<br\s*/?>", re.I)
 _WS = re.compile(r"[\s\u3000]+")
+# Direction overrides, embeddings and isolates: a name holding one may be shown reversed.
+_DIRECTION = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def clean_cell(value: object) -> str:
-    """A cell's text with HTML markup from the extraction removed and its ends stripped."""
+    """A cell's text with HTML markup from the extraction and control characters (other than
+    tab and newline) removed, and its ends stripped."""
     if value is None:
         return ""
-    text = str(value)
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = CONTROL_CHARACTERS.sub("", text)
     text = _HTML_BR.sub("\n", text)
     text = _HTML_TAG.sub("", text)
     text = text.replace("\u00a0", " ").replace("\ufeff", "")
     return "\n".join(line.strip() for line in text.split("\n")).strip()
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Full-width forms folded to half-width (NFKC), whitespace removed."""
-    return _WS.sub("", unicodedata.normalize("NFKC", text))
+    """The form names are compared in: format characters (zero-width spaces, joiners,
+    direction marks, soft hyphens), variation selectors and control characters removed,
+    full-width forms folded to half-width (NFKC), traditional forms to simplified (OpenCC
+    ``t2s``), and all white space removed. ``"區\u200b發改局 "`` folds to ``"区发改局"``."""
+    text = _simplified(unicodedata.normalize("NFKC", _visible(text)))
+    return _WS.sub("", text)
+
+
+def name_folds(raw: str) -> tuple[str, ...]:
+    """The less visible rules :func:`fold` applies to a name, by code: ``invisible`` (format
+    characters, variation selectors, control characters), ``traditional`` (traditional forms
+    made simplified) and ``direction`` (a direction override or embedding, which may have
+    shown the name reversed)."""
+    found = []
+    visible = _visible(raw)
+    if visible != raw:
+        found.append("invisible")
+    if _DIRECTION.search(raw):
+        found.append("direction")
+    plain = unicodedata.normalize("NFKC", visible)
+    if _simplified(plain) != plain:
+        found.append("traditional")
+    return tuple(found)
+
+
+def _invisible(ch: str) -> bool:
+    code = ord(ch)
+    return (
+        (unicodedata.category(ch) in ("Cf", "Cc") and ch not in "\t\n\r")
+        or 0xFE00 <= code <= 0xFE0F  # variation selectors
+        or 0xE0100 <= code <= 0xE01EF
+        or 0x180B <= code <= 0x180F  # Mongolian free variation selectors
+    )
+
+
+def _visible(text: str) -> str:
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(ch for ch in text if not _invisible(ch))
+
+
+@functools.cache
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _simplified(text: str) -> str:
+    if text.isascii():
+        return text
+    return _t2s().convert(text)
 
 
 def join_text(parts: list[str]) -> str:
@@ -73,7 +143,6 @@ def join_text(parts: list[str]) -> str:
 # --- people ----------------------------------------------------------------------------------
 
 _NAME_SEPARATORS = re.compile(r"[\n、，,；;/／|]+")
-_COLLECTIVE_LEADER = re.compile(r"^(各|相关|有关|其他|全体)|领导$|领导班子|班子成员")
 
 
 @dataclass(frozen=True)
@@ -92,6 +161,8 @@ def split_leaders(cell: str) -> Split:
     """
     names: list[str] = []
     notes: list[str] = []
+    if is_placeholder(fold(cell)):
+        return Split(())
     for part in _NAME_SEPARATORS.split(unicodedata.normalize("NFKC", cell)):
         spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", part)]
         i = 0
@@ -113,7 +184,8 @@ def split_leaders(cell: str) -> Split:
             else:
                 names.append(part[start:end])
             i += 1
-    return Split(tuple(n for n in names if n.strip()), tuple(notes))
+    kept = tuple(n for n in names if n.strip() and not is_placeholder(fold(n)))
+    return Split(kept, tuple(notes))
 
 
 def normalise_leader(name: str) -> str:
@@ -123,21 +195,11 @@ def normalise_leader(name: str) -> str:
 
 def is_collective_leader(name: str) -> bool:
     """Whether a leader entry names a group (各副区长, 各分管委领导), not one person."""
-    return bool(_COLLECTIVE_LEADER.search(fold(name)))
+    return bool(COLLECTIVE_LEADER.search(fold(name)))
 
 
 # --- units -----------------------------------------------------------------------------------
 
-_ROLE_LABEL = re.compile(
-    r"(牵头单位|牵头部门|主办单位|主责单位|主要责任单位|牵头责任单位|配合单位|协办单位|"
-    r"协同配合单位|参与单位|配合部门|协办部门|责任单位|责任部门)\s*[:：]"
-)
-_LEADER_LABEL = re.compile(r"(负责领导|分管领导|责任领导|牵头领导|区领导|责任人)\s*[:：]")
-_DEADLINE_LABEL = re.compile(r"(完成时限|完成时间|时间节点|完成期限)\s*[:：]")
-_ROLE_WORD = re.compile(
-    r"(分别牵头|分别办理|分别负责|分分别办理|共同牵头|牵头|主办|按职责分工负责|按职责负责|"
-    r"配合|协办|协助|参与)"
-)
 _NOTE = re.compile(r"[(（]以下简称[^()（）]*[)）]")
 _UNIT_SPLIT = re.compile(r"[、，,；;／/\n\s\u3000]+")
 _SUFFIX_TOKEN = re.compile(r"^(办公室|成员单位|各成员单位|管委会|项目.*)$")
@@ -153,11 +215,6 @@ _ORG_END = re.compile(
 )
 _OFFICE_END = ("办", "办公室", "中心", "小组", "指挥部", "专班", "服务中心")
 _HOST_END = ("局", "委", "厅", "部", "政府", "管委会", "集团", "公司", "分局")
-_COLLECTIVE_UNIT = re.compile(
-    r"^(各|相关|有关|其他|其它|区相关|区有关|区直|区政府各|区属各|全区各|市直各|县直各)"
-    r"|各(有关|相关)?(成员|责任)?(单位|部门|街道|镇街|镇|委办局|区|集团)"
-    r"|成员单位$|^(街道|板块|部门|单位|镇街|社区|乡镇|有关方面)$"
-)
 
 
 @dataclass(frozen=True)
@@ -181,7 +238,7 @@ class UnitMention:
 
 def is_collective_unit(name: str) -> bool:
     """Whether a unit entry is a placeholder for many units (各相关单位, 区直各有关单位, 板块)."""
-    return bool(_COLLECTIVE_UNIT.search(fold(name)))
+    return bool(COLLECTIVE_UNIT.search(fold(name)))
 
 
 def parse_units(cell: str, default_role: str) -> tuple[list[UnitMention], list[str]]:
@@ -200,14 +257,18 @@ def parse_units(cell: str, default_role: str) -> tuple[list[UnitMention], list[s
         The mentions in order, and notes on guesses made while splitting.
     """
     notes: list[str] = []
+    if is_placeholder(fold(cell)):
+        return [], notes  # "无配合单位", "n/a": the cell names no unit
     text = _NOTE.sub("", cell)
-    text = _LEADER_LABEL.split(text)[0] if _LEADER_LABEL.search(text) else text
-    text = _DEADLINE_LABEL.split(text)[0] if _DEADLINE_LABEL.search(text) else text
+    text = LEADER_LABEL.split(text)[0] if LEADER_LABEL.search(text) else text
+    text = DEADLINE_LABEL.split(text)[0] if DEADLINE_LABEL.search(text) else text
     clauses = _role_clauses(text, default_role)
     mentions: list[UnitMention] = []
     prefix = ""
     for clause, role in clauses:
         for raw in _split_unit_list(clause, notes):
+            if is_placeholder(fold(raw)):
+                continue  # "无", "/", "暂无": no unit
             raw, prefix = _apply_prefix(raw, prefix)
             unit, host = split_host(raw)
             if not unit:
@@ -242,36 +303,32 @@ def unify_unit_names(units: set[str], prefix: str) -> dict[str, str]:
 
 
 def _role_clauses(text: str, default_role: str) -> list[tuple[str, str]]:
-    labels = list(_ROLE_LABEL.finditer(text))
+    labels = list(ROLE_LABEL.finditer(text))
     if labels:
         clauses = []
         for i, m in enumerate(labels):
             end = labels[i + 1].start() if i + 1 < len(labels) else len(text)
-            label = m.group(1)
-            if label.startswith(("牵头", "主办", "主责", "主要")):
-                role = LEAD
-            elif label.startswith(("责任单位", "责任部门")):
-                role = default_role
-            else:
-                role = SUPPORT
-            clauses.append((text[m.end() : end], role))
+            role = label_role(m.group(1)) or default_role
+            # "牵头单位：A、B按职责分工负责": role words inside a labelled list too.
+            clauses.extend(_word_clauses(text[m.end() : end], role))
         head = text[: labels[0].start()]
         if head.strip(" ，,；;。"):
-            clauses.insert(0, (head, default_role))
+            clauses[:0] = _word_clauses(head, default_role)
         return clauses
+    return _word_clauses(text, default_role)
+
+
+def _word_clauses(text: str, default_role: str) -> list[tuple[str, str]]:
     clauses = []
     pos = 0
     seen_lead = False
-    for m in _ROLE_WORD.finditer(text):
-        word = m.group(1)
-        segment = text[pos : m.start()]
-        if word in ("牵头", "主办", "共同牵头"):
-            role = LEAD
-        elif word.startswith(("分别", "分分别")):
+    for m in ROLE_WORD.finditer(text):
+        role = word_role(m.group(1))
+        if role == "shared":
+            # "A、B按职责分工负责": co-leads in a lead column, support in a support column;
             # "A牵头，各成员单位分别办理": after a lead, the rest work alongside it.
-            role = SUPPORT if seen_lead else LEAD
-        else:
-            role = SUPPORT
+            role = SUPPORT if seen_lead else default_role
+        segment = text[pos : m.start()]
         seen_lead = seen_lead or role == LEAD
         if segment.strip(" ，,；;。、"):
             clauses.append((segment, role))

@@ -266,6 +266,23 @@ QUALITY_KINDS = {
     "unrecognised_source": "来源无法识别",
     "target_pending": "目标待定",
     "trailing_content": "表尾附加内容",
+    "lead_from_column": "牵头单位按所在列认定",
+    "folded_invisible": "名称含不可见字符（已去除）",
+    "folded_traditional": "繁体名称转为简体",
+    "direction_override": "名称含文字方向控制符",
+    "hidden_text": "隐藏文字未读取",
+    "charset_fallback": "网页声明编码有误，按UTF-8读取",
+    "legacy_word_stream": "旧版Word文档按文本流读取",
+}
+# English names of the kinds above that readers in English meet first (the code otherwise).
+QUALITY_KINDS_EN = {
+    "lead_from_column": "lead taken from its column",
+    "folded_invisible": "invisible characters removed from names",
+    "folded_traditional": "traditional characters folded to simplified",
+    "direction_override": "name holds a direction override",
+    "hidden_text": "hidden text not read",
+    "charset_fallback": "declared charset wrong, read as UTF-8",
+    "legacy_word_stream": "legacy Word read from its text stream",
 }
 SEVERITIES = {"info": "提示", "warning": "警告", "error": "错误"}
 
@@ -295,6 +312,7 @@ VALUE_LABELS = {
             "unknown": "not stated",
         },
         "across": {"leader": "leaders", "lead_unit": "lead units"},
+        "kind": QUALITY_KINDS_EN,
     },
 }
 YES_NO = {"zh": ("是", "否"), "en": ("yes", "no")}
