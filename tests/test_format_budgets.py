@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import zipfile
@@ -375,15 +376,16 @@ def test_libreoffice_fetches_nothing_named_in_a_document(tmp_path):
     assert requests == []
 
 
-def _converters() -> list[str]:
-    """The command lines of running processes started for a conversion."""
+def _converters(within: Path) -> list[str]:
+    """The command lines of running processes started for a conversion in ``within`` (other
+    runs on the machine convert in folders of their own)."""
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             line = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
-        if "taskstats-convert-" in line:
+        if "taskstats-convert-" in line and str(within) in line:
             found.append(line)
     return found
 
@@ -391,10 +393,11 @@ def _converters() -> list[str]:
 @needs_soffice
 def test_libreoffice_killed_whole_on_timeout(tmp_path, monkeypatch):
     monkeypatch.setenv("TASKSTATS_MAX_SECONDS", "1")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     path = write_odt(tmp_path / "slow.odt", "file:///nonexistent.png")
     refused(path, "LibreOffice did not convert an OpenDocument file within 1 s")
     time.sleep(0.5)
-    assert _converters() == []
+    assert _converters(tmp_path) == []
 
 
 def test_no_writable_temporary_folder(tmp_path, monkeypatch):
