@@ -120,6 +120,12 @@ def test_word_part_beyond_the_budget(tmp_path):
     refused(path, "bytes in one part (word/document.xml) unpacked", "TASKSTATS_MAX_PART_BYTES")
 
 
+def test_word_with_a_large_picture_is_read(tmp_path):
+    rows = [HEAD, cell("1") + cell("推进改革") + cell("区发改局")]
+    path = write_docx(tmp_path / "picture.docx", table(rows), extra=40)  # 40 MB of media
+    assert taskstats.read_table(path).tasks["text"].tolist() == ["推进改革"]
+
+
 def test_word_table_of_too_many_rows(tmp_path):
     rows = [HEAD] + [cell(str(i)) + cell("推进") + cell("区发改局") for i in range(1, 100_001)]
     path = write_docx(tmp_path / "rows.docx", table(rows))
@@ -429,15 +435,15 @@ def test_libreoffice_fetches_nothing_named_in_a_document(tmp_path):
     assert requests == []
 
 
-def _converters() -> list[str]:
-    """The command lines of running processes started for a conversion."""
+def _converters(folder: Path) -> list[str]:
+    """The command lines of running processes started for a conversion under ``folder``."""
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             line = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
-        if "taskstats-convert-" in line:
+        if f"{folder}/taskstats-convert-" in line:
             found.append(line)
     return found
 
@@ -445,10 +451,11 @@ def _converters() -> list[str]:
 @needs_soffice
 def test_libreoffice_killed_whole_on_timeout(tmp_path, monkeypatch):
     monkeypatch.setenv("TASKSTATS_MAX_SECONDS", "1")
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))  # this test's conversions only
     path = write_odt(tmp_path / "slow.odt", "file:///nonexistent.png")
     refused(path, "LibreOffice did not convert an OpenDocument file within 1 s")
     time.sleep(0.5)
-    assert _converters() == []
+    assert _converters(tmp_path) == []
 
 
 def test_no_writable_temporary_folder(tmp_path, monkeypatch):
