@@ -12,7 +12,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import zipfile
@@ -119,6 +118,12 @@ def test_word_part_beyond_the_budget(tmp_path):
     path = write_docx(tmp_path / "part.docx", table([HEAD]) + "<w:p/>" * 6_000_000)  # 36 MB
     assert path.stat().st_size < 1_000_000
     refused(path, "bytes in one part (word/document.xml) unpacked", "TASKSTATS_MAX_PART_BYTES")
+
+
+def test_word_with_a_large_picture_is_read(tmp_path):
+    rows = [HEAD, cell("1") + cell("推进改革") + cell("区发改局")]
+    path = write_docx(tmp_path / "picture.docx", table(rows), extra=40)  # 40 MB of media
+    assert taskstats.read_table(path).tasks["text"].tolist() == ["推进改革"]
 
 
 def test_word_table_of_too_many_rows(tmp_path):
@@ -301,6 +306,60 @@ def test_xlsx_shared_strings_beyond_the_budget(tmp_path):
     refused(path, "bytes of shared strings (xl/sharedStrings.xml) unpacked", "50,000,000")
 
 
+_ODS = "application/vnd.oasis.opendocument.spreadsheet"
+
+
+def write_ods(path: Path, rows: str) -> Path:
+    """An .ods whose one sheet holds ``rows`` (table:table-row elements), a few hundred bytes."""
+    ns = " ".join(
+        f'xmlns:{p}="urn:oasis:names:tc:opendocument:xmlns:{p}:1.0"'
+        for p in ("office", "table", "text")
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="表">{rows}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), _ODS)
+        z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+        z.writestr(
+            "META-INF/manifest.xml",
+            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:'
+            '1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+            f'manifest:media-type="{_ODS}"/></manifest:manifest>',
+        )
+    return path
+
+
+X = '<table:table-cell office:value-type="string"{}><text:p>x</text:p></table:table-cell>'
+
+
+@pytest.mark.parametrize(
+    ("row", "needles"),
+    [
+        (  # a cell repeated a billion columns: calamine stops at the format's 16,384
+            "<table:table-row>" + X.format(' table:number-columns-repeated="1000000000"'),
+            ("16,384 columns in sheet '表'", "TASKSTATS_MAX_COLUMNS"),
+        ),
+        (  # a row repeated a billion times: calamine stops at 1,048,576
+            '<table:table-row table:number-rows-repeated="1000000000">' + X.format(""),
+            ("1,048,576 rows in sheet '表'", "TASKSTATS_MAX_ROWS"),
+        ),
+        (  # a span that is not a whole number
+            "<table:table-row>" + X.format(' table:number-rows-spanned="1e9"'),
+            ("not a readable .ods workbook", "'1e9'"),
+        ),
+    ],
+)
+def test_ods_repeated_and_spanned_beyond_the_budget(tmp_path, row, needles):
+    path = write_ods(tmp_path / "bomb.ods", row + "</table:table-row>")
+    assert path.stat().st_size < 1_000
+    start = time.perf_counter()
+    refused(path, *needles)
+    assert time.perf_counter() - start < 20
+
+
 def test_a_budget_is_raised_by_its_variable(tmp_path, monkeypatch):
     cells = '<td colspan="600">x</td>' * 2
     path = tmp_path / "wide.html"
@@ -376,16 +435,15 @@ def test_libreoffice_fetches_nothing_named_in_a_document(tmp_path):
     assert requests == []
 
 
-def _converters(within: Path) -> list[str]:
-    """The command lines of running processes started for a conversion in ``within`` (other
-    runs on the machine convert in folders of their own)."""
+def _converters(folder: Path) -> list[str]:
+    """The command lines of running processes started for a conversion under ``folder``."""
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             line = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
-        if "taskstats-convert-" in line and str(within) in line:
+        if f"{folder}/taskstats-convert-" in line:
             found.append(line)
     return found
 
@@ -393,7 +451,7 @@ def _converters(within: Path) -> list[str]:
 @needs_soffice
 def test_libreoffice_killed_whole_on_timeout(tmp_path, monkeypatch):
     monkeypatch.setenv("TASKSTATS_MAX_SECONDS", "1")
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))  # this test's conversions only
     path = write_odt(tmp_path / "slow.odt", "file:///nonexistent.png")
     refused(path, "LibreOffice did not convert an OpenDocument file within 1 s")
     time.sleep(0.5)
