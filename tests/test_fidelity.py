@@ -393,7 +393,8 @@ def test_word_stream_gives_the_rows_python_docx_gives(tmp_path):
     document = docx.Document()
     document.add_paragraph("附件1")
     table = document.add_table(rows=1, cols=4)
-    for cell, word in zip(table.rows[0].cells, ["序号", "重点任务", "牵头单位", "分管领导"]):
+    header = ["序号", "重点任务", "牵头单位", "分管领导"]
+    for cell, word in zip(table.rows[0].cells, header, strict=True):
         cell.text = word
     section = table.add_row().cells
     section[0].merge(section[-1]).text = "一、产业发展"
