@@ -102,7 +102,8 @@ def _check_province(tables: taskstats.TaskTables) -> None:
 
 
 def test_province_word_table(tmp_path):
-    tables = _read(_province_docx(tmp_path / "province.docx") and tmp_path / "province.docx")
+    _province_docx(tmp_path / "province.docx")
+    tables = _read(tmp_path / "province.docx")
     _check_province(tables)
     assert _kinds(tables) == {"no_leader_column": 1}
 
