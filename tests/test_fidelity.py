@@ -417,3 +417,24 @@ def test_word_stream_gives_the_rows_python_docx_gives(tmp_path):
     ]
     assert [r.cells for r in want[0].rows][2:] == [r.cells for r in sheets[0].rows][2:]
     assert text == want_text == "附件1\n附件2"
+
+
+def test_word_stream_leaves_hidden_text_out(tmp_path):
+    from taskstats.io.msdoc import read_msdoc
+
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=3)
+    for cell, word in zip(table.rows[0].cells, ["序号", "重点任务", "牵头单位"], strict=True):
+        cell.text = word
+    cells = table.rows[1].cells
+    cells[0].text, cells[1].text, cells[2].text = "1", "任务一", "省经信厅"
+    cells[2].paragraphs[0].add_run("、省审计厅").font.hidden = True
+    document.save(tmp_path / "h.docx")
+    legacy = convert(tmp_path / "h.docx", "doc")
+    notes: list[str] = []
+    sheets, _ = read_msdoc(legacy, legacy.read_bytes(), notes)
+    assert [r.cells for r in sheets[0].rows] == [
+        ["序号", "重点任务", "牵头单位"],
+        ["1", "任务一", "省经信厅"],
+    ]
+    assert notes == ["5 character(s) of hidden text (Word's hidden font) left out"]

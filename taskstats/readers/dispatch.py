@@ -263,7 +263,7 @@ def _read_document(
         except InputError as failed:
             if layout not in ("doc", "wps"):
                 raise
-            converted, sheets, text = None, *_word_stream(path, data, failed)
+            converted, (sheets, text) = None, _word_stream(path, data, failed, said)
             notes.append(("legacy_word_stream", _STREAM_NOTE))
         if converted is not None and target == "xlsx":
             return _read_sheets(path, read_workbook(path, converted)[0], sheet, layout)
@@ -271,9 +271,11 @@ def _read_document(
             sheets, text = read_docx(path, converted, said)
             if layout in ("doc", "wps") and not choose_table(sheets, path, table).rows:
                 # LibreOffice gave no task table: the Word binary's own table marks may.
-                stream = _word_stream(path, data, None)
+                stream_said: list[str] = []
+                stream = _word_stream(path, data, None, stream_said)
                 if stream is not None and choose_table(stream[0], path, table).rows:
                     sheets, text = stream
+                    said[:] = stream_said
                     notes.append(("legacy_word_stream", _STREAM_NOTE))
         used = None
     elif layout == "xls":
@@ -332,12 +334,13 @@ _STREAM_NOTE = (
 
 
 def _word_stream(
-    path: Path, data: bytes, failed: InputError | None
+    path: Path, data: bytes, failed: InputError | None, said: list[str]
 ) -> tuple[list[Sheet], str] | None:
-    """The tables and text of a Word binary read from its own text stream; when that cannot
-    be read, ``failed`` (LibreOffice's error) is raised, or None returned if there is none."""
+    """The tables and text of a Word binary read from its own text stream (what it left out
+    said in ``said``); when that cannot be read, ``failed`` (LibreOffice's error) is raised,
+    or None returned if there is none."""
     try:
-        return read_msdoc(path, data)
+        return read_msdoc(path, data, said)
     except InputError:
         if failed is not None:
             raise failed from None
