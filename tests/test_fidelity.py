@@ -438,3 +438,27 @@ def test_word_stream_leaves_hidden_text_out(tmp_path):
         ["1", "任务一", "省经信厅"],
     ]
     assert notes == ["5 character(s) of hidden text (Word's hidden font) left out"]
+
+
+NEW_KINDS = [
+    "lead_from_column",
+    "folded_invisible",
+    "folded_traditional",
+    "direction_override",
+    "hidden_text",
+    "charset_fallback",
+    "legacy_word_stream",
+]
+
+
+def test_new_anomaly_kinds_are_worded_in_both_languages():
+    import pandas as pd
+
+    from taskstats.report.wording import label_values
+
+    frame = pd.DataFrame({"kind": NEW_KINDS})
+    zh = label_values(frame, "zh")["kind"].tolist()
+    en = label_values(frame, "en")["kind"].tolist()
+    assert zh[:2] == ["牵头单位按所在列认定", "名称含不可见字符（已去除）"]
+    assert en[-1] == "legacy Word read from its text stream"
+    assert not set(zh) & set(NEW_KINDS) and not set(en) & set(NEW_KINDS)
