@@ -102,7 +102,8 @@ def _check_province(tables: taskstats.TaskTables) -> None:
 
 
 def test_province_word_table(tmp_path):
-    tables = _read(_province_docx(tmp_path / "province.docx") and tmp_path / "province.docx")
+    _province_docx(tmp_path / "province.docx")
+    tables = _read(tmp_path / "province.docx")
     _check_province(tables)
     assert _kinds(tables) == {"no_leader_column": 1}
 
@@ -393,7 +394,8 @@ def test_word_stream_gives_the_rows_python_docx_gives(tmp_path):
     document = docx.Document()
     document.add_paragraph("附件1")
     table = document.add_table(rows=1, cols=4)
-    for cell, word in zip(table.rows[0].cells, ["序号", "重点任务", "牵头单位", "分管领导"]):
+    header = ["序号", "重点任务", "牵头单位", "分管领导"]
+    for cell, word in zip(table.rows[0].cells, header, strict=True):
         cell.text = word
     section = table.add_row().cells
     section[0].merge(section[-1]).text = "一、产业发展"
@@ -415,3 +417,48 @@ def test_word_stream_gives_the_rows_python_docx_gives(tmp_path):
     ]
     assert [r.cells for r in want[0].rows][2:] == [r.cells for r in sheets[0].rows][2:]
     assert text == want_text == "附件1\n附件2"
+
+
+def test_word_stream_leaves_hidden_text_out(tmp_path):
+    from taskstats.io.msdoc import read_msdoc
+
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=3)
+    for cell, word in zip(table.rows[0].cells, ["序号", "重点任务", "牵头单位"], strict=True):
+        cell.text = word
+    cells = table.rows[1].cells
+    cells[0].text, cells[1].text, cells[2].text = "1", "任务一", "省经信厅"
+    cells[2].paragraphs[0].add_run("、省审计厅").font.hidden = True
+    document.save(tmp_path / "h.docx")
+    legacy = convert(tmp_path / "h.docx", "doc")
+    notes: list[str] = []
+    sheets, _ = read_msdoc(legacy, legacy.read_bytes(), notes)
+    assert [r.cells for r in sheets[0].rows] == [
+        ["序号", "重点任务", "牵头单位"],
+        ["1", "任务一", "省经信厅"],
+    ]
+    assert notes == ["5 character(s) of hidden text (Word's hidden font) left out"]
+
+
+NEW_KINDS = [
+    "lead_from_column",
+    "folded_invisible",
+    "folded_traditional",
+    "direction_override",
+    "hidden_text",
+    "charset_fallback",
+    "legacy_word_stream",
+]
+
+
+def test_new_anomaly_kinds_are_worded_in_both_languages():
+    import pandas as pd
+
+    from taskstats.report.wording import label_values
+
+    frame = pd.DataFrame({"kind": NEW_KINDS})
+    zh = label_values(frame, "zh")["kind"].tolist()
+    en = label_values(frame, "en")["kind"].tolist()
+    assert zh[:2] == ["牵头单位按所在列认定", "名称含不可见字符（已去除）"]
+    assert en[-1] == "legacy Word read from its text stream"
+    assert not set(zh) & set(NEW_KINDS) and not set(en) & set(NEW_KINDS)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from taskstats.readers.header import section_level
 from taskstats.tidy.normalize import (
     LEAD,
     SUPPORT,
@@ -164,3 +165,20 @@ def test_direction_override_is_named():
     assert name_folds("区\u202e局改发") == ("invisible", "direction")
     assert split_leaders("张\u200b三").items == ("张\u200b三",)
     assert fold("张\u200b三") == "张三"
+
+
+@pytest.mark.parametrize(
+    ("title", "level"),
+    [
+        ("一、总体目标", 1),
+        ("十二 、保障措施", 1),
+        ("第一部分 总体要求", 1),
+        ("第三章 重点任务", 1),
+        ("（一）实施顶尖人才集聚行动，围绕全市主导产业发展需求", 2),
+        ("(二) 青年人才", 2),
+        ("1.设立专项资金", None),
+        ("一是加强领导", None),
+    ],
+)
+def test_section_headings(title, level):
+    assert section_level(title) == level

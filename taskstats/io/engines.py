@@ -155,10 +155,12 @@ def _word_stream(path: Path, data: bytes) -> list[Sheet] | None:
     alternative reading the readers use when LibreOffice's gives no task table; None when the
     stream cannot be read."""
     try:
-        tables, text = read_msdoc(path, data)
+        said: list[str] = []
+        tables, text = read_msdoc(path, data, said)
     except Exception:  # a second opinion only: LibreOffice's reading (or its error) stands
         return None
-    sheets = _document(tables, text, "doc-stream", notes=[("legacy_word_stream", _STREAM_NOTE)])
+    notes = [("legacy_word_stream", _STREAM_NOTE), *_said(said)]
+    sheets = _document(tables, text, "doc-stream", notes=notes)
     for sheet in sheets:
         sheet.alternative = True
     return sheets

@@ -22,6 +22,8 @@ from taskstats.io.grid import Row, Sheet
 
 _CLX = 33  # fcClx's place among FibRgFcLcb97's (fc, lcb) pairs
 _BTE_PAPX = 13  # fcPlcfBtePapx's
+_BTE_CHPX = 12  # fcPlcfBteChpx's
+_VANISH = 0x083C  # sprmCFVanish: hidden text
 _IN_TABLE, _TTP, _ITAP = 0x2416, 0x2417, 0x6649
 _INNER_CELL, _INNER_TTP = 0x244B, 0x244C  # a nested table's cell and row ends
 _TDEF_TABLE = 0xD608
@@ -30,12 +32,15 @@ _SPRM_SIZES = {0: 1, 1: 1, 2: 2, 3: 4, 4: 2, 5: 2, 7: 3}
 _SPECIAL = {"\x0b": "\n", "\x0c": "\n", "\x1e": "-", "\x1f": "", "\x01": "", "\x08": ""}
 
 
-def read_msdoc(path: str | Path, data: bytes) -> tuple[list[Sheet], str]:
+def read_msdoc(
+    path: str | Path, data: bytes, notes: list[str] | None = None
+) -> tuple[list[Sheet], str]:
     """The tables and the text of a Word 97–2003 binary document.
 
     Args:
         path: The file, for messages.
         data: Its bytes (an OLE2 compound file holding a ``WordDocument`` stream).
+        notes: When given, hidden text left out (``sprmCFVanish``) is said here.
 
     Returns:
         As :func:`taskstats.io.docx.read_docx`: the tables in document order (sheets named
@@ -61,6 +66,7 @@ def read_msdoc(path: str | Path, data: bytes) -> tuple[list[Sheet], str]:
             table = ole.openstream(table_name).read()
             chars, fcs = _main_text(word, table)
             paragraphs = _paragraph_marks(word, table)
+            hidden = _hidden_runs(word, table)
     except InputError:
         raise
     except (OSError, struct.error, ValueError, IndexError, KeyError) as exc:
@@ -69,7 +75,41 @@ def read_msdoc(path: str | Path, data: bytes) -> tuple[list[Sheet], str]:
             "Word or WPS and save it as .docx",
             path=path,
         ) from exc
-    return _layout(chars, fcs, paragraphs)
+    shown = [
+        ch if ch in "\r\x07" or not _inside(hidden, fc) else ""
+        for ch, fc in zip(chars, fcs, strict=True)
+    ]
+    left_out = sum(1 for ch, kept in zip(chars, shown, strict=True) if ch and not kept)
+    if left_out and notes is not None:
+        notes.append(f"{left_out} character(s) of hidden text (Word's hidden font) left out")
+    return _layout(shown, fcs, paragraphs)
+
+
+def _hidden_runs(word: bytes, table: bytes) -> list[tuple[int, int]]:
+    """The FC ranges of character runs whose properties hide them, sorted."""
+    fc, lcb = _fib_pair(word, _BTE_CHPX)
+    n = (lcb - 4) // 8
+    pns = struct.unpack_from(f"<{n}I", table, fc + 4 * (n + 1)) if n > 0 else ()
+    ranges = []
+    for pn in pns:
+        page = word[(pn & 0x3FFFFF) * 512 : (pn & 0x3FFFFF) * 512 + 512]
+        if len(page) < 512:
+            continue
+        crun = page[511]
+        rgfc = struct.unpack_from(f"<{crun + 1}I", page, 0)
+        for i in range(crun):
+            offset = page[4 * (crun + 1) + i] * 2
+            if not offset:
+                continue
+            grpprl = page[offset + 1 : offset + 1 + page[offset]]
+            if _sprms(grpprl).get(_VANISH) in (1, 0x81):
+                ranges.append((rgfc[i], rgfc[i + 1]))
+    return sorted(ranges)
+
+
+def _inside(ranges: list[tuple[int, int]], fc: int) -> bool:
+    i = bisect.bisect_right(ranges, (fc, float("inf"))) - 1
+    return i >= 0 and ranges[i][0] <= fc < ranges[i][1]
 
 
 def _fib_pair(word: bytes, index: int) -> tuple[int, int]:
@@ -159,7 +199,10 @@ def _papx_sprms(page: bytes, offset: int) -> dict[int, int | bytes]:
         size, start = 2 * page[offset + 1], offset + 2
     else:
         size, start = 2 * cb - 1, offset + 1
-    grpprl = page[start + 2 : start + size]  # after the style index (istd)
+    return _sprms(page[start + 2 : start + size])  # after the style index (istd)
+
+
+def _sprms(grpprl: bytes) -> dict[int, int | bytes]:
     out: dict[int, int | bytes] = {}
     pos = 0
     while pos + 2 <= len(grpprl):
