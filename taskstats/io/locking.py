@@ -12,7 +12,7 @@ from pathlib import Path
 
 import filelock
 
-from taskstats.errors import TaskstatsError
+from taskstats.errors import WriteError
 
 
 @contextlib.contextmanager
@@ -24,7 +24,7 @@ def exclusive(
     Waits up to ``timeout`` seconds for another holder to finish, then raises.
 
     Raises:
-        TaskstatsError: Another run held the lock for ``timeout`` seconds.
+        WriteError: Another run held the lock for ``timeout`` seconds.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -33,8 +33,8 @@ def exclusive(
     try:
         lock.acquire(poll_interval=0.05)
     except filelock.Timeout:
-        raise TaskstatsError(
-            f"{path}: another taskstats run holds this lock; try again when it ends"
+        raise WriteError(
+            "another taskstats run holds this lock; try again when it ends", path=path
         ) from None
     try:
         yield path

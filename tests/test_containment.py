@@ -1,0 +1,124 @@
+"""Issue 22 (points 4-7): terminal-safe output, bounded manifests, located errors."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import RAW
+
+import taskstats
+from taskstats.cli import main
+from taskstats.errors import Problem, ProgressError, WriteError, escape_controls
+from taskstats.io.files import ensure_writable
+from taskstats.io.locking import exclusive
+from taskstats.tidy.manifest import discover_manifests, read_manifest
+
+HOSTILE = "\x1b]0;pwned\x07\x1b[2J\r\x9b31m\u202e"
+SHOWN = "\\x1b]0;pwned\\x07\\x1b[2J\\x0d\\x9b31m\\u202e"
+
+
+# --- terminal-safe output ------------------------------------------------------------------------
+
+
+def test_control_characters_are_escaped_and_escaping_is_idempotent():
+    assert escape_controls(f"a{HOSTILE}b\tc\nd") == f"a{SHOWN}b\tc\nd"
+    assert escape_controls(escape_controls(HOSTILE)) == SHOWN
+    assert escape_controls("甲区\u3000任务") == "甲区\u3000任务"  # ideographic space is text
+
+
+def test_cells_and_file_names_never_reach_the_terminal(tmp_path):
+    table = tmp_path / f"t{HOSTILE}.txt"
+    table.write_text(
+        f"序号\t工作任务\t牵头单位\t分管领导\n一、{HOSTILE}重点\n1\t任务甲。\t区发改局\t王五\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["inspect", str(table)], color=True)  # as on a tty
+    assert result.exit_code == 0, result.output
+    assert f"file:      {tmp_path}/t{SHOWN}.txt" in result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "\r" not in result.output and "\x9b" not in result.output
+
+
+def test_error_messages_escape_control_characters(tmp_path):
+    missing = tmp_path / f"x{HOSTILE}.txt"
+    result = CliRunner().invoke(main, ["inspect", str(missing)], color=True)
+    assert result.exit_code == 2
+    assert f"x{SHOWN}.txt" in result.output
+    assert "\x1b" not in result.output
+    with pytest.raises(taskstats.InputError) as err:
+        taskstats.read_table(missing)
+    assert "\x1b" not in str(err.value)
+    assert err.value.path == missing  # the attribute keeps the real name
+
+
+# --- located errors ------------------------------------------------------------------------------
+
+
+def test_errors_carry_their_place_as_attributes_and_in_the_message():
+    err = ProgressError("not a date", path=Path("a.xlsx"), sheet="进度", line=7, column="F")
+    assert str(err) == "a.xlsx, sheet '进度', line 7, column F: not a date"
+    assert (err.path, err.sheet, err.line, err.column, err.reason) == (
+        Path("a.xlsx"),
+        "进度",
+        7,
+        "F",
+        "not a date",
+    )
+    back = pickle.loads(pickle.dumps(err))  # as a report worker hands it back
+    assert type(back) is ProgressError
+    assert (str(back), back.line, back.column) == (str(err), 7, "F")
+    problem = Problem("bad status", path=Path("l.csv"), line=3, column="status")
+    assert str(problem) == "l.csv, line 3, column status: bad status"
+
+
+def test_an_unwritable_folder_and_a_held_lock_are_write_errors(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(WriteError) as err:
+        ensure_writable(blocker / "out")
+    assert err.value.path == blocker / "out"
+    assert str(err.value).startswith(f"{blocker / 'out'}: cannot create the output folder")
+    with (
+        exclusive(tmp_path),
+        pytest.raises(WriteError) as err,
+        exclusive(tmp_path, timeout=0.1),
+    ):
+        pass
+    assert "another taskstats run holds this lock" in str(err.value)
+
+
+def test_no_plan_section_is_in_the_family():
+    from taskstats.readers.commitments import NoPlanSection
+
+    assert issubclass(NoPlanSection, taskstats.InputError)
+
+
+# --- manifests -----------------------------------------------------------------------------------
+
+
+def test_a_manifest_saved_with_a_bom_is_read(tmp_path):
+    folder = tmp_path / "dalian-hightech"
+    shutil.copytree(RAW / "dalian-hightech", folder)
+    text = (folder / "manifest.toml").read_bytes()
+    (folder / "manifest.toml").write_bytes(b"\xef\xbb\xbf" + text)
+    manifest = read_manifest(folder)
+    assert (manifest.slug, manifest.year) == ("dalian-hightech", 2020)
+
+
+def test_a_linked_district_folder_is_refused_when_discovered(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    outside = tmp_path / "elsewhere"
+    shutil.copytree(RAW / "nanjing-gulou", outside)
+    (raw / "nanjing-gulou").symlink_to(outside)
+    with pytest.raises(taskstats.ManifestError) as err:
+        discover_manifests(raw)
+    assert str(err.value) == (
+        f"{raw / 'nanjing-gulou' / 'manifest.toml'}: the district folder is a symbolic link "
+        f"(to {outside}), so its files would be read from outside the raw data folder; copy it "
+        "in instead"
+    )
