@@ -113,6 +113,7 @@ def test_ingest_of_one_district_keeps_the_others(tmp_path):
         assert after[name] == full[name]  # the merge writes what a full ingest writes
 
 
+@pytest.mark.slow
 def test_report_of_one_district_leaves_compare_alone(tmp_path):
     out = tmp_path / "reports"
     out.mkdir()
@@ -275,6 +276,7 @@ def test_full_disk_in_charts_keeps_every_chart(tmp_path, monkeypatch):
     _no_temps(out)
 
 
+@pytest.mark.slow
 def test_full_disk_in_a_report_keeps_the_previous_one(tmp_path, monkeypatch):
     from taskstats.report import render_reports
 
