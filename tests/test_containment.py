@@ -122,3 +122,40 @@ def test_a_linked_district_folder_is_refused_when_discovered(tmp_path):
         f"(to {outside}), so its files would be read from outside the raw data folder; copy it "
         "in instead"
     )
+
+
+# --- text: 20,000 rows all numbered 1 ------------------------------------------------------------
+
+
+class _CountingSet(set):
+    lookups = 0
+
+    def __contains__(self, item) -> bool:
+        type(self).lookups += 1
+        return super().__contains__(item)
+
+
+def test_duplicate_numbers_are_suffixed_in_few_look_ups():
+    from taskstats.readers.table import unique_id
+    from taskstats.tidy.schema import RawTask
+
+    ids, issues = _CountingSet(), []
+    given = [unique_id("1", ids, RawTask(1, line), issues) for line in range(2, 20_002)]
+    assert given[:3] == ["1", "1#2", "1#3"]
+    assert given[-1] == "1#20000"
+    assert len(set(given)) == 20_000
+    assert issues[0].message == "task number 1 appears again; kept as 1#2"
+    assert (issues[-1].line, issues[-1].task) == (20_001, "1#20000")
+    # Trying each suffix in turn took 200,010,000 look-ups; doubling and halving needs
+    # at most about 2 log2(20,000) ≈ 30 per row.
+    assert _CountingSet.lookups < 20_000 * 32
+
+
+@pytest.mark.slow
+def test_a_table_of_20000_rows_all_numbered_1_is_read(tmp_path):
+    table = tmp_path / "ones.txt"
+    rows = "".join(f"1\t任务{i}。\t区发改局\t王五\n" for i in range(20_000))
+    table.write_text("序号\t工作任务\t牵头单位\t分管领导\n" + rows, encoding="utf-8")
+    tasks = taskstats.read_table(table).tasks
+    assert len(tasks) == 20_000
+    assert tasks["task_id"].iloc[[0, 1, -1]].tolist() == ["1", "1#2", "1#20000"]
