@@ -16,6 +16,7 @@ from taskstats.errors import Problem, ProgressError, WriteError, escape_controls
 from taskstats.io.files import ensure_writable
 from taskstats.io.locking import exclusive
 from taskstats.tidy.manifest import discover_manifests, read_manifest
+from taskstats.tidy.schema import STATUS_COLUMNS
 
 HOSTILE = "\x1b]0;pwned\x07\x1b[2J\r\x9b31m\u202e"
 SHOWN = "\\x1b]0;pwned\\x07\\x1b[2J\\x0d\\x9b31m\\u202e"
@@ -159,3 +160,130 @@ def test_a_table_of_20000_rows_all_numbered_1_is_read(tmp_path):
     tasks = taskstats.read_table(table).tasks
     assert len(tasks) == 20_000
     assert tasks["task_id"].iloc[[0, 1, -1]].tolist() == ["1", "1#2", "1#20000"]
+
+
+# --- ledgers read without guessing ---------------------------------------------------------------
+
+
+def _ledger_csv(path: Path, rows: list[dict]) -> Path:
+    import csv
+
+    from taskstats.tidy.schema import LEDGER_COLUMNS
+
+    base = dict.fromkeys(LEDGER_COLUMNS, "")
+    base.update(imported_at="2021-07-01T09:00:00", file="a.xlsx", sheet="进度", simulated="False")
+    path.mkdir(parents=True, exist_ok=True)
+    with (path / "ledger.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, LEDGER_COLUMNS)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**base, **row})
+    return path / "ledger.csv"
+
+
+GOOD = {"import_id": "1", "row": "5", "district": "nanjing-gulou", "task_id": "1",
+        "status": "已完成"}  # fmt: skip
+
+
+def test_a_ledger_resaved_by_excel_is_read_with_its_dates(tmp_path):
+    from taskstats.progress import read_ledger
+
+    store = tmp_path / "store"
+    _ledger_csv(
+        store,
+        [
+            {**GOOD, "milestone": "2021/6/30", "reported_on": "2021/6/28"},
+            {**GOOD, "task_id": "2", "milestone": "2021年9月30日", "reported_on": "44469"},
+            {**GOOD, "task_id": "3", "milestone": "2021-12-31", "progress": "第一行\n第二行"},
+        ],
+    )
+    ledger = read_ledger(store)
+    assert ledger["milestone"].tolist() == ["2021-06-30", "2021-09-30", "2021-12-31"]
+    assert ledger["reported_on"].tolist() == ["2021-06-28", "2021-09-30", ""]
+    assert ledger["import_id"].tolist() == [1, 1, 1]
+    assert read_ledger(store, columns=STATUS_COLUMNS)["milestone"].tolist() == [
+        "2021-06-30",
+        "2021-09-30",
+        "2021-12-31",
+    ]
+
+
+def test_every_bad_ledger_cell_is_named_with_its_line_and_column(tmp_path):
+    from taskstats.progress import read_ledger
+
+    store = tmp_path / "store"
+    path = _ledger_csv(
+        store,
+        [
+            {**GOOD, "milestone": "2021-06-30", "progress": "两行\n进度"},  # lines 2-3
+            {**GOOD, "import_id": "1e3", "milestone": "2021/6/30"},  # line 4
+            {**GOOD, "row": "五", "milestone": "2021-02-30"},  # line 5
+            {**GOOD, "status": "完成了", "milestone": "2021-06-30"},  # line 6
+            {**GOOD, "district": "", "milestone": "2021-06-30", "reported_on": "昨天"},  # 7
+        ],
+    )
+    with pytest.raises(ProgressError) as err:
+        read_ledger(store)
+    found = [(p.line, p.column, p.reason) for p in err.value.problems]
+    assert found == [
+        (4, "A (import_id)", "'1e3' is not a whole number"),
+        (5, "F (row)", "'五' is not a whole number"),
+        (5, "I (milestone)", "'2021-02-30' is not a date: 2021-02 has days 1 to 28, not 30"),
+        (6, "J (status)", "status '完成了' is not one of 已完成, 序时推进, 滞后, 未启动"),
+        (7, "G (district)", "district '' is not a district's slug"),
+        (
+            7,
+            "O (reported_on)",
+            "'昨天' is not a date (write it 2026-11-30, 2026/11/30 or 2026年11月30日)",
+        ),
+    ]
+    assert all(p.path == path for p in err.value.problems)
+    assert str(err.value).startswith(
+        f"{path}: 6 cell(s) in 4 row(s) of the progress ledger do not parse; correct them"
+    )
+    assert f"\n  {path}, line 4, column A (import_id): '1e3' is not a whole number" in str(
+        err.value
+    )
+    skipped = read_ledger(store, skip_bad_rows=True)
+    assert (len(skipped), skipped.attrs["skipped_rows"]) == (1, 4)
+    assert skipped["progress"].tolist() == ["两行\n进度"]
+
+
+def test_progress_status_refuses_a_bad_ledger_or_skips_and_counts(tmp_path):
+    store = tmp_path / "store"
+    _ledger_csv(
+        store,
+        [
+            {**GOOD, "milestone": "2021/6/30", "reported_on": "2021/6/28"},
+            {**GOOD, "task_id": "2", "status": "done?", "milestone": "2021-06-30"},
+        ],
+    )
+    args = ["progress", "status", "nanjing-gulou", "--as-of", "2021-07-15", "--store", str(store)]
+    refused = CliRunner().invoke(main, args)
+    assert refused.exit_code == 2
+    assert "1 cell(s) in 1 row(s) of the progress ledger do not parse" in refused.output
+    assert "line 3, column J (status): status 'done?' is not one of" in refused.output
+    skipped = CliRunner().invoke(main, [*args, "--skip-bad-rows"])
+    assert skipped.exit_code == 0, skipped.output
+    assert (
+        "warning: 1 ledger row(s) that do not parse were left out (--skip-bad-rows)"
+        in skipped.output
+    )
+    assert "模拟数据" not in skipped.output  # the real ledger's one good row is used
+
+
+def test_an_unreadable_ledger_and_a_read_only_store_are_clear_errors(tmp_path):
+    from taskstats.progress import read_ledger
+
+    (tmp_path / "store" / "ledger.csv").mkdir(parents=True)  # reading it fails with an OSError
+    with pytest.raises(ProgressError) as err:
+        read_ledger(tmp_path / "store")
+    assert str(err.value).startswith(
+        f"{tmp_path / 'store' / 'ledger.csv'}: cannot read the progress ledger (Is a directory)"
+    )
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    with pytest.raises(WriteError) as err, exclusive(blocker / "store"):
+        pass
+    assert "cannot take the lock in this folder" in str(err.value)
+    assert "the folder must be writable" in str(err.value)

@@ -166,7 +166,11 @@ def test_neutralising_is_undone_exactly():
 def test_the_ledger_stores_formulas_as_text_and_reads_them_back(tmp_path):
     ledger = taskstats.progress.empty_ledger()
     rows = [
-        {**{c: "" for c in ledger.columns}, "import_id": 1, "row": i, "progress": text}
+        {
+            **{c: "" for c in ledger.columns},
+            **{"district": "nanjing-gulou", "milestone": "2021-06-30", "status": "滞后"},
+            **{"import_id": 1, "row": i, "progress": text},
+        }
         for i, text in enumerate(FORMULAS)
     ]
     ledger = pd.DataFrame(rows, columns=ledger.columns).assign(simulated=False)

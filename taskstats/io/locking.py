@@ -27,15 +27,21 @@ def exclusive(
         WriteError: Another run held the lock for ``timeout`` seconds.
     """
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    lock = filelock.FileLock(str(path), timeout=timeout)
     try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = filelock.FileLock(str(path), timeout=timeout)
         lock.acquire(poll_interval=0.05)
     except filelock.Timeout:
         raise WriteError(
             "another taskstats run holds this lock; try again when it ends", path=path
         ) from None
+    except OSError as exc:  # a read-only store or folder
+        raise WriteError(
+            f"cannot take the lock in this folder ({exc.strerror or exc}); the folder must be "
+            "writable: fix its permissions or choose another",
+            path=path,
+        ) from exc
     try:
         yield path
     finally:
