@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help all setup data demo reports lab test fuzz bench lint format clean
+.PHONY: help all setup data demo reports lab test test-fast fuzz bench lint format clean
 
 help: ## Show this help
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -34,8 +34,11 @@ reports: data demo ## Render every district report and the comparison to reports
 lab: $(STAMP) ## Open JupyterLab on the notebooks with the project's kernel (as root too)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
-test: $(STAMP) ## Run the whole test suite
+test: $(STAMP) ## Run the whole test suite (what CI runs)
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP) ## Run the tests not marked slow (no notebooks, browser, LibreOffice, fuzz)
+	$(BIN)/python -m pytest -m "not slow"
 
 fuzz: $(STAMP) ## Fuzz every reader longer than the test suite does (20,000 cases per target)
 	TASKSTATS_FUZZ_EXAMPLES=20000 $(BIN)/python -m pytest tests/test_hardening.py -k fuzz -q

@@ -18,6 +18,8 @@ from PIL import Image
 
 from taskstats import config
 
+pytestmark = pytest.mark.slow  # a real JupyterLab in a real browser
+
 
 def _free_port() -> int:
     with socket.socket() as s:

@@ -128,12 +128,14 @@ def _loads_or_our_error(tmp_path: Path, data: bytes, suffix: str) -> None:
     assert tables.tasks["task_id"].is_unique
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.binary(max_size=4096), suffix=st.sampled_from([".txt", ".csv", ".xlsx", ".md"]))
 def test_fuzz_random_bytes(tmp_path, data, suffix):
     _loads_or_our_error(tmp_path, data, suffix)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     data=st.binary(max_size=2048),
@@ -151,6 +153,7 @@ DOCUMENTS = {
 }
 
 
+@pytest.mark.slow
 @settings(FUZZ, max_examples=min(FUZZ_EXAMPLES, 300))
 @given(
     name=st.sampled_from(sorted(DOCUMENTS)),
@@ -164,6 +167,7 @@ def test_fuzz_damaged_documents(tmp_path, name, flips, cut):
     _loads_or_our_error(tmp_path, bytes(data[: max(1, int(len(data) * cut))]), Path(name).suffix)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     rows=st.lists(
@@ -182,6 +186,7 @@ def test_fuzz_html_tables(tmp_path, rows, span):
     _loads_or_our_error(tmp_path, page.encode("utf-8"), ".html")
 
 
+@pytest.mark.slow
 @FUZZ
 @given(seed=st.sampled_from(range(len(SEEDS))), cut=st.floats(0, 1), start=st.floats(0, 1))
 def test_fuzz_truncated_tables(tmp_path, seed, cut, start):
@@ -191,6 +196,7 @@ def test_fuzz_truncated_tables(tmp_path, seed, cut, start):
     _loads_or_our_error(tmp_path, data[a:b], ".txt")
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     seed=st.sampled_from(range(len(SEEDS))),
@@ -204,6 +210,7 @@ def test_fuzz_shuffled_lines(tmp_path, seed, shuffle_seed, keep):
     _loads_or_our_error(tmp_path, b"\n".join(lines[: max(1, int(len(lines) * keep))]), ".txt")
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     seed=st.sampled_from(range(len(SEEDS))),
@@ -283,6 +290,7 @@ def hostile_district(tmp_path_factory):
     return raw, out / "hostile.html"
 
 
+@pytest.mark.slow
 def test_markup_in_input_is_escaped_in_the_report(hostile_district):
     _, page_path = hostile_district
     page = page_path.read_text(encoding="utf-8")
@@ -292,6 +300,7 @@ def test_markup_in_input_is_escaped_in_the_report(hostile_district):
     assert "&lt;script&gt;alert(3)&lt;/script&gt;区" in page
 
 
+@pytest.mark.slow
 def test_markup_shows_as_text_in_a_real_browser(hostile_district):
     from test_report import _chromium
 

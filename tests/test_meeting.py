@@ -266,6 +266,7 @@ def test_bulletin_page_and_fonts(bulletin):
 # --- PDF, through LibreOffice ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_both_convert_to_pdf_with_every_glyph(deck, bulletin, tmp_path):
     if not shutil.which("soffice") or not shutil.which("pdffonts"):
         if os.environ.get("CI"):

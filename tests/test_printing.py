@@ -40,6 +40,7 @@ def _contains(text: str, wanted: str) -> bool:
     return re.search("".join(f"[{re.escape(c)}?]" for c in wanted), text) is not None
 
 
+@pytest.mark.slow
 def test_report_pdf_from_the_command_line(chromium, tmp_path):
     out = tmp_path / "reports"
     result = CliRunner().invoke(

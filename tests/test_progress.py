@@ -334,6 +334,7 @@ def _soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+@pytest.mark.slow
 def test_template_opens_in_libreoffice(tmp_path, template):
     soffice = _soffice()
     if soffice is None:

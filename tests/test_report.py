@@ -21,6 +21,7 @@ from taskstats.io.files import file_sha256
 DISTRICTS = ["dalian-hightech", "nanjing-gulou", "qingdao-westcoast", "quanzhou-licheng"]
 
 
+@pytest.mark.slow
 def test_every_report_is_written(rendered):
     out, written = rendered
     assert sorted(p.name for p in written) == ["compare.html"] + [f"{d}.html" for d in DISTRICTS]
@@ -70,6 +71,7 @@ def _external_addresses(page: str) -> list[str]:
     return parser.found
 
 
+@pytest.mark.slow
 def test_no_external_address_outside_plain_text(rendered):
     _out, written = rendered
     for path in written:
@@ -88,6 +90,7 @@ def test_the_address_check_can_fail():
     ]
 
 
+@pytest.mark.slow
 def test_explore_notebook_runs(tmp_path):
     nb = config.notebooks_dir() / "explore.ipynb"
     papermill.execute_notebook(
@@ -116,6 +119,7 @@ def test_notebooks_are_stored_without_outputs():
             assert re.match(r"^\w+: (str|int|float|bool) = .+  # .+$", line), line
 
 
+@pytest.mark.slow
 def test_failure_keeps_the_previous_report(tmp_path):
     out = tmp_path / "reports"
     out.mkdir()
@@ -172,6 +176,7 @@ def test_a_kernel_that_dies_is_named_with_its_own_log(tmp_path, monkeypatch):
     assert target.read_text(encoding="utf-8") == "yesterday"
 
 
+@pytest.mark.slow
 def test_parameters_cannot_inject_code(tmp_path):
     out = tmp_path / "reports"
     evil = 'x"; import os; os.system("touch PWNED"); "'
@@ -230,6 +235,7 @@ def browser(tmp_path_factory):
     driver.quit()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["compare", *DISTRICTS])
 def test_report_in_a_real_browser(rendered, browser, name):
     out, _ = rendered
@@ -312,6 +318,7 @@ def test_comparison_view_uses_the_one_as_of_rule(tmp_path):
     assert "未指定日期时，各区县取今天与本区县最后一个节点中较早的一天" in c.header_html()
 
 
+@pytest.mark.slow
 def test_a_kernel_whose_port_was_taken_is_started_again(tmp_path, monkeypatch):
     """Kernels started at the same moment can pick the same port; the one that loses dies at
     once ("Address already in use"). The run starts it again instead of failing the report."""

@@ -113,6 +113,7 @@ def test_ingest_of_one_district_keeps_the_others(tmp_path):
         assert after[name] == full[name]  # the merge writes what a full ingest writes
 
 
+@pytest.mark.slow
 def test_report_of_one_district_leaves_compare_alone(tmp_path):
     out = tmp_path / "reports"
     out.mkdir()
@@ -165,7 +166,11 @@ def test_neutralising_is_undone_exactly():
 def test_the_ledger_stores_formulas_as_text_and_reads_them_back(tmp_path):
     ledger = taskstats.progress.empty_ledger()
     rows = [
-        {**{c: "" for c in ledger.columns}, "import_id": 1, "row": i, "progress": text}
+        {
+            **{c: "" for c in ledger.columns},
+            **{"district": "nanjing-gulou", "milestone": "2021-06-30", "status": "滞后"},
+            **{"import_id": 1, "row": i, "progress": text},
+        }
         for i, text in enumerate(FORMULAS)
     ]
     ledger = pd.DataFrame(rows, columns=ledger.columns).assign(simulated=False)
@@ -275,6 +280,7 @@ def test_full_disk_in_charts_keeps_every_chart(tmp_path, monkeypatch):
     _no_temps(out)
 
 
+@pytest.mark.slow
 def test_full_disk_in_a_report_keeps_the_previous_one(tmp_path, monkeypatch):
     from taskstats.report import render_reports
 

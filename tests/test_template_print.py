@@ -34,6 +34,7 @@ def test_template_page_setup(sheet):
     assert ws.print_title_rows == "$1:$1"
 
 
+@pytest.mark.slow
 def test_template_prints_landscape_with_the_header_on_every_page(sheet, tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:

@@ -6,6 +6,7 @@ import html.parser
 import re
 
 import matplotlib.pyplot as plt
+import pytest
 from conftest import RAW
 from openpyxl import load_workbook
 
@@ -66,6 +67,7 @@ def _data_words(tables) -> set[str]:
     return documents.union(*(ascii_words(" ".join(c.dropna().astype(str))) for c in columns))
 
 
+@pytest.mark.slow
 def test_every_report_page_is_chinese(rendered, tables):
     _out, written = rendered
     data = _data_words(tables)

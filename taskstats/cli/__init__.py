@@ -10,7 +10,7 @@ import click
 import pandas as pd
 
 from taskstats import __version__
-from taskstats.errors import TaskstatsError
+from taskstats.errors import TaskstatsError, escape_controls
 
 
 class _Group(click.Group):
@@ -43,6 +43,35 @@ class _Group(click.Group):
             sys.exit(1)
 
 
+class _TerminalSafe:
+    """A text stream that escapes control characters on their way out (the CLI's choke point).
+
+    Every word the CLI prints (tables, file names, cells, warnings, errors) passes through
+    ``write``, so an escape sequence in a cell or a file name is shown, never obeyed.
+    """
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(escape_controls(text))
+
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def _guard_terminal() -> None:
+    """Route stdout and stderr through :class:`_TerminalSafe` (once)."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is not None and not isinstance(stream, _TerminalSafe):
+            setattr(sys, name, _TerminalSafe(stream))
+
+
 def _quiet_stdout() -> None:
     """Point stdout at the null device, so that flushing it at exit raises nothing more."""
     try:
@@ -64,6 +93,7 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 def main(ctx: click.Context, debug: bool) -> None:
     """Task decomposition tables (目标任务分解表) into tidy data, measures and reports."""
     ctx.obj = {"debug": debug}
+    _guard_terminal()
     if not debug:
         warnings.showwarning = _show_warning
 

@@ -79,8 +79,16 @@ def progress_import(files: tuple[Path, ...], district: str | None, store: Path |
 )
 @click.option("--rules", default=None, help="Rule set name or .toml file (default: manifest's).")
 @click.option("--store", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--skip-bad-rows", is_flag=True, help="Leave out ledger rows that do not parse (counted)."
+)
 def progress_status(
-    district: str, as_of: str | None, by: str, rules: str | None, store: Path | None
+    district: str,
+    as_of: str | None,
+    by: str,
+    rules: str | None,
+    store: Path | None,
+    skip_bad_rows: bool,
 ) -> None:
     """Print completion rates and the red list (挂牌督办) of DISTRICT as of a date."""
     from taskstats.datasets import read_districts
@@ -97,7 +105,13 @@ def progress_status(
     )
 
     read = read_districts(district)[0]
-    ledger, simulated = ledger_for([district], store)
+    ledger, simulated = ledger_for([district], store, skip_bad_rows=skip_bad_rows)
+    if ledger.attrs.get("skipped_rows"):
+        click.echo(
+            f"warning: {ledger.attrs['skipped_rows']} ledger row(s) that do not parse were "
+            "left out (--skip-bad-rows)",
+            err=True,
+        )
     from taskstats.report.wording import as_of_label
 
     schedule = {district: schedule_dates(read.manifest)}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from taskstats.errors import InputError, TaskstatsError, WriteError
+from taskstats.errors import InputError, WriteError
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _QUOTE = "'"
@@ -191,9 +191,16 @@ def ensure_writable(folder: str | Path) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise TaskstatsError(f"{folder}: cannot create the output folder ({exc.strerror})") from exc
+        raise WriteError(
+            f"cannot create the output folder ({exc.strerror}); choose another or fix its "
+            "permissions",
+            path=folder,
+        ) from exc
     if not os.access(folder, os.W_OK):
-        raise TaskstatsError(f"{folder}: the output folder is not writable")
+        raise WriteError(
+            "the output folder is not writable; choose another or fix its permissions",
+            path=folder,
+        )
     return folder
 
 

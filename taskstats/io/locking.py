@@ -12,7 +12,7 @@ from pathlib import Path
 
 import filelock
 
-from taskstats.errors import TaskstatsError
+from taskstats.errors import WriteError
 
 
 @contextlib.contextmanager
@@ -24,18 +24,24 @@ def exclusive(
     Waits up to ``timeout`` seconds for another holder to finish, then raises.
 
     Raises:
-        TaskstatsError: Another run held the lock for ``timeout`` seconds.
+        WriteError: Another run held the lock for ``timeout`` seconds.
     """
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    lock = filelock.FileLock(str(path), timeout=timeout)
     try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = filelock.FileLock(str(path), timeout=timeout)
         lock.acquire(poll_interval=0.05)
     except filelock.Timeout:
-        raise TaskstatsError(
-            f"{path}: another taskstats run holds this lock; try again when it ends"
+        raise WriteError(
+            "another taskstats run holds this lock; try again when it ends", path=path
         ) from None
+    except OSError as exc:  # a read-only store or folder
+        raise WriteError(
+            f"cannot take the lock in this folder ({exc.strerror or exc}); the folder must be "
+            "writable: fix its permissions or choose another",
+            path=path,
+        ) from exc
     try:
         yield path
     finally:

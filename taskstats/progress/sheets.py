@@ -19,6 +19,7 @@ from taskstats.progress.ledger import LEDGER_FILE, read_ledger, write_ledger
 from taskstats.progress.schedule import schedule_dates
 from taskstats.progress.template import INSTRUCTION_SHEET, META_SHEET, SHEET_COLUMNS
 from taskstats.readers.header import find_header
+from taskstats.tidy.dates import parse_date
 from taskstats.tidy.manifest import Manifest
 from taskstats.tidy.normalize import fold
 from taskstats.tidy.schema import LEDGER_COLUMNS, STATUSES, TaskTables
@@ -196,14 +197,11 @@ def _parse_file(
     return rows, problems
 
 
-def _parse_date(text: str) -> dt.date | None:
-    text = text.strip().replace("/", "-").replace(".", "-")
-    for fmt in ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y年%m月%d日"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
+def _date_or_none(text: str) -> dt.date | None:
+    try:
+        return parse_date(text)
+    except ValueError:
+        return None
 
 
 def _check_row(
@@ -255,9 +253,9 @@ def _check_row(
     milestones = schedule_dates(manifests[district])
     if "due_date" in tasks.columns and task_id in texts:
         own = tasks.loc[tasks["task_id"] == task_id, "due_date"].iloc[0]
-        if own and dt.date.fromisoformat(own) not in milestones:
-            milestones = sorted([*milestones, dt.date.fromisoformat(own)])
-    milestone = _parse_date(record.get("milestone", ""))
+        if own and parse_date(own) not in milestones:
+            milestones = sorted([*milestones, parse_date(own)])
+    milestone = _date_or_none(record.get("milestone", ""))
     if milestone is None or milestone not in milestones:
         problems.append(
             f"{where}, {col('milestone')}: milestone {record.get('milestone')!r} is "
@@ -270,12 +268,13 @@ def _check_row(
             f"{where}, {col('status')}: status {what}; choose one of {', '.join(STATUSES)}"
         )
     reported = record.get("reported_on", "")
-    reported_on = _parse_date(reported) if reported else None
-    if reported and reported_on is None:
-        problems.append(
-            f"{where}, {col('reported_on')}: {reported!r} is not a date (use 2020-06-30)"
-        )
-    elif reported_on is not None:
+    reported_on = None
+    if reported:
+        try:
+            reported_on = parse_date(reported)
+        except ValueError as exc:
+            problems.append(f"{where}, {col('reported_on')}: {exc}")
+    if reported_on is not None:
         earliest = dt.date(milestones[0].year, 1, 1)
         if not earliest <= reported_on <= now.date():
             problems.append(

@@ -373,11 +373,25 @@ class TableParser:
 
 
 def unique_id(task_id: str, ids: set[str], task: RawTask, issues: list[Issue]) -> str:
-    """``task_id``, or ``N#2`` (with a duplicate_id issue) when it was used before."""
+    """``task_id``, or ``N#2`` (with a duplicate_id issue) when it was used before.
+
+    The suffixes given so far run 2, 3, … m, so the next is found by doubling and halving
+    (a few look-ups), not by trying each in turn: 20,000 rows all numbered 1 take
+    n log n steps, not n².
+    """
     if task_id in ids:
         k = 2
-        while f"{task_id}#{k}" in ids:
-            k += 1
+        if f"{task_id}#2" in ids:
+            present, absent = 2, 4  # #present is taken, #absent may not be
+            while f"{task_id}#{absent}" in ids:
+                present, absent = absent, absent * 2
+            while absent - present > 1:
+                middle = (present + absent) // 2
+                if f"{task_id}#{middle}" in ids:
+                    present = middle
+                else:
+                    absent = middle
+            k = absent
         issues.append(
             Issue(
                 "duplicate_id",

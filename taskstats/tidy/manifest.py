@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import os
 import re
 import tomllib
 import warnings
@@ -40,11 +41,13 @@ from taskstats.errors import InputError, ManifestError
 from taskstats.io.engines import LAYOUTS
 from taskstats.io.files import read_input
 from taskstats.io.text import check_encoding
+from taskstats.tidy.dates import parse_date
 from taskstats.tidy.normalize import fold
 from taskstats.tidy.schema import SOURCES
 
 MANIFEST_NAME = "manifest.toml"
 MAX_MANIFEST_BYTES = 1_000_000
+MAX_SCHEDULE_NODES = 400  # milestones in a [schedule]; a monthly plan over three years is 36
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")  # \Z: "abc\n" is not a slug
 _KEYS = {
     "slug",
@@ -138,12 +141,14 @@ def read_manifest(path: str | Path) -> Manifest:
     path = Path(path)
     if path.is_dir():
         path = path / MANIFEST_NAME
+    _refuse_linked_folder(path)
     if not path.is_file():
         raise ManifestError(
             "manifest not found; a district folder needs a manifest.toml", path=path
         )
     try:
-        data = tomllib.loads(read_input(path, MAX_MANIFEST_BYTES).decode("utf-8"))
+        # utf-8-sig: a manifest saved by Notepad begins with a byte order mark
+        data = tomllib.loads(read_input(path, MAX_MANIFEST_BYTES).decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise ManifestError(f"manifest is not UTF-8 ({exc.reason})", path=path) from exc
     except tomllib.TOMLDecodeError as exc:
@@ -239,10 +244,28 @@ def read_manifest(path: str | Path) -> Manifest:
     return manifest
 
 
+def _refuse_linked_folder(path: Path) -> None:
+    """A district folder (or its manifest) that is a symbolic link would read from elsewhere."""
+    for link in (path.parent, path):
+        if link.is_symlink():
+            what = "district folder" if link == path.parent else "manifest"
+            raise ManifestError(
+                f"the {what} is a symbolic link (to {os.readlink(link)}), so its files would be "
+                "read from outside the raw data folder; copy it in instead",
+                path=path,
+            )
+
+
 def _inside(folder: Path, name: str, key: str, fail) -> Path:
     """``name`` resolved (symlinks too) inside the district's folder, and a file."""
     home = folder.resolve()
-    target = (folder / name).resolve()
+    try:
+        target = (folder / name).resolve()
+    except (RuntimeError, OSError) as exc:  # Python 3.11 raises RuntimeError on a loop
+        raise fail(
+            f"{key} {name!r} is a symbolic link that cannot be followed ({exc}); name the "
+            "file itself"
+        ) from exc
     if not target.is_relative_to(home):
         raise fail(
             f"{key} {name!r} points outside the district's folder {folder}; copy the file "
@@ -295,10 +318,15 @@ def schedule_dates(manifest: Manifest, year: int | None = None) -> list[dt.date]
     where = manifest.path or manifest.raw_file
     try:
         if kind == "dates":
-            dates = sorted(dt.date.fromisoformat(str(d)) for d in sched["dates"])
+            if isinstance(sched["dates"], list) and len(sched["dates"]) > MAX_SCHEDULE_NODES:
+                raise InputError(_too_many(len(sched["dates"])), path=where)
+            dates = sorted(parse_date(d) for d in sched["dates"])
         elif kind == "monthly":
             start = dt.date.fromisoformat(f"{sched['start']}-01")
             end = dt.date.fromisoformat(f"{sched['end']}-01")
+            months = (end.year - start.year) * 12 + end.month - start.month + 1
+            if months > MAX_SCHEDULE_NODES:
+                raise InputError(_too_many(months), path=where)
             dates = []
             y, m = start.year, start.month
             while (y, m) <= (end.year, end.month):
@@ -330,7 +358,23 @@ def schedule_dates(manifest: Manifest, year: int | None = None) -> list[dt.date]
         ) from exc
     if not dates:
         raise InputError("the [schedule] names no milestone", path=where)
+    plan_year = sched.get("year") or manifest.year
+    if kind != "quarterly" and isinstance(plan_year, int) and not isinstance(plan_year, bool):
+        outside = [d for d in dates if abs(d.year - plan_year) > 1]
+        if outside:
+            raise InputError(
+                f"the [schedule] milestone {outside[0]} is more than a year from the plan year "
+                f"{plan_year}; milestones fall from {plan_year - 1} to {plan_year + 1}",
+                path=where,
+            )
     return dates
+
+
+def _too_many(count: int) -> str:
+    return (
+        f"the [schedule] names {count:,} milestones; a plan has at most "
+        f"{MAX_SCHEDULE_NODES} (check its start and end)"
+    )
 
 
 def _check_schedule(manifest: Manifest) -> None:
