@@ -21,9 +21,17 @@ from taskstats.progress.ledger import (
 from taskstats.progress.schedule import (
     as_of_dates,
     load_rules,
+    previous_node,
     rules_for,
     schedule_dates,
     schedules_for,
+)
+from taskstats.progress.snapshot import (
+    LEDGER_SOURCES,
+    PROGRESS_CHOICES,
+    Snapshot,
+    choose_ledger,
+    progress_snapshot,
 )
 from taskstats.progress.scoring import bundled_rankings, load_ranking_rules
 from taskstats.progress.sheets import ImportResult, import_progress
@@ -38,9 +46,13 @@ __all__ = [
     "STATUSES",
     "STATUS_COLUMNS",
     "ImportResult",
+    "LEDGER_SOURCES",
+    "PROGRESS_CHOICES",
+    "Snapshot",
     "RuleSet",
     "as_of_dates",
     "bundled_rankings",
+    "choose_ledger",
     "completion_rates",
     "completion_trend",
     "current_reports",
@@ -51,6 +63,8 @@ __all__ = [
     "load_ranking_rules",
     "load_rules",
     "milestone_status",
+    "previous_node",
+    "progress_snapshot",
     "read_ledger",
     "red_list",
     "rules_for",
