@@ -26,6 +26,8 @@ from taskstats.progress.schedule import (
     schedule_dates,
     schedules_for,
 )
+from taskstats.progress.scoring import bundled_rankings, load_ranking_rules
+from taskstats.progress.sheets import ImportResult, import_progress
 from taskstats.progress.snapshot import (
     LEDGER_SOURCES,
     PROGRESS_CHOICES,
@@ -33,8 +35,6 @@ from taskstats.progress.snapshot import (
     choose_ledger,
     progress_snapshot,
 )
-from taskstats.progress.scoring import bundled_rankings, load_ranking_rules
-from taskstats.progress.sheets import ImportResult, import_progress
 from taskstats.progress.template import SHEET_COLUMNS, template_rows, write_template
 from taskstats.tidy.schema import LEDGER_COLUMNS, STATUS_COLUMNS, STATUSES
 
@@ -42,14 +42,14 @@ __all__ = [
     "DEMO_FILE",
     "LEDGER_COLUMNS",
     "LEDGER_FILE",
+    "LEDGER_SOURCES",
+    "PROGRESS_CHOICES",
     "SHEET_COLUMNS",
     "STATUSES",
     "STATUS_COLUMNS",
     "ImportResult",
-    "LEDGER_SOURCES",
-    "PROGRESS_CHOICES",
-    "Snapshot",
     "RuleSet",
+    "Snapshot",
     "as_of_dates",
     "bundled_rankings",
     "choose_ledger",

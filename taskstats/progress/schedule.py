@@ -11,7 +11,7 @@ from pathlib import Path
 from taskstats.errors import InputError
 from taskstats.measures.lights import RULE_KINDS, RuleSet
 from taskstats.tidy.manifest import Manifest, schedule_dates
-from taskstats.tidy.schema import iso_date
+from taskstats.tidy.schema import STATUSES, iso_date
 
 
 def as_of_dates(
@@ -122,5 +122,6 @@ def load_rules(name_or_path: str | Path = "default") -> RuleSet:
             if key in rule and (not isinstance(rule[key], int) or rule[key] < low):
                 raise InputError(f"rule {i}: '{key}' must be a whole number ≥ {low}", path=path)
         if rule["when"] == "status" and rule.get("status") not in STATUSES:
-            raise InputError(f"rule {i}: 'status' must be one of {', '.join(STATUSES)}", path=path)
+            words = ", ".join(STATUSES)
+            raise InputError(f"rule {i}: 'status' must be one of {words}", path=path)
     return RuleSet(str(data.get("name", path.stem)), str(data.get("description", "")), rules)
