@@ -193,10 +193,10 @@ class DistrictReport:
         lead_units = t.task_units.loc[
             (t.task_units["role"] == "lead") & ~t.task_units["collective"], "unit"
         ].nunique()
-        district = self.rates["district"]
-        rate = district["completion_rate"].iloc[0] if len(district) else float("nan")
+        figures = self.snapshot.figures.iloc[0]  # the progress pipeline's headline figures
         quantified = t.tasks["quantified"].mean()
-        return [len(t.tasks), named_leaders, lead_units, quantified, rate, len(self.red)]
+        rate = figures["completion_rate"]
+        return [len(t.tasks), named_leaders, lead_units, quantified, rate, int(figures["red"])]
 
     def headline_html(self) -> str:
         """The headline figures as a row of boxes."""
@@ -354,7 +354,7 @@ def prepare_district(
         measurability=measurability(t),
         status=status,
         rates={
-            by: completion_order(pg.completion_rates(t, status, by=by), by)
+            by: completion_order(pg.completion_rates(t, status, by=by, lights=lights), by)
             for by in ("district", "leader", "unit", "source", "section")
         },
         lights=lights,
