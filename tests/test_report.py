@@ -312,7 +312,8 @@ def test_comparison_view_uses_the_one_as_of_rule(tmp_path):
     }
     assert c.shown == ["qingdao-westcoast", "dalian-hightech"]  # the two largest
     assert set(c.shown_rows(c.mix)["district"]) == {"青岛西海岸新区", "大连高新区"}
-    assert "未指定日期时，各区县取今天及以前最近的一个报送节点（年度结束后为最后一个节点）" in c.header_html()
+    rule = "未指定日期时，各区县取今天及以前最近的一个报送节点（年度结束后为最后一个节点）"
+    assert rule in c.header_html()
 
 
 def test_a_kernel_whose_port_was_taken_is_started_again(tmp_path, monkeypatch):
