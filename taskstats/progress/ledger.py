@@ -15,7 +15,7 @@ from taskstats.errors import Problem, ProgressError
 from taskstats.io.files import atomic_paths, restore_formulas, save_csv
 from taskstats.io.memory import release_memory
 from taskstats.tidy.dates import parse_date
-from taskstats.tidy.schema import LEDGER_COLUMNS, STATUSES
+from taskstats.tidy.schema import LEDGER_COLUMNS, OPTIONAL_LEDGER_COLUMNS, STATUSES
 
 LEDGER_FILE = "ledger.csv"
 DEMO_FILE = "demo_ledger.csv"
@@ -55,6 +55,9 @@ def read_ledger(
     except OSError as exc:
         raise _unreadable(path, exc) from exc
     wanted = None if districts is None else list(districts)
+    if columns:
+        # A ledger written before a column existed lacks it: read without, filled below.
+        columns = [c for c in columns if c not in OPTIONAL_LEDGER_COLUMNS or c in _header(path)]
     ledger = _read_columnar(path, columns, wanted)
     skipped = 0
     if ledger is None:
@@ -73,7 +76,7 @@ def read_ledger(
         if columns:
             missing = set(columns) - set(ledger.columns)
         else:
-            missing = set(LEDGER_COLUMNS) - set(ledger.columns)
+            missing = set(LEDGER_COLUMNS) - set(ledger.columns) - set(OPTIONAL_LEDGER_COLUMNS)
         if missing:
             raise ProgressError(
                 f"the progress ledger lacks {', '.join(sorted(missing))}", path=path
@@ -223,6 +226,12 @@ def _unreadable(path: Path, exc: OSError) -> ProgressError:
 
 
 _COLUMNAR_STAMP = b"taskstats.ledger"
+
+
+def _header(path: Path) -> list[str]:
+    """The ledger CSV's column names."""
+    with path.open(encoding="utf-8-sig") as f:
+        return f.readline().strip().split(",")
 
 
 def _columnar_path(path: Path) -> Path:
