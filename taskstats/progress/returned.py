@@ -209,6 +209,8 @@ def place_district(
         declared, how = option, "option"
     elif counts:
         declared, how = counts.most_common(1)[0][0], "texts"
+    elif any(r.get("text") for t in returned.tables for _, r in t.records()):
+        return Placement(None, "", "no_match")
     else:
         return Placement(None, "", "no_district")
     if declared not in manifests:
@@ -221,16 +223,28 @@ def place_district(
 
 
 def _text_matches(returned: Returned, tables: TaskTables) -> Counter:
-    """How many of the file's task texts each district's table holds (folded)."""
-    known: dict[str, set[str]] = {}
+    """How many of the file's tasks each district's table holds: (序号, text) pairs, or, when no
+    pair matches anywhere, the texts alone (folded)."""
     tasks = tables.tasks
-    for district, text in zip(tasks["district"], tasks["text"], strict=True):
-        known.setdefault(fold(str(text)).lstrip("'"), set()).add(str(district))
-    counts: Counter = Counter()
+    by_pair: dict[tuple[str, str], set[str]] = {}
+    by_text: dict[str, set[str]] = {}
+    for district, task_id, text in zip(
+        tasks["district"], tasks["task_id"], tasks["text"], strict=True
+    ):
+        folded = fold(str(text)).lstrip("'")
+        by_pair.setdefault((str(task_id), folded), set()).add(str(district))
+        by_text.setdefault(folded, set()).add(str(district))
+    pairs: Counter = Counter()
+    texts: Counter = Counter()
     for table in returned.tables:
-        for text in {fold(r.get("text", "")).lstrip("'") for _, r in table.records()} - {""}:
-            counts.update(known.get(text, ()))
-    return counts
+        seen = {
+            (r.get("task_id", ""), fold(r.get("text", "")).lstrip("'")) for _, r in table.records()
+        }
+        for task_id, text in seen:
+            if text:
+                pairs.update(by_pair.get((task_id, text), ()))
+                texts.update(by_text.get(text, ()))
+    return pairs or texts
 
 
 def reporting_unit(returned: Returned, table: Table, leads: pd.DataFrame) -> str:

@@ -14,7 +14,6 @@ from taskstats import config
 from taskstats.errors import InputError, ProgressError
 from taskstats.io.files import read_with_sha256, remove_stale_temps
 from taskstats.io.locking import exclusive
-from taskstats.measures.status import current_reports
 from taskstats.progress.ledger import LEDGER_FILE, read_ledger, write_ledger
 from taskstats.progress.receipts import FileReceipt, Problem, receipt_name, write_receipt
 from taskstats.progress.returned import (
@@ -126,8 +125,9 @@ def import_progress(
         for receipt, rows in candidates.values():
             receipt.passed = [] if receipt.refused_whole else rows
         _finish(result, check, read_ledger(store), receipts_dir, now)
+        written = f" (receipts in {receipts_dir})" if receipts_dir is not None else ""
         raise ProgressError(
-            f"{len(refused)} problem(s); nothing was imported:\n"
+            f"{len(refused)} problem(s); nothing was imported{written}:\n"
             + "\n".join(f"  {p}" for p in refused)
         )
     with exclusive(store):
@@ -164,15 +164,24 @@ def import_progress(
 
 def _sort_appended(ledger: pd.DataFrame, candidates: dict, again: set[str]) -> None:
     """Each file's appended rows into accepted (the report that counts) and superseded (a
-    report with a later 填报日期 is held for the same task and node)."""
+    report with a later 填报日期 is held for the same task and node; import order breaks ties,
+    as issue 20's rule has it)."""
     if ledger.empty:
         return
-    current = current_reports(ledger)
+    known = (
+        ledger["reported_on"]
+        .astype(str)
+        .where(ledger["reported_on"].astype(str) != "", ledger["imported_at"].astype(str).str[:10])
+    )
+    order = ledger.assign(
+        _known=known, _import=ledger["import_id"].astype(int), _row=ledger["row"].astype(int)
+    ).sort_values(["_known", "_import", "_row"], kind="stable")
+    current = order.drop_duplicates(["district", "task_id", "milestone"], keep="last")
     counted = set(
         zip(
             current["file_sha256"].astype(str),
             current["sheet"].astype(str),
-            current["row"].astype(int),
+            current["_row"],
             strict=True,
         )
     )
@@ -287,7 +296,6 @@ class _Checker:
         ]
         rows = []
         for table in returned.tables:
-            receipt.unit = receipt.unit or reporting_unit(returned, table, leads)
             for cell in table.sheet.unsaved_formulas:
                 receipt.refused.append(
                     Problem("unsaved_formula", path, table.sheet.name, params={"cell": cell})
@@ -297,6 +305,7 @@ class _Checker:
                 district = record.pop("district", "") or placement.district
                 if not any(record.get(k) for k in FILLED_IN):
                     continue  # not filled in yet
+                receipt.unit = receipt.unit or reporting_unit(returned, table, leads)
                 parsed = self.row(record, district, table, row.line, receipt)
                 if parsed is not None:
                     parsed.update(sheet=table.sheet.name, row=row.line)

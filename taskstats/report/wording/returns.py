@@ -194,3 +194,27 @@ def problem_text(problem, language: str = "zh") -> str:
 def problem_action(problem, language: str = "zh") -> str:
     """What the unit should do about a refused row or file."""
     return PROBLEMS[language][problem.code][1].format(**_params(problem))
+
+
+def import_summary(result, receipts_dir, language: str = "zh") -> str:
+    """The lines ``progress import`` prints: per file its outcome, then the totals."""
+    words = RECEIPT[language]
+    lines = [f"{r.path.name}：{words['verdicts'][r.verdict]}" for r in result.receipts]
+    total = SUMMARY[language].format(
+        rows=result.appended,
+        files=len(result.imported_files),
+        superseded=result.superseded,
+        refused=len(result.refused),
+        ledger=result.ledger_path,
+        receipts=receipts_dir,
+    )
+    return "\n".join([*lines, total])
+
+
+SUMMARY = {
+    "zh": "共接收{rows}行（{files}个文件），其中{superseded}行已被填报日期更晚的报告覆盖"
+    "（保留在历史中）；退回{refused}处。台账：{ledger}；回执：{receipts}",
+    "en": "{rows} row(s) accepted from {files} file(s), {superseded} of them superseded by a "
+    "later-dated report (kept in the history); {refused} problem(s) refused. Ledger: {ledger}; "
+    "receipts: {receipts}",
+}
