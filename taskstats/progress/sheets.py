@@ -27,6 +27,7 @@ from taskstats.progress.returned import (
 from taskstats.progress.schedule import schedule_dates
 from taskstats.progress.template import template_rows
 from taskstats.progress.vocabulary import StatusVocabulary, load_vocabulary
+from taskstats.tidy.dates import parse_date
 from taskstats.tidy.manifest import Manifest
 from taskstats.tidy.normalize import fold
 from taskstats.tidy.schema import LEDGER_COLUMNS, STATUSES, TaskTables
@@ -219,19 +220,12 @@ def _read_bytes(path: Path) -> tuple[bytes, str]:
 
 
 def read_date(text: str) -> dt.date | None:
-    """A date as Excel and WPS write it (2020-06-30, 2020/6/30, 2020.6.30, 2020年6月30日,
-    with or without a time, or an Excel serial number), or None (an impossible date too)."""
-    text = fold(text)
-    if text.isdigit() and 20000 <= int(text) <= 80000:  # Excel's serial day (1954 to 2119)
-        return dt.date(1899, 12, 30) + dt.timedelta(days=int(text))
-    text = text.replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "-")
-    text = text.removesuffix("日")
-    for fmt in ("%Y-%m-%d", "%Y-%m-%d%H:%M:%S", "%Y-%m-%d%H:%M"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
+    """A date as Excel and WPS write it (:func:`taskstats.tidy.dates.parse_date`: 2020-06-30,
+    2020/6/30, 2020.6.30, 2020年6月30日, an Excel serial …), or None (an impossible date too)."""
+    try:
+        return parse_date(fold(text))
+    except ValueError:
+        return None
 
 
 class _Checker:

@@ -40,6 +40,7 @@ from taskstats.errors import InputError, ManifestError
 from taskstats.io.engines import LAYOUTS
 from taskstats.io.files import read_input
 from taskstats.io.text import check_encoding
+from taskstats.tidy.dates import parse_date
 from taskstats.tidy.normalize import fold
 from taskstats.tidy.schema import SOURCES
 
@@ -295,7 +296,7 @@ def schedule_dates(manifest: Manifest, year: int | None = None) -> list[dt.date]
     where = manifest.path or manifest.raw_file
     try:
         if kind == "dates":
-            dates = sorted(dt.date.fromisoformat(str(d)) for d in sched["dates"])
+            dates = sorted(parse_date(d) for d in sched["dates"])
         elif kind == "monthly":
             start = dt.date.fromisoformat(f"{sched['start']}-01")
             end = dt.date.fromisoformat(f"{sched['end']}-01")

@@ -10,6 +10,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from taskstats.errors import InputError
+from taskstats.tidy.dates import parse_date
 
 LONG_CELL = 5_000  # characters; a task text is rarely over a few hundred
 INFO, WARNING = "info", "warning"
@@ -144,16 +145,12 @@ class TaskTables(NamedTuple):
 
 
 def iso_date(day: dt.date | str) -> str:
-    """A date (or an ISO date string) as ``YYYY-MM-DD``.
+    """A date as ``YYYY-MM-DD``, from any form :func:`~taskstats.tidy.dates.parse_date` reads.
 
     Raises:
         InputError: The value is not a date.
     """
-    if isinstance(day, dt.datetime):
-        return day.date().isoformat()
-    if isinstance(day, dt.date):
-        return day.isoformat()
     try:
-        return dt.date.fromisoformat(str(day)).isoformat()
+        return parse_date(day).isoformat()
     except ValueError as exc:
-        raise InputError(f"{day!r} is not a date (use 2020-06-30)") from exc
+        raise InputError(f"{exc} (use 2020-06-30)") from exc
