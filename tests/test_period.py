@@ -14,9 +14,9 @@ from taskstats.measures.period import (
     due_next_period,
     next_node,
     period_changes,
-    previous_node,
     reporting_changes,
 )
+from taskstats.progress.schedule import previous_node
 from taskstats.tidy.schema import LEDGER_COLUMNS
 
 AS_OF = dt.date(2021, 11, 5)

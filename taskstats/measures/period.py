@@ -21,12 +21,6 @@ def next_node(schedule: Sequence[dt.date], as_of: dt.date) -> dt.date | None:
     return min(later) if later else None
 
 
-def previous_node(schedule: Sequence[dt.date], as_of: dt.date) -> dt.date | None:
-    """The node before the as-of node (the latest node on or before ``as_of``), or None."""
-    passed = sorted(d for d in schedule if d <= as_of)
-    return passed[-2] if len(passed) >= 2 else None
-
-
 def _people(tables: TaskTables, tasks: pd.DataFrame) -> pd.DataFrame:
     """Each task's text, lead units and leaders (as the red list names them), in table order."""
     keys = tasks[["district", "task_id"]].drop_duplicates()

@@ -22,12 +22,20 @@ from taskstats.progress.receipts import FileReceipt, Problem, write_receipt
 from taskstats.progress.schedule import (
     as_of_dates,
     load_rules,
+    previous_node,
     rules_for,
     schedule_dates,
     schedules_for,
 )
 from taskstats.progress.scoring import bundled_rankings, load_ranking_rules
 from taskstats.progress.sheets import ImportResult, import_progress, read_date
+from taskstats.progress.snapshot import (
+    LEDGER_SOURCES,
+    PROGRESS_CHOICES,
+    Snapshot,
+    choose_ledger,
+    progress_snapshot,
+)
 from taskstats.progress.template import SHEET_COLUMNS, template_rows, write_template
 from taskstats.progress.vocabulary import StatusVocabulary, load_vocabulary
 from taskstats.tidy.schema import LEDGER_COLUMNS, STATUS_COLUMNS, STATUSES
@@ -36,6 +44,8 @@ __all__ = [
     "DEMO_FILE",
     "LEDGER_COLUMNS",
     "LEDGER_FILE",
+    "LEDGER_SOURCES",
+    "PROGRESS_CHOICES",
     "SHEET_COLUMNS",
     "STATUSES",
     "STATUS_COLUMNS",
@@ -43,9 +53,11 @@ __all__ = [
     "ImportResult",
     "Problem",
     "RuleSet",
+    "Snapshot",
     "StatusVocabulary",
     "as_of_dates",
     "bundled_rankings",
+    "choose_ledger",
     "completion_rates",
     "completion_trend",
     "current_reports",
@@ -57,6 +69,8 @@ __all__ = [
     "load_rules",
     "load_vocabulary",
     "milestone_status",
+    "previous_node",
+    "progress_snapshot",
     "read_date",
     "read_ledger",
     "red_list",

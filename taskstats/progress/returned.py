@@ -42,7 +42,7 @@ HEADER_ALIASES = {  # progress-sheet header words, per ledger field
     "contact": ("责任处室及负责人", "联系人", "contact"),
     "reported_on": ("填报日期", "填报时间", "报送日期", "reported_on"),
     "district": ("区县", "district"),
-    "unit": ("填报单位", "报送单位", "reporting_unit"),
+    "unit": ("报送单位", "填报单位", "unit", "reporting_unit"),
 }
 REQUIRED = frozenset({"task_id", "milestone", "status"})
 FILLED_IN = ("standard", "progress", "status", "evidence", "contact", "reported_on")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from taskstats import config
 from taskstats.errors import InputError, ProgressError
 from taskstats.io.files import read_with_sha256, remove_stale_temps
 from taskstats.io.locking import exclusive
+from taskstats.measures.status import current_reports
 from taskstats.progress.ledger import LEDGER_FILE, read_ledger, write_ledger
 from taskstats.progress.receipts import FileReceipt, Problem, receipt_name, write_receipt
 from taskstats.progress.returned import (
@@ -53,6 +55,11 @@ class ImportResult:
     def superseded(self) -> int:
         """Rows appended that are not the report that counts (an earlier 填报日期)."""
         return sum(len(r.superseded) for r in self.receipts)
+
+    @property
+    def older(self) -> int:
+        """Rows older (by 填报日期) than reports already held: kept, not used."""
+        return self.superseded
 
 
 def import_progress(
@@ -154,7 +161,7 @@ def import_progress(
                 row["import_id"] = by_file[row["file_sha256"]]
                 row["imported_at"] = now.isoformat(timespec="seconds")
                 row["simulated"] = False
-            new = pd.DataFrame(batch, columns=LEDGER_COLUMNS)
+            new = pd.DataFrame(batch, columns=LEDGER_COLUMNS).fillna({"unit": ""})
             ledger = pd.concat([ledger, new], ignore_index=True) if len(ledger) else new
             write_ledger(ledger, store / LEDGER_FILE)
             result.appended = len(new)
@@ -165,24 +172,15 @@ def import_progress(
 
 def _sort_appended(ledger: pd.DataFrame, candidates: dict, again: set[str]) -> None:
     """Each file's appended rows into accepted (the report that counts) and superseded (a
-    report with a later 填报日期 is held for the same task and node; import order breaks ties,
-    as issue 20's rule has it)."""
+    report with a later 填报日期 is held for the same task, node and unit)."""
     if ledger.empty:
         return
-    known = (
-        ledger["reported_on"]
-        .astype(str)
-        .where(ledger["reported_on"].astype(str) != "", ledger["imported_at"].astype(str).str[:10])
-    )
-    order = ledger.assign(
-        _known=known, _import=ledger["import_id"].astype(int), _row=ledger["row"].astype(int)
-    ).sort_values(["_known", "_import", "_row"], kind="stable")
-    current = order.drop_duplicates(["district", "task_id", "milestone"], keep="last")
+    current = current_reports(ledger)
     counted = set(
         zip(
             current["file_sha256"].astype(str),
             current["sheet"].astype(str),
-            current["_row"],
+            current["row"].astype(int),
             strict=True,
         )
     )
@@ -223,7 +221,7 @@ def read_date(text: str) -> dt.date | None:
     """A date as Excel and WPS write it (:func:`taskstats.tidy.dates.parse_date`: 2020-06-30,
     2020/6/30, 2020.6.30, 2020年6月30日, an Excel serial …), or None (an impossible date too)."""
     try:
-        return parse_date(fold(text))
+        return parse_date(unicodedata.normalize("NFKC", text).strip())
     except ValueError:
         return None
 
@@ -239,7 +237,7 @@ class _Checker:
         now: dt.datetime,
     ) -> None:
         self.tables, self.manifests, self.vocabulary, self.now = tables, manifests, vocabulary, now
-        self.seen: dict[tuple[str, str, str], str] = {}
+        self.seen: dict[tuple[str, str, str, str], str] = {}
         self._texts: dict[str, dict[str, str]] = {}
         self._nodes: dict[str, pd.DataFrame] = {}
 
@@ -290,16 +288,17 @@ class _Checker:
         ]
         rows = []
         for table in returned.tables:
+            unit = reporting_unit(returned, table, leads)
             for cell in table.sheet.unsaved_formulas:
                 receipt.refused.append(
                     Problem("unsaved_formula", path, table.sheet.name, params={"cell": cell})
                 )
             for row, record in table.records():
-                record.pop("unit", None)
+                record["unit"] = record.get("unit", "") or unit
                 district = record.pop("district", "") or placement.district
                 if not any(record.get(k) for k in FILLED_IN):
                     continue  # not filled in yet
-                receipt.unit = receipt.unit or reporting_unit(returned, table, leads)
+                receipt.unit = receipt.unit or record["unit"]
                 parsed = self.row(record, district, table, row.line, receipt)
                 if parsed is not None:
                     parsed.update(sheet=table.sheet.name, row=row.line)
@@ -366,7 +365,8 @@ class _Checker:
                 )
         where = f"{receipt.path}, sheet {table.sheet.name!r}, row {line}"
         if milestone is not None and task_id:
-            key = (district, task_id, milestone.isoformat())
+            # Co-lead units report on the same task and node, each once.
+            key = (district, task_id, milestone.isoformat(), record.get("unit", ""))
             if key in self.seen:
                 problem("duplicate", None, task_id=task_id, milestone=key[2], first=self.seen[key])
             else:
@@ -383,6 +383,7 @@ class _Checker:
             "evidence": record.get("evidence", ""),
             "contact": record.get("contact", ""),
             "reported_on": reported_on.isoformat() if reported_on else "",
+            "unit": record.get("unit", ""),
         }
 
     def unreported(self, receipt: FileReceipt, ledger: pd.DataFrame) -> list[dict]:

@@ -195,14 +195,10 @@ def previous_period(report: DistrictReport) -> PeriodChange | None:
     counts only when the ledger has reports known by then. The figures then are the report's
     own ledger and rules read at that date (nothing is read again).
     """
-    earlier = (
-        [d for d in pd.to_datetime(report.trend["as_of"].astype(str)).dt.date if d < report.as_of]
-        if len(report.trend) and report.ledger is not None
-        else []
-    )
-    if not earlier:
+    snap = report.snapshot
+    day = snap.previous.get(report.read.manifest.slug) if snap is not None else None
+    if day is None or report.ledger is None:
         return None
-    day = max(earlier)
     status = milestone_status(report.tables, report.ledger, report.schedule, day)
     if not status["reported"].any():
         return None

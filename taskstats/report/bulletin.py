@@ -23,7 +23,14 @@ from taskstats.io.files import atomic_path
 from taskstats.measures.ranking import RankingRules, ranking_board
 from taskstats.report import briefing
 from taskstats.report.views import DistrictReport, prepare_district, ranking_rows
-from taskstats.report.wording import BULLETIN, MEETING, change_verb, date_zh, rule_short
+from taskstats.report.wording import (
+    BULLETIN,
+    MEETING,
+    change_verb,
+    date_zh,
+    reason_text,
+    rule_short,
+)
 
 # Fonts by name as official documents set them (GB/T 9704): the viewer substitutes its own
 # Chinese font where one is missing (LibreOffice on Linux: Noto Serif or Sans CJK SC).
@@ -215,7 +222,13 @@ def _write(
         doc,
         BULLETIN["annex_columns"],
         [
-            [str(r["task_id"]), str(r["text"]), r["lead_units"], r["leaders"], r["reasons"]]
+            [
+                str(r["task_id"]),
+                str(r["text"]),
+                r["lead_units"],
+                r["leaders"],
+                reason_text(r["reasons"]),
+            ]
             for r in report.red.to_dict("records")
         ],
         widths=[12, 60, 32, 20, 40],

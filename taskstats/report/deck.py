@@ -30,6 +30,7 @@ from taskstats.report.wording import (
     SEVERITIES,
     TEXT,
     date_zh,
+    reason_text,
     rule_short,
 )
 
@@ -171,7 +172,13 @@ def _red_slides(deck: _Deck, red: pd.DataFrame, footer: str, *, with_district: b
         header, widths = ["区县", *header], [1.3, 0.6, 4.2, 2.0, 1.2, 3.0]
     rows = [
         ([str(r["district_name"])] if with_district else [])
-        + [str(r["task_id"]), str(r["text"]), r["lead_units"], r["leaders"], r["reasons"]]
+        + [
+            str(r["task_id"]),
+            str(r["text"]),
+            r["lead_units"],
+            r["leaders"],
+            reason_text(r["reasons"]),
+        ]
         for r in red.to_dict("records")
     ]
     pages = max(1, math.ceil(len(rows) / RED_ROWS_PER_SLIDE))

@@ -22,7 +22,6 @@ from taskstats.measures import (
     unit_workload,
 )
 from taskstats.measures.ranking import RankingRules, ranking_board, unit_ranking
-from taskstats.progress.schedule import as_of_dates
 from taskstats.progress.scoring import load_ranking_rules
 from taskstats.report.coverage import Coverage, coverage_html, prepare_coverage
 from taskstats.report.html import header_html, html_table
@@ -33,12 +32,13 @@ from taskstats.report.wording import (
     as_of_label,
     parameters_text,
     pct,
+    reason_text,
     rule_name,
     text,
 )
 from taskstats.tidy import TaskTables
 
-PROGRESS_CHOICES = ("auto", "real", "demo")
+PROGRESS_CHOICES = pg.PROGRESS_CHOICES
 
 
 def raw_files(reads: Sequence[DistrictRead]) -> list[tuple[str, str]]:
@@ -117,6 +117,7 @@ class DistrictReport:
     ranking_rules: RankingRules | None = None
     ledger: pd.DataFrame | None = None  # the progress reports the figures come from
     schedule: dict[str, list[dt.date]] = field(default_factory=dict)
+    snapshot: pg.Snapshot | None = None  # the progress pipeline's figures, all of them
     generated_at: dt.datetime = field(default_factory=dt.datetime.now)
 
     @property
@@ -246,7 +247,8 @@ class DistrictReport:
         """The red list (挂牌督办), every row, or a sentence when no task is red."""
         if self.red.empty:
             return f"<p>{html.escape(text(self.lang)['no_red'])}</p>"
-        return self.table(self.red, max_rows=None, progress=True)
+        red = self.red.assign(reasons=self.red["reasons"].map(lambda c: reason_text(c, self.lang)))
+        return self.table(red, max_rows=None, progress=True)
 
     def ranking_html(self) -> str:
         """位次排名: the 红黄榜 (best and worst lead units) and the ranked units, by the ranking
@@ -326,18 +328,18 @@ def prepare_district(
         raise InputError(f"progress must be one of {', '.join(PROGRESS_CHOICES)}")
     read = read_districts(district, raw_dir=raw_dir)[0]
     schedule = {district: pg.schedule_dates(read.manifest)}
-    ledger, simulated = progress_ledger(read, schedule, progress, store_dir)
-    day = as_of_dates(schedule, as_of)[district]
     t = read.tables
-    status = pg.milestone_status(t, ledger, schedule, day)
-    rules = pg.rules_for(read.manifest)
+    snap = pg.progress_snapshot(
+        t, progress, schedule, as_of, pg.rules_for(read.manifest), store_dir=store_dir
+    )
+    day = snap.as_of[district]
+    status, lights, rules, ledger = snap.status, snap.lights, snap.rules, snap.ledger
     ranking_rules = ranking if isinstance(ranking, RankingRules) else load_ranking_rules(ranking)
-    lights = pg.traffic_lights(status, rules)
     return DistrictReport(
         read=read,
         as_of=day,
         lang=language,
-        simulated=simulated,
+        simulated=snap.simulated,
         parameters={
             "district": district,
             "as_of": day.isoformat() if as_of else "auto",
@@ -356,8 +358,8 @@ def prepare_district(
             for by in ("district", "leader", "unit", "source", "section")
         },
         lights=lights,
-        red=pg.red_list(t, lights),
-        trend=pg.completion_trend(t, ledger, schedule),
+        red=snap.red,
+        trend=snap.trend,
         rules=rules,
         files=raw_files([read]),
         coverage=_coverage(read),
@@ -365,26 +367,8 @@ def prepare_district(
         ranking_rules=ranking_rules,
         ledger=ledger,
         schedule=schedule,
+        snapshot=snap,
     )
-
-
-def progress_ledger(
-    read: DistrictRead, schedule: dict, progress: str, store_dir: str | Path | None
-) -> tuple[pd.DataFrame, bool]:
-    slug = read.manifest.slug
-    if progress == "demo":
-        return pg.demo_ledger(read.tables, schedule), True
-    ledger, simulated = pg.ledger_for([slug], store_dir)
-    if progress == "real":
-        if simulated:
-            raise InputError(
-                f"no real progress reports for {slug}; import some with "
-                "`taskstats progress import` or use progress='auto'"
-            )
-        return ledger, False
-    if simulated and ledger.empty:
-        return pg.demo_ledger(read.tables, schedule), True
-    return ledger, simulated
 
 
 def _coverage(read: DistrictRead) -> Coverage | None:
