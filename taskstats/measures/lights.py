@@ -216,12 +216,11 @@ def _fire(rule: dict, nodes: _Nodes, texts: list[str]) -> tuple[np.ndarray, np.n
             texts, rows, lambda m, n: f"not_reported:{day[m]}:{n}", nodes.milestone, runs
         )
     if when == "due_within":
+        # The task's own deadline node, not yet due, not reported 已完成 (an early report
+        # of 已完成 at the deadline node counts).
         days = int(rule.get("days", 15))
         left = nodes.status["days_left"].to_numpy().astype(np.int64)
-        latest = _last(nodes, nodes.flag("reported") & due)
-        done = np.zeros(nodes.tasks, dtype=bool)
-        done[latest >= 0] = nodes.eq("status", "done")[latest[latest >= 0]]
-        hit = nodes.flag("deadline") & ~due & (left <= days) & ~done[nodes.task]
+        hit = nodes.flag("deadline") & ~due & (left <= days) & ~nodes.eq("status", "done")
         rows = np.flatnonzero(hit)
         return rows, _texts(
             texts, rows, lambda m, n: f"due_within:{day[m]}:{n}", nodes.milestone, left

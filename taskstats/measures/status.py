@@ -80,8 +80,9 @@ def milestone_status(
     Returns:
         One row per district, task and node: ``due`` (the node has passed), ``status`` (done,
         on_track, behind, not_started, not_reported: nothing reported by the as-of date),
-        ``reported``, ``deadline`` (the node is the task's own deadline), ``overdue`` (due, at
-        or past the task's own deadline, not done; never for ongoing tasks), ``on_time``
+        ``reported`` (not not_reported), ``deadline`` (the node is the task's own deadline),
+        ``overdue`` (due, at or past the task's own deadline, not done; never for ongoing
+        tasks), ``on_time``
         (done, reported by the node), ``days_left`` (negative once past), ``quarter_end``,
         ``missing_units`` (the lead units that have not reported, joined with "、"); ``_task``
         is the task's row in ``tables.tasks``. Rows run task by task, nodes in date order.
@@ -147,8 +148,8 @@ def _status_frame(
     as_of_day: int | np.ndarray,
 ) -> pd.DataFrame:
     task, milestone = grid.task, grid.milestone
-    reported = code >= 0
-    status = np.where(reported, code, NOT_REPORTED).astype(np.int8)
+    status = np.where(code >= 0, code, NOT_REPORTED).astype(np.int8)
+    reported = status != NOT_REPORTED  # a co-led node some units left unreported is not
     due = milestone <= as_of_day
     done = status == DONE
     deadline_day = grid.deadline_day[task] if len(task) else np.zeros(0, np.int64)
