@@ -108,14 +108,18 @@ def test_due_next_period_by_hand(tiny):
 
 def test_changes_since_the_previous_period_by_hand(tiny):
     changes = period_changes(tiny.tables, _at(tiny, dt.date(2021, 9, 30)), _at(tiny, AS_OF))
-    # 1: done at September, 滞后 at October -> red; 2: 滞后 in September, then every node
-    # done (three nodes) -> green; 3 and 4 red at both dates, nothing done
+    # default rules. 1: 已完成 in September (green), 滞后 in October (red). 2: 滞后 in September
+    # (red), then all three nodes 已完成 (green). 3: not reported in September (yellow), 序时推进
+    # in October with its own deadline 10 days away (yellow): unchanged. 4: 序时推进 in
+    # September (green), no October report (yellow).
     assert changes[
         ["task_id", "light_before", "light", "change", "newly_done"]
     ].values.tolist() == [
         ["1", "green", "red", "turned_red", 0],
+        ["4", "green", "yellow", "turned_yellow", 0],
         ["2", "red", "green", "turned_green", 3],
     ]
+    assert changes["lead_units"].tolist() == ["区民政局", "区文旅局", "区发改局"]
 
 
 def test_units_that_stopped_or_started_reporting_by_hand(tiny):
