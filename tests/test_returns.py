@@ -128,7 +128,7 @@ def test_table_pasted_into_word_is_placed_by_its_task_texts(filled, tables, mani
     rows = [[("" if c.value is None else str(c.value)) for c in r] for r in ws.iter_rows()]
     rows = [rows[0], *[r for r in rows[1:] if r[8]]]  # the header and the filled rows
     document = docx.Document()
-    document.add_paragraph("2020年6月目标任务推进情况")
+    document.add_paragraph("2020年6月目标任务推进情况（填报单位：人社局）")
     table = document.add_table(rows=len(rows), cols=len(rows[0]))
     for i, cells in enumerate(rows):
         for j, text in enumerate(cells):
@@ -136,6 +136,7 @@ def test_table_pasted_into_word_is_placed_by_its_task_texts(filled, tables, mani
     document.save(tmp_path / "pasted.docx")
     result = _import([tmp_path / "pasted.docx"], tables, manifests, tmp_path / "s")
     assert result.appended == 3 and result.receipts[0].placed_by == "texts"
+    assert result.receipts[0].unit == "人社局"  # named in the document's text
     pd.testing.assert_frame_equal(_ledger(tmp_path / "s"), EXPECTED, check_dtype=False)
 
 
@@ -357,7 +358,7 @@ def test_cli_import_writes_receipts_beside_the_ledger(filled, tmp_path):
     args = ["progress", "import", "--store", str(store), "--district", "dalian-hightech"]
     run = CliRunner().invoke(main, [*args, str(filled), str(bad)])
     assert run.exit_code == 2
-    assert "typo.csv, sheet 'csv', row 2, column C (状态): status '快好了' is not allowed" in (
+    assert "typo.csv, sheet 'typo.csv', row 2, column C (状态): status '快好了' is not allowed" in (
         run.output
     )
     assert not (store / "ledger.csv").exists()

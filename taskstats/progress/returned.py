@@ -10,8 +10,6 @@ columns, merged title rows and a unit's own extra columns tolerated.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,12 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from taskstats.errors import InputError
-from taskstats.io.convert import convert_with_libreoffice
-from taskstats.io.docx import read_docx
-from taskstats.io.grid import Row, Sheet, csv_rows, read_workbook
-from taskstats.io.html import looks_like_html, read_html
-from taskstats.io.text import decode_bytes
-from taskstats.io.xls import read_xls
+from taskstats.io.engines import read_sheets, sniff
+from taskstats.io.grid import Row, Sheet
 from taskstats.progress.template import INSTRUCTION_SHEET, META_SHEET
 from taskstats.readers.header import find_header
 from taskstats.tidy.manifest import Manifest
@@ -88,11 +82,13 @@ class Returned:
     tables: list[Table] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
     other_sheets: list[Sheet] = field(default_factory=list)
+    text: str = ""  # a document's running text (its title, 填报单位：…)
 
     @property
     def titles(self) -> str:
         """Everything that may name the district or unit: sheet names and title rows."""
-        return " ".join([*(t.sheet.name for t in self.tables), *(t.title for t in self.tables)])
+        names = [t.sheet.name for t in self.tables]
+        return " ".join([*names, *(t.title for t in self.tables), self.text])
 
 
 def read_returned(path: Path, data: bytes) -> Returned:
@@ -103,6 +99,9 @@ def read_returned(path: Path, data: bytes) -> Returned:
     """
     returned = Returned(path)
     for sheet in sheets_of(path, data):
+        if sheet.text:  # a document's running text: its title
+            returned.text = sheet.text
+            continue
         if sheet.name == META_SHEET:
             returned.meta = {
                 r.cells[0].strip(): r.cells[1].strip()
@@ -128,49 +127,23 @@ def find_table(sheet: Sheet) -> Table | None:
 
 
 def sheets_of(path: Path, data: bytes) -> list[Sheet]:
-    """Every sheet (or Word and web table) of a file, the kind found from its content.
+    """Every sheet (or Word and web table) of a file, read by the format engine its content
+    calls for (:mod:`taskstats.io.engines`); a PDF or a plain text is not a returned sheet.
 
     Raises:
         InputError: An unknown kind, or a file that cannot be read as its kind.
     """
-    suffix = path.suffix.lower()
-    if data[:4] == b"PK\x03\x04":
-        names = _zip_names(path, data)
-        if any(n.startswith("word/") for n in names):
-            return read_docx(path, data)[0]
-        if any(n.startswith("xl/") for n in names):
-            return read_workbook(path, data)[0]
-        if "content.xml" in names and suffix != ".odt":
-            return read_xls(path, data)  # calamine reads OpenDocument spreadsheets too
-        if "content.xml" in names:
-            converted = convert_with_libreoffice(path, data, "docx", "an OpenDocument text")
-            return read_docx(path, converted)[0]
-    elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        if "WordDocument".encode("utf-16-le") in data:
-            what = "a WPS document (.wps)" if suffix == ".wps" else "a .doc Word document"
-            return read_docx(path, convert_with_libreoffice(path, data, "docx", what, ".doc"))[0]
-        return read_xls(path, data)
-    elif looks_like_html(data):
-        return read_html(path, data)[0]
-    elif suffix in _TEXT_SUFFIXES:
-        return [Sheet("csv", csv_rows(decode_bytes(data, path)[0], path, "csv"))]
-    raise InputError(
-        "not a progress sheet: expected the returned fill-in sheet as a workbook (.xlsx, .xls, "
-        ".et, .ods), a Word document holding its table (.docx, .doc, .wps), a web page or a "
-        ".csv with its columns",
-        path=path,
-    )
-
-
-def _zip_names(path: Path, data: bytes) -> list[str]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            return zf.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    kind = sniff(path, data)
+    if kind == "text" and path.suffix.lower() in _TEXT_SUFFIXES:
+        kind = "csv"
+    if kind in ("pdf", "text"):
         raise InputError(
-            f"a damaged zip package ({exc}); open it in WPS or Office and save it again",
+            "not a progress sheet: expected the returned fill-in sheet as a workbook (.xlsx, "
+            ".xls, .et, .ods), a Word document holding its table (.docx, .doc, .wps), a web "
+            "page or a .csv with its columns",
             path=path,
-        ) from exc
+        )
+    return read_sheets(path, data, layout=kind)
 
 
 # --- which district, which unit --------------------------------------------------------------
@@ -249,7 +222,8 @@ def _text_matches(returned: Returned, tables: TaskTables) -> Counter:
 
 def reporting_unit(returned: Returned, table: Table, leads: pd.DataFrame) -> str:
     """The unit a table was returned by: its metadata, else a named lead unit of the district in
-    the sheet's name or its title rows (the longest), else the one lead unit of all its tasks.
+    the sheet's name, its title rows or the document's text (the longest), else the one lead
+    unit of all its tasks.
 
     Args:
         returned: The file.
@@ -259,7 +233,7 @@ def reporting_unit(returned: Returned, table: Table, leads: pd.DataFrame) -> str
     if returned.meta.get("unit"):
         return returned.meta["unit"]
     names = sorted(set(leads["unit"].astype(str)), key=len, reverse=True)
-    for text in (table.sheet.name, table.title):
+    for text in (table.sheet.name, table.title, returned.text):
         for name in names:
             if name and name in text:
                 return name
