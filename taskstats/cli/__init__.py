@@ -113,4 +113,4 @@ if __name__ == "__main__":  # pragma: no cover
 
 
 # The commands, grouped by what they work on, register themselves on ``main``.
-from taskstats.cli import data, documents, tracking  # noqa: E402, F401
+from taskstats.cli import data, documents, followup, tracking  # noqa: E402, F401

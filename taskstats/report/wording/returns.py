@@ -218,3 +218,52 @@ SUMMARY = {
     "later-dated report (kept in the history); {refused} problem(s) refused. Ledger: {ledger}; "
     "receipts: {receipts}",
 }
+
+
+HANDOUT = {
+    "zh": {
+        "title": {
+            "unit": "{district}重点任务推进情况提示单（{to}）",
+            "leader": "{district}重点任务推进情况提示单（{to}同志分管）",
+        },
+        "simulated": "注意：本单据的进度数据为模拟数据，仅用于演示。",
+        "lead": {
+            "unit": "截至{as_of}，你单位牵头任务{n}项，其中红灯{red}项、黄灯{yellow}项、"
+            "绿灯{green}项。具体如下：",
+            "leader": "截至{as_of}，{to}同志分管任务{n}项，其中红灯{red}项、黄灯{yellow}项、"
+            "绿灯{green}项。具体如下：",
+        },
+        "columns": ["序号", "目标任务", "完成时限", "最新状态", "亮灯", "原因"],
+        "not_yet": "未到节点",
+        "due_heading": "本期到期节点（请按时报送）",
+        "no_due": "下一报送节点前没有到期节点。",
+        "due_columns": ["序号", "目标任务", "节点", "请报送"],
+        "due_ask": "完成情况、状态及证明材料",
+        "notice_title": "督办通知单",
+        "notice_to": "{to}：",
+        "notice_body": "第{task}项任务“{text}”截至{as_of}亮红灯（{reasons}）。请限期整改，"
+        "于{reply_by}前将整改措施和进展情况书面报送区督查室。",
+        "notice_sign": "区督查室　{date}",
+    },
+}
+
+
+PERIOD_COLUMNS = {
+    "zh": {
+        "milestone": "节点",
+        "days_left": "剩余天数",
+        "status": "状态",
+        "light_before": "上期亮灯",
+        "light": "亮灯",
+        "change": "变化",
+        "newly_done": "新完成节点数",
+    },
+}
+CHANGES = {
+    "zh": {
+        "turned_red": "转为红灯",
+        "turned_yellow": "转为黄灯",
+        "turned_green": "转为绿灯",
+        "newly_done": "新完成节点",
+    },
+}
