@@ -47,7 +47,7 @@ def test_one_document_per_named_lead_unit(written, tables):
 
 
 def test_a_units_document_lists_its_lead_tasks_and_its_red_notices(written, snap):
-    read, snapshot = snap
+    _, snapshot = snap
     red = snapshot.red[snapshot.red["district"] == DISTRICT]
     mine = red[red["lead_units"].str.split("、").map(lambda u: "城管局" in u)]
     assert mine["task_id"].tolist() == RED_CHENGGUAN
