@@ -114,3 +114,27 @@ def test_rendered_to_png(written, tmp_path):
     )
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) >= 2  # the list, then a 督办通知单 a page
+
+
+def test_red_list_due_and_changes_as_spreadsheets(snap, tmp_path):
+    from openpyxl import load_workbook
+
+    _, snapshot = snap
+    base = ["--as-of", "2020-10-15", "--progress", "demo"]
+    for command, name in (("status", "red"), ("due", "due"), ("changes", "changes")):
+        target = tmp_path / f"{name}.xlsx"
+        run = CliRunner().invoke(
+            main, ["progress", command, DISTRICT, *base, "--xlsx", str(target)]
+        )
+        assert run.exit_code == 0, run.output
+    red = list(load_workbook(tmp_path / "red.xlsx")["挂牌督办"].iter_rows(values_only=True))
+    assert red[0][:3] == ("序号", "目标任务", "牵头单位")
+    assert len(red) - 1 == int(snapshot.figures.iloc[0]["red"])
+    assert [r[0] for r in red[1:]] == snapshot.red["task_id"].tolist()
+    due = list(load_workbook(tmp_path / "due.xlsx")["本期到期"].iter_rows(values_only=True))
+    assert due[0][:4] == ("序号", "目标任务", "节点", "剩余天数")
+    assert {r[2] for r in due[1:]} == {"2020-12-31"} and {r[3] for r in due[1:]} == {77}
+    changes = load_workbook(tmp_path / "changes.xlsx")["与上期相比"]
+    header = [c.value for c in changes[1]]
+    assert header[2:6] == ["上期亮灯", "亮灯", "变化", "新完成节点数"]
+    assert {c.value for c in changes["E"][1:]} <= {"转为红灯", "转为黄灯", "转为绿灯", "新完成节点"}

@@ -122,6 +122,9 @@ def progress_import(
     show_default=True,
     help="Which reports: the real ledger if it has any (auto), real, simulated, none.",
 )
+@click.option(
+    "--xlsx", type=click.Path(dir_okay=False, path_type=Path), help="The red list as .xlsx."
+)
 @click.option("--store", type=click.Path(file_okay=False, path_type=Path))
 def progress_status(
     district: str,
@@ -130,6 +133,7 @@ def progress_status(
     rules: str | None,
     progress: str,
     store: Path | None,
+    xlsx: Path | None = None,
 ) -> None:
     """Print completion rates, 未报送 and the red list (挂牌督办) of DISTRICT as of a date."""
     from taskstats.datasets import read_districts
@@ -159,6 +163,12 @@ def progress_status(
     red = snap.red[["task_id", "lead_units", "reasons"]].copy()
     red["reasons"] = red["reasons"].map(reason_text)
     click.echo(print_table(red))
+    if xlsx is not None:
+        from taskstats.cli.followup import write_sheet
+
+        full = snap.red.assign(reasons=snap.red["reasons"].map(reason_text))
+        write_sheet(full.drop(columns=["district"]), xlsx, "挂牌督办")
+        click.echo(f"已导出：{xlsx}")
 
 
 @main.command("demo-progress")
