@@ -245,8 +245,12 @@ def test_wrong_file_type_and_empty_sheet(tmp_path, dalian, manifests):
     store = tmp_path / "store"
     doc = tmp_path / "report.docx"
     doc.write_bytes(b"PK\x03\x04not really")
-    with pytest.raises(taskstats.ProgressError, match=r"report\.docx: not a progress sheet"):
+    with pytest.raises(taskstats.ProgressError, match=r"report\.docx: a damaged zip package"):
         pg.import_progress([doc], dalian, manifests, store_dir=store)
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.4 not a sheet")
+    with pytest.raises(taskstats.ProgressError, match=r"report\.pdf: not a progress sheet"):
+        pg.import_progress([pdf], dalian, manifests, store_dir=store)
     wb = Workbook()
     wb.active.title = "空表"
     empty = tmp_path / "empty.xlsx"
@@ -259,8 +263,11 @@ def test_wrong_file_type_and_empty_sheet(tmp_path, dalian, manifests):
 def test_csv_import_needs_a_district(tmp_path, dalian, manifests):
     path = tmp_path / "p.csv"
     path.write_text("序号,节点,状态,填报日期\n5,2020-06-30,已完成,2020-06-30\n", encoding="utf-8")
-    with pytest.raises(taskstats.ProgressError, match="unknown district None"):
+    with pytest.raises(taskstats.ProgressError) as err:
         pg.import_progress([path], dalian, manifests, store_dir=tmp_path / "s", now=NOW_JULY)
+    assert str(err.value).startswith("1 problem(s); nothing was imported:\n  ")
+    assert "p.csv: nothing in the file says which district it is for" in str(err.value)
+    assert str(err.value).endswith("; pass --district")
     done = pg.import_progress(
         [path],
         dalian,

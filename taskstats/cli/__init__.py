@@ -139,4 +139,4 @@ def print_table(df: pd.DataFrame, lang: str = "zh") -> str:
 
 
 # The commands, grouped by what they work on, register themselves on ``main``.
-from taskstats.cli import data, documents, tracking  # noqa: E402, F401
+from taskstats.cli import data, documents, followup, tracking  # noqa: E402, F401

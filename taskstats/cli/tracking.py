@@ -44,32 +44,60 @@ def progress() -> None:
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option("--district", help="District of files that do not say (a csv).")
+@click.option("--district", help="District of files that say nothing of theirs (bare ids).")
 @click.option(
     "--store",
     type=click.Path(file_okay=False, path_type=Path),
     help="Progress store (default data/processed/progress).",
 )
-def progress_import(files: tuple[Path, ...], district: str | None, store: Path | None) -> None:
-    """Check FILES and append them to the progress ledger (all or nothing)."""
+@click.option(
+    "--receipts",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the receipts (回执), one .xlsx per file (default STORE/receipts).",
+)
+@click.option(
+    "--accept-valid",
+    is_flag=True,
+    help="Import the rows that pass and refuse the others (default: all or nothing).",
+)
+@click.option("--vocabulary", default="statuses", help="Status vocabulary name or .toml file.")
+def progress_import(
+    files: tuple[Path, ...],
+    district: str | None,
+    store: Path | None,
+    receipts: Path | None,
+    accept_valid: bool,
+    vocabulary: str,
+) -> None:
+    """Check returned FILES (any office format) and append them to the progress ledger."""
+    from taskstats import config
     from taskstats.datasets import read_districts
+    from taskstats.errors import ProgressError
     from taskstats.progress import import_progress
+    from taskstats.report.wording.returns import import_summary
     from taskstats.tidy import concat_tables
 
     reads = read_districts()
     tables = concat_tables([r.tables for r in reads])
     manifests = {r.manifest.slug: r.manifest for r in reads}
-    result = import_progress(files, tables, manifests, store_dir=store, district=district)
-    from taskstats.report.wording import IMPORT_OLDER
-
-    for name in result.skipped_files:
-        click.echo(f"{name}: imported before, skipped")
-    if result.older:
-        click.echo(IMPORT_OLDER["zh"].format(n=result.older))
-    click.echo(
-        f"Appended {result.appended} report(s) from {len(result.imported_files)} file(s) "
-        f"to {result.ledger_path}"
+    store = store or config.processed_data_dir() / "progress"
+    receipts = receipts or store / "receipts"
+    result = import_progress(
+        files,
+        tables,
+        manifests,
+        store_dir=store,
+        district=district,
+        vocabulary=vocabulary,
+        accept_valid=accept_valid,
+        receipts_dir=receipts,
     )
+    click.echo(import_summary(result, receipts))
+    if result.refused:
+        raise ProgressError(
+            f"{len(result.refused)} problem(s), listed in the receipts:\n"
+            + "\n".join(f"  {p}" for p in result.refused)
+        )
 
 
 @progress.command("status")
@@ -94,6 +122,9 @@ def progress_import(files: tuple[Path, ...], district: str | None, store: Path |
     show_default=True,
     help="Which reports: the real ledger if it has any (auto), real, simulated, none.",
 )
+@click.option(
+    "--xlsx", type=click.Path(dir_okay=False, path_type=Path), help="The red list as .xlsx."
+)
 @click.option("--store", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--skip-bad-rows", is_flag=True, help="Leave out ledger rows that do not parse (counted)."
@@ -106,6 +137,7 @@ def progress_status(
     progress: str,
     store: Path | None,
     skip_bad_rows: bool,
+    xlsx: Path | None = None,
 ) -> None:
     """Print completion rates, 未报送 and the red list (挂牌督办) of DISTRICT as of a date."""
     from taskstats.datasets import read_districts
@@ -142,6 +174,12 @@ def progress_status(
     red = snap.red[["task_id", "lead_units", "reasons"]].copy()
     red["reasons"] = red["reasons"].map(reason_text)
     click.echo(print_table(red))
+    if xlsx is not None:
+        from taskstats.cli.followup import write_sheet
+
+        full = snap.red.assign(reasons=snap.red["reasons"].map(reason_text))
+        write_sheet(full.drop(columns=["district"]), xlsx, "挂牌督办")
+        click.echo(f"已导出：{xlsx}")
 
 
 @main.command("demo-progress")

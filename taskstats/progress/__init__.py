@@ -1,5 +1,5 @@
-"""Progress tracking around the measures: schedules and rule sets, the fill-in sheet out, filled-in
-sheets in (checked, then appended), the ledger store, and simulated demo data."""
+"""Progress tracking around the measures: schedules and rule sets, the fill-in sheet out, returned
+sheets in (any form; checked, appended, a receipt each), the ledger store, simulated demo data."""
 
 from taskstats.measures import (
     completion_rates,
@@ -18,6 +18,7 @@ from taskstats.progress.ledger import (
     ledger_for,
     read_ledger,
 )
+from taskstats.progress.receipts import FileReceipt, Problem, write_receipt
 from taskstats.progress.schedule import (
     as_of_dates,
     load_rules,
@@ -27,7 +28,7 @@ from taskstats.progress.schedule import (
     schedules_for,
 )
 from taskstats.progress.scoring import bundled_rankings, load_ranking_rules
-from taskstats.progress.sheets import ImportResult, import_progress
+from taskstats.progress.sheets import ImportResult, import_progress, read_date
 from taskstats.progress.snapshot import (
     LEDGER_SOURCES,
     PROGRESS_CHOICES,
@@ -36,6 +37,7 @@ from taskstats.progress.snapshot import (
     progress_snapshot,
 )
 from taskstats.progress.template import SHEET_COLUMNS, template_rows, write_template
+from taskstats.progress.vocabulary import StatusVocabulary, load_vocabulary
 from taskstats.tidy.schema import LEDGER_COLUMNS, STATUS_COLUMNS, STATUSES
 
 __all__ = [
@@ -47,9 +49,12 @@ __all__ = [
     "SHEET_COLUMNS",
     "STATUSES",
     "STATUS_COLUMNS",
+    "FileReceipt",
     "ImportResult",
+    "Problem",
     "RuleSet",
     "Snapshot",
+    "StatusVocabulary",
     "as_of_dates",
     "bundled_rankings",
     "choose_ledger",
@@ -62,9 +67,11 @@ __all__ = [
     "ledger_for",
     "load_ranking_rules",
     "load_rules",
+    "load_vocabulary",
     "milestone_status",
     "previous_node",
     "progress_snapshot",
+    "read_date",
     "read_ledger",
     "red_list",
     "rules_for",
@@ -73,5 +80,6 @@ __all__ = [
     "template_rows",
     "traffic_lights",
     "write_demo_ledger",
+    "write_receipt",
     "write_template",
 ]

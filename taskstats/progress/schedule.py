@@ -66,12 +66,12 @@ def rules_for(manifest: Manifest) -> RuleSet:
 
 def bundled_rule_sets(prefix: str = "") -> list[str]:
     """The names of the bundled rule files (``taskstats/rules/<prefix><name>.toml``); without a
-    prefix, the light rules (the files with no ``ranking_`` prefix)."""
+    prefix, the light rules (the files with no ``ranking_`` or ``vocabulary_`` prefix)."""
     names = (p.name for p in resources.files("taskstats").joinpath("rules").iterdir())
     stems = [n[: -len(".toml")] for n in names if n.endswith(".toml")]
     if prefix:
         return sorted(n[len(prefix) :] for n in stems if n.startswith(prefix))
-    return sorted(n for n in stems if not n.startswith("ranking_"))
+    return sorted(n for n in stems if not n.startswith(("ranking_", "vocabulary_")))
 
 
 def read_rule_file(

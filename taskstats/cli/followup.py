@@ -1,0 +1,164 @@
+"""Commands on what goes back: hand-outs and 督办通知单 for units and leaders, the next period's
+due nodes and the changes since the previous period."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from taskstats.cli import main, print_table
+from taskstats.cli.tracking import progress
+
+PROGRESS_CHOICE = click.option(
+    "--progress",
+    "progress_",
+    type=click.Choice(["auto", "real", "demo", "none"]),
+    default="auto",
+    show_default=True,
+    help="Which reports: the real ledger if it has any (auto), real, simulated, none.",
+)
+
+
+def _snapshot(district: str, as_of: str | None, progress_: str, store: Path | None):
+    from taskstats.datasets import read_districts
+    from taskstats.progress import progress_snapshot, rules_for, schedule_dates
+
+    read = read_districts(district)[0]
+    schedule = {district: schedule_dates(read.manifest)}
+    snap = progress_snapshot(
+        read.tables,
+        progress_,
+        schedule,
+        as_of or None,
+        rules_for(read.manifest),
+        store_dir=store,
+        trend=False,
+    )
+    return read, schedule[district], snap
+
+
+@main.command()
+@click.argument("district")
+@click.option("--by", type=click.Choice(["unit", "leader"]), default="unit", show_default=True)
+@click.option("--only", type=click.Choice(["all", "red", "due"]), default="all", show_default=True)
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--pdf", is_flag=True, help="Also print each document to PDF (LibreOffice).")
+@click.option("--as-of", "as_of", default=None, help="Date (default: the latest node).")
+@click.option("--reply-days", type=int, default=10, show_default=True)
+@PROGRESS_CHOICE
+@click.option("--store", type=click.Path(file_okay=False, path_type=Path))
+def handouts(
+    district: str,
+    by: str,
+    only: str,
+    out: Path,
+    pdf: bool,
+    as_of: str | None,
+    reply_days: int,
+    progress_: str,
+    store: Path | None,
+) -> None:
+    """Write one A4 hand-out per lead unit or 分管领导 of DISTRICT (red tasks as 督办通知单)."""
+    from taskstats.io.convert import convert_with_libreoffice
+    from taskstats.report.handouts import handouts as make
+    from taskstats.report.handouts import write_handouts
+
+    read, schedule, snap = _snapshot(district, as_of, progress_, store)
+    items = make(read.tables, snap, district, schedule, by=by, only=only)
+    written = write_handouts(
+        items,
+        out,
+        district_name=read.manifest.name,
+        as_of=snap.as_of[district],
+        by=by,
+        reply_days=reply_days,
+        simulated=snap.source == "simulated",
+    )
+    for path in written if pdf else []:
+        converted = convert_with_libreoffice(path, path.read_bytes(), "pdf", "a Word document")
+        path.with_suffix(".pdf").write_bytes(converted)
+    click.echo(f"已写出{len(written)}份：{out}")
+
+
+@progress.command("due")
+@click.argument("district")
+@click.option("--as-of", "as_of", default=None, help="Date (default: the latest node).")
+@click.option("--xlsx", type=click.Path(dir_okay=False, path_type=Path), help="Export to .xlsx.")
+@PROGRESS_CHOICE
+@click.option("--store", type=click.Path(file_okay=False, path_type=Path))
+def progress_due(
+    district: str, as_of: str | None, xlsx: Path | None, progress_: str, store: Path | None
+) -> None:
+    """Print 本期到期: DISTRICT's nodes falling due up to the next node, not done."""
+    from taskstats.measures.period import due_next_period, next_node
+
+    read, schedule, snap = _snapshot(district, as_of, progress_, store)
+    day = snap.as_of[district]
+    until = next_node(schedule, day)
+    if until is None:
+        click.echo("计划已到最后节点，没有下一期。")
+        return
+    due = due_next_period(read.tables, snap.status, day, until)
+    click.echo(f"本期到期（{day.isoformat()}后至{until.isoformat()}）：{len(due)}个节点")
+    _show(due.drop(columns=["district"]), xlsx, "本期到期")
+
+
+@progress.command("changes")
+@click.argument("district")
+@click.option("--as-of", "as_of", default=None, help="Date (default: the latest node).")
+@click.option("--xlsx", type=click.Path(dir_okay=False, path_type=Path), help="Export to .xlsx.")
+@PROGRESS_CHOICE
+@click.option("--store", type=click.Path(file_okay=False, path_type=Path))
+def progress_changes(
+    district: str, as_of: str | None, xlsx: Path | None, progress_: str, store: Path | None
+) -> None:
+    """Print what changed in DISTRICT since the previous period, task by task."""
+    from taskstats.measures.period import period_changes
+    from taskstats.progress import progress_snapshot
+
+    read, schedule, snap = _snapshot(district, as_of, progress_, store)
+    before = snap.previous[district]
+    if before is None:
+        click.echo("没有上一期（截至日期前只有一个节点）。")
+        return
+    then = progress_snapshot(
+        read.tables, snap.ledger, {district: schedule}, {district: before}, snap.rules, trend=False
+    )
+    changes = period_changes(read.tables, (then.status, then.lights), (snap.status, snap.lights))
+    click.echo(f"与上期相比（{before.isoformat()} → {snap.as_of[district].isoformat()}）：")
+    _show(changes.drop(columns=["district"]), xlsx, "与上期相比")
+
+
+def _labelled(frame):
+    """Period columns and change codes in Chinese (the rest as every CLI table words them)."""
+    from taskstats.report.wording import VALUE_LABELS, label_values
+    from taskstats.report.wording.returns import CHANGES, PERIOD_COLUMNS
+
+    out = frame.copy()
+    for column in ("light", "light_before"):
+        if column in out:
+            out[column] = out[column].map(VALUE_LABELS["zh"]["light"]).fillna("")
+    if "status" in out:
+        out["status"] = out["status"].map(VALUE_LABELS["zh"]["status"]).fillna(out["status"])
+    if "change" in out:
+        out["change"] = out["change"].map(CHANGES["zh"]).fillna("")
+    return label_values(out, "zh").rename(columns=PERIOD_COLUMNS["zh"])
+
+
+def _show(frame, xlsx: Path | None, sheet: str) -> None:
+    click.echo(print_table(_labelled(frame)))
+    if xlsx is not None:
+        write_sheet(frame, xlsx, sheet)
+        click.echo(f"已导出：{xlsx}")
+
+
+def write_sheet(frame, target: Path, sheet: str) -> None:
+    """One table as an .xlsx sheet, headed and worded in Chinese as the CLI prints it."""
+    from taskstats.io.files import atomic_path, neutralise_formulas
+    from taskstats.report.wording import COLUMN_LABELS
+
+    shown = _labelled(frame).rename(columns=lambda c: COLUMN_LABELS["zh"].get(c, c))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(target) as tmp:
+        neutralise_formulas(shown).to_excel(tmp, sheet_name=sheet, index=False, engine="openpyxl")

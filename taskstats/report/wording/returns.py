@@ -1,0 +1,269 @@
+"""Words of the returns: why a row or file was refused and what to do (zh, en), and the receipt
+(回执) a unit gets back."""
+
+from __future__ import annotations
+
+PROBLEMS = {
+    "zh": {
+        "unreadable": ("文件无法读取：{reason}", "请用 WPS 或 Office 打开后另存为 .xlsx 再报送。"),
+        "no_table": (
+            "文件中没有找到进度表（表头需含“序号”“节点”“状态”）：{sheets}",
+            "请使用下发的推进表填报，保留表头行。",
+        ),
+        "no_district": (
+            "文件未写明所属区县（没有区县列，标题和工作表名中没有区县名称，任务名称也对不上任何区县的任务）",
+            "请使用下发的推进表填报；导入时可用 --district 指定区县。",
+        ),
+        "unknown_district": ("区县“{other}”不在已知区县中（{known}）", "请核对区县名称。"),
+        "other_district": (
+            "表中任务是{other}的任务，不是{district}的任务",
+            "请确认报送对象；应导入{other}的台账。",
+        ),
+        "no_match": (
+            "表中任务名称与任何区县的任务都对不上",
+            "请使用下发的推进表，目标任务一列原文保留。",
+        ),
+        "unsaved_formula": (
+            "单元格{cell}是公式，但没有保存计算结果",
+            "请在 Excel 或 WPS 中打开后保存一次，或直接填写数值。",
+        ),
+        "unknown_task": ("序号“{task_id}”不是本区县的任务", "请按下发的推进表填写序号，勿增删改。"),
+        "text_edited": (
+            "第{task_id}项任务的名称被修改",
+            "请从任务分解表原文复制，勿修改目标任务一列。",
+        ),
+        "bad_milestone": ("节点“{value}”不在时间节点中（{dates}）", "请填写下发表中的节点日期。"),
+        "missing_status": ("未选择状态", "请从“{choices}”中选择一项。"),
+        "bad_status": ("状态“{value}”无法识别", "请从“{choices}”中选择一项。"),
+        "bad_date": ("填报日期“{value}”不是日期", "请按 2026-11-30 的格式填写。"),
+        "date_out_of_range": (
+            "填报日期{date}超出范围（{earliest}至{latest}）",
+            "请填写实际填报日期。",
+        ),
+        "duplicate": (
+            "第{task_id}项任务{milestone}节点重复填报（首次见于{first}）",
+            "每项任务每个节点只填一行，请删除重复行。",
+        ),
+    },
+    "en": {
+        "unreadable": ("{reason}", ""),
+        "no_table": (
+            "no progress table with the columns 序号, 节点 and 状态 in any sheet ({sheets})",
+            "return the fill-in sheet with its header row",
+        ),
+        "no_district": (
+            "nothing in the file says which district it is for (no 区县 column, no district "
+            "name in its title or sheet names, no task text of a district's table)",
+            "pass --district",
+        ),
+        "unknown_district": ("unknown district {other!r} (known: {known})", "check its name"),
+        "other_district": (
+            "its task texts are {other}'s tasks, not {district}'s",
+            "import it for {other}",
+        ),
+        "no_match": (
+            "its task texts match no district's tasks",
+            "check it is a returned progress sheet of a bundled district",
+        ),
+        "unsaved_formula": (
+            "cell {cell}: a formula with no saved value (the program that wrote the file did not "
+            "calculate it)",
+            "open the file in Excel or WPS and save it, or type the value instead of the formula",
+        ),
+        "unknown_task": ("unknown task {task_id!r} in {district}", "copy the 序号 from the sheet"),
+        "text_edited": (
+            "task {task_id}'s text was edited",
+            "copy it unchanged from the task table",
+        ),
+        "bad_milestone": (
+            "milestone {value!r} is not in the schedule ({dates})",
+            "use a node of the sheet",
+        ),
+        "missing_status": ("status missing", "choose one of {choices}"),
+        "bad_status": ("status {value!r} is not allowed", "choose one of {choices}"),
+        "bad_date": ("{value!r} is not a date", "use 2020-06-30"),
+        "date_out_of_range": (
+            "date {date} is out of range ({earliest} to {latest})",
+            "give the day it was reported",
+        ),
+        "duplicate": (
+            "duplicate row for task {task_id} at {milestone}; first at {first}",
+            "keep one row per task and node",
+        ),
+    },
+}
+
+RECEIPT = {
+    "zh": {
+        "title": "目标任务推进表报送回执",
+        "summary_sheet": "回执",
+        "accepted_sheet": "已接收",
+        "superseded_sheet": "已被后报覆盖",
+        "passed_sheet": "校验通过未入账",
+        "refused_sheet": "退回",
+        "unreported_sheet": "尚未报送节点",
+        "unknown": "未能确定",
+        "fields": {
+            "file": "报送文件",
+            "district": "区县",
+            "unit": "报送单位",
+            "imported_at": "接收时间",
+            "verdict": "处理结果",
+            "accepted": "已接收（行）",
+            "superseded": "已被后报覆盖（行）",
+            "passed": "校验通过未入账（行）",
+            "refused": "退回（处）",
+            "unreported": "尚未报送节点（个）",
+        },
+        "verdicts": {
+            "accepted": "全部接收",
+            "partly": "部分接收，部分退回",
+            "held": "未入账：本批文件有退回内容",
+            "refused": "整份退回，未入账",
+            "skipped": "此前已接收过同一文件，本次未重复入账",
+        },
+        "advice": {
+            "accepted": "报送内容已全部录入台账。",
+            "partly": "已接收的行已录入台账；退回的行请按“处理办法”修改后重新报送。",
+            "held": "本次未录入任何内容。请按“退回”页修改后，整份重新报送。",
+            "refused": "本次未录入任何内容。请按“退回”页的处理办法修改后重新报送。",
+            "skipped": "无需重复报送。",
+        },
+        "row_columns": ["工作表", "行", "序号", "节点", "状态"],
+        "refused_columns": ["工作表", "行", "列", "填写内容", "原因", "处理办法"],
+        "unreported_columns": ["序号", "目标任务", "节点"],
+    },
+    "en": {
+        "title": "Receipt of a returned progress sheet",
+        "summary_sheet": "Receipt",
+        "accepted_sheet": "Accepted",
+        "superseded_sheet": "Superseded",
+        "passed_sheet": "Passed, not imported",
+        "refused_sheet": "Refused",
+        "unreported_sheet": "Not yet reported",
+        "unknown": "not found",
+        "fields": {
+            "file": "File",
+            "district": "District",
+            "unit": "Reporting unit",
+            "imported_at": "Received",
+            "verdict": "Outcome",
+            "accepted": "Accepted (rows)",
+            "superseded": "Superseded by a later report (rows)",
+            "passed": "Passed, not imported (rows)",
+            "refused": "Refused (problems)",
+            "unreported": "Due nodes not reported",
+        },
+        "verdicts": {
+            "accepted": "accepted",
+            "partly": "partly accepted",
+            "held": "not imported: the batch has refused rows",
+            "refused": "refused",
+            "skipped": "imported before; skipped",
+        },
+        "advice": {
+            "accepted": "Every row is in the ledger.",
+            "partly": "Accepted rows are in the ledger; correct the refused rows and send them.",
+            "held": "Nothing was imported. Correct the refused rows and send the file again.",
+            "refused": "Nothing was imported. Correct the file as said and send it again.",
+            "skipped": "Nothing to send again.",
+        },
+        "row_columns": ["Sheet", "Row", "Task", "Node", "Status"],
+        "refused_columns": ["Sheet", "Row", "Column", "Typed", "Reason", "What to do"],
+        "unreported_columns": ["Task", "Text", "Node"],
+    },
+}
+
+
+def _params(problem) -> dict:
+    return {
+        "value": problem.value,
+        **{k: "" if v is None else v for k, v in problem.params.items()},
+    }
+
+
+def problem_text(problem, language: str = "zh") -> str:
+    """Why a row or file was refused; in English with what to do after a semicolon."""
+    reason, action = PROBLEMS[language][problem.code]
+    text = reason.format(**_params(problem))
+    if language != "en" or not action:
+        return text
+    return f"{text}; {action.format(**_params(problem))}"
+
+
+def problem_action(problem, language: str = "zh") -> str:
+    """What the unit should do about a refused row or file."""
+    return PROBLEMS[language][problem.code][1].format(**_params(problem))
+
+
+def import_summary(result, receipts_dir, language: str = "zh") -> str:
+    """The lines ``progress import`` prints: per file its outcome, then the totals."""
+    words = RECEIPT[language]
+    lines = [f"{r.path.name}：{words['verdicts'][r.verdict]}" for r in result.receipts]
+    total = SUMMARY[language].format(
+        rows=result.appended,
+        files=len(result.imported_files),
+        superseded=result.superseded,
+        refused=len(result.refused),
+        ledger=result.ledger_path,
+        receipts=receipts_dir,
+    )
+    return "\n".join([*lines, total])
+
+
+SUMMARY = {
+    "zh": "共接收{rows}行（{files}个文件），其中{superseded}行已被填报日期更晚的报告覆盖"
+    "（保留在历史中）；退回{refused}处。台账：{ledger}；回执：{receipts}",
+    "en": "{rows} row(s) accepted from {files} file(s), {superseded} of them superseded by a "
+    "later-dated report (kept in the history); {refused} problem(s) refused. Ledger: {ledger}; "
+    "receipts: {receipts}",
+}
+
+
+HANDOUT = {
+    "zh": {
+        "title": {
+            "unit": "{district}重点任务推进情况提示单（{to}）",
+            "leader": "{district}重点任务推进情况提示单（{to}同志分管）",
+        },
+        "simulated": "注意：本单据的进度数据为模拟数据，仅用于演示。",
+        "lead": {
+            "unit": "截至{as_of}，你单位牵头任务{n}项，其中红灯{red}项、黄灯{yellow}项、"
+            "绿灯{green}项。具体如下：",
+            "leader": "截至{as_of}，{to}同志分管任务{n}项，其中红灯{red}项、黄灯{yellow}项、"
+            "绿灯{green}项。具体如下：",
+        },
+        "columns": ["序号", "目标任务", "完成时限", "最新状态", "亮灯", "原因"],
+        "not_yet": "未到节点",
+        "due_heading": "本期到期节点（请按时报送）",
+        "no_due": "下一报送节点前没有到期节点。",
+        "due_columns": ["序号", "目标任务", "节点", "请报送"],
+        "due_ask": "完成情况、状态及证明材料",
+        "notice_title": "督办通知单",
+        "notice_to": "{to}：",
+        "notice_body": "第{task}项任务“{text}”截至{as_of}亮红灯（{reasons}）。请限期整改，"
+        "于{reply_by}前将整改措施和进展情况书面报送区督查室。",
+        "notice_sign": "区督查室　{date}",
+    },
+}
+
+
+PERIOD_COLUMNS = {
+    "zh": {
+        "milestone": "节点",
+        "days_left": "剩余天数",
+        "status": "状态",
+        "light_before": "上期亮灯",
+        "light": "亮灯",
+        "change": "变化",
+        "newly_done": "新完成节点数",
+    },
+}
+CHANGES = {
+    "zh": {
+        "turned_red": "转为红灯",
+        "turned_yellow": "转为黄灯",
+        "turned_green": "转为绿灯",
+        "newly_done": "新完成节点",
+    },
+}

@@ -1,0 +1,140 @@
+"""Hand-outs for units and leaders on a bundled district: one document per lead unit, opened
+and checked against the tables and the red list; one rendered to PNG to be looked at."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import docx
+import pytest
+from click.testing import CliRunner
+from conftest import RAW
+
+import taskstats
+from taskstats.cli import main
+from taskstats.progress import progress_snapshot, rules_for, schedule_dates
+from taskstats.report.handouts import handouts
+
+DISTRICT = "dalian-hightech"
+RED_CHENGGUAN = ["8", "81"]  # 城管局's part of the red list on 2020-10-15 (simulated)
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    out = tmp_path_factory.mktemp("handouts")
+    args = ["handouts", DISTRICT, "--by", "unit", "--out", str(out), "--as-of", "2020-10-15"]
+    run = CliRunner().invoke(main, [*args, "--progress", "demo"])
+    assert run.exit_code == 0, run.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def snap():
+    read = taskstats.read_districts(DISTRICT, raw_dir=RAW)[0]
+    schedule = {DISTRICT: schedule_dates(read.manifest)}
+    return read, progress_snapshot(
+        read.tables, "demo", schedule, "2020-10-15", rules_for(read.manifest), trend=False
+    )
+
+
+def test_one_document_per_named_lead_unit(written, tables):
+    units = tables.task_units
+    leads = units[(units["district"] == DISTRICT) & (units["role"] == "lead")]
+    named = set(leads.loc[~leads["collective"], "unit"])
+    assert len(named) == 42
+    assert {p.stem for p in written.glob("*.docx")} == named
+
+
+def test_a_units_document_lists_its_lead_tasks_and_its_red_notices(written, snap):
+    _, snapshot = snap
+    red = snapshot.red[snapshot.red["district"] == DISTRICT]
+    mine = red[red["lead_units"].str.split("、").map(lambda u: "城管局" in u)]
+    assert mine["task_id"].tolist() == RED_CHENGGUAN
+    document = docx.Document(written / "城管局.docx")
+    rows = document.tables[0].rows
+    assert [r.cells[0].text for r in rows[1:]] == [
+        "5",
+        "6",
+        "7",
+        "8",
+        "79",
+        "80",
+        "81",
+        "82",
+        "147",
+    ]
+    lit = [r.cells[0].text for r in rows[1:] if r.cells[4].text == "红灯"]
+    assert lit == mine["task_id"].tolist()
+    notices = [p.text for p in document.paragraphs if p.text == "督办通知单"]
+    assert len(notices) == len(mine)
+    body = [p.text for p in document.paragraphs if p.text.startswith("第")]
+    assert [b.split("项任务")[0][1:] for b in body] == mine["task_id"].tolist()
+    assert all("请限期整改，于2020-10-25前" in b for b in body)
+
+
+def test_only_red_leaves_units_without_red_out(snap):
+    read, snapshot = snap
+    items = handouts(
+        read.tables, snapshot, DISTRICT, schedule_dates(read.manifest), by="unit", only="red"
+    )
+    red = snapshot.red[snapshot.red["district"] == DISTRICT]
+    units = {u for us in red["lead_units"] for u in us.split("、")}
+    assert {h.to for h in items} <= units
+    assert all((h.tasks["light"] == "red").all() for h in items)
+    by_leader = handouts(
+        read.tables, snapshot, DISTRICT, schedule_dates(read.manifest), by="leader"
+    )
+    assert "各分管委领导" not in {h.to for h in by_leader}  # a collective gets none
+
+
+def test_rendered_to_png(written, tmp_path):
+    soffice, pdftoppm = shutil.which("soffice"), shutil.which("pdftoppm")
+    if not soffice or not pdftoppm:
+        pytest.skip("LibreOffice or poppler is not installed")
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(written / "城管局.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    subprocess.run(
+        [pdftoppm, "-r", "50", "-png", str(tmp_path / "城管局.pdf"), str(tmp_path / "page")],
+        check=True,
+        timeout=60,
+    )
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) >= 2  # the list, then a 督办通知单 a page
+
+
+def test_red_list_due_and_changes_as_spreadsheets(snap, tmp_path):
+    from openpyxl import load_workbook
+
+    _, snapshot = snap
+    base = ["--as-of", "2020-10-15", "--progress", "demo"]
+    for command, name in (("status", "red"), ("due", "due"), ("changes", "changes")):
+        target = tmp_path / f"{name}.xlsx"
+        run = CliRunner().invoke(
+            main, ["progress", command, DISTRICT, *base, "--xlsx", str(target)]
+        )
+        assert run.exit_code == 0, run.output
+    red = list(load_workbook(tmp_path / "red.xlsx")["挂牌督办"].iter_rows(values_only=True))
+    assert red[0][:3] == ("序号", "目标任务", "牵头单位")
+    assert len(red) - 1 == int(snapshot.figures.iloc[0]["red"])
+    assert [r[0] for r in red[1:]] == snapshot.red["task_id"].tolist()
+    due = list(load_workbook(tmp_path / "due.xlsx")["本期到期"].iter_rows(values_only=True))
+    assert due[0][:4] == ("序号", "目标任务", "节点", "剩余天数")
+    assert {r[2] for r in due[1:]} == {"2020-12-31"} and {r[3] for r in due[1:]} == {77}
+    changes = load_workbook(tmp_path / "changes.xlsx")["与上期相比"]
+    header = [c.value for c in changes[1]]
+    assert header[2:6] == ["上期亮灯", "亮灯", "变化", "新完成节点数"]
+    assert {c.value for c in changes["E"][1:]} <= {"转为红灯", "转为黄灯", "转为绿灯", "新完成节点"}

@@ -1,0 +1,138 @@
+"""The analyst's monthly questions worked out by hand on a tiny district and ledger: what falls
+due in the next period, what changed since the previous one, who stopped or started reporting."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+import taskstats
+from taskstats import progress as pg
+from taskstats.measures.period import (
+    due_next_period,
+    next_node,
+    period_changes,
+    reporting_changes,
+)
+from taskstats.progress.schedule import previous_node
+from taskstats.tidy.schema import LEDGER_COLUMNS
+
+AS_OF = dt.date(2021, 11, 5)
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("raw") / "xiamen-test"
+    folder.mkdir()
+    (folder / "table.txt").write_text(
+        "序号\t目标任务\t牵头单位\t分管领导\t完成时限\n"
+        "1\t建成社区食堂10个\t区民政局\t张三\t\n"
+        "2\t优化营商环境\t区发改局\t李四\t\n"
+        "3\t新建公园3座\t区城管局\t张三\t11月15日前\n"
+        "4\t修缮古厝\t区文旅局\t王五\t\n",
+        encoding="utf-8",
+    )
+    (folder / "manifest.toml").write_text(
+        'slug = "xiamen-test"\nname = "测试区"\nyear = 2021\nraw_file = "table.txt"\n'
+        '[schedule]\nkind = "dates"\n'
+        'dates = ["2021-09-30", "2021-10-31", "2021-11-30", "2021-12-31"]\n',
+        encoding="utf-8",
+    )
+    return taskstats.read_districts("xiamen-test", raw_dir=folder.parent)[0]
+
+
+REPORTS = [  # task, node, status, 填报日期
+    ("1", "2021-09-30", "已完成", "2021-09-28"),
+    ("2", "2021-09-30", "滞后", "2021-09-29"),
+    ("4", "2021-09-30", "序时推进", "2021-09-25"),
+    ("1", "2021-10-31", "滞后", "2021-10-30"),
+    ("2", "2021-09-30", "已完成", "2021-10-30"),
+    ("2", "2021-10-31", "已完成", "2021-10-30"),
+    ("3", "2021-10-31", "序时推进", "2021-11-02"),
+    ("2", "2021-11-30", "已完成", "2021-11-03"),
+]
+
+
+def _ledger() -> pd.DataFrame:
+    rows = [
+        {
+            "import_id": 1,
+            "imported_at": "2021-11-04T09:00:00",
+            "file": "f.csv",
+            "file_sha256": "x",
+            "sheet": "csv",
+            "row": i + 2,
+            "district": "xiamen-test",
+            "task_id": task,
+            "milestone": node,
+            "status": status,
+            "reported_on": day,
+            "simulated": False,
+        }
+        for i, (task, node, status, day) in enumerate(REPORTS)
+    ]
+    frame = pd.DataFrame(rows)
+    return frame.assign(**{c: "" for c in LEDGER_COLUMNS if c not in frame})[LEDGER_COLUMNS]
+
+
+def _at(read, day):
+    schedule = {"xiamen-test": pg.schedule_dates(read.manifest)}
+    status = pg.milestone_status(read.tables, _ledger(), schedule, day)
+    return status, pg.traffic_lights(status, pg.load_rules("default"))
+
+
+def test_period_bounds(tiny):
+    schedule = pg.schedule_dates(tiny.manifest)
+    assert next_node(schedule, AS_OF) == dt.date(2021, 11, 30)
+    assert previous_node(schedule, AS_OF) == dt.date(2021, 9, 30)
+    assert previous_node(schedule, dt.date(2021, 10, 31)) == dt.date(2021, 9, 30)
+    assert previous_node(schedule, dt.date(2021, 10, 1)) is None
+    assert next_node(schedule, dt.date(2022, 1, 1)) is None
+
+
+def test_due_next_period_by_hand(tiny):
+    status, _ = _at(tiny, AS_OF)
+    due = due_next_period(tiny.tables, status, AS_OF, dt.date(2021, 11, 30))
+    # task 2's November node is done already; task 3 has its own deadline on 15 November
+    assert due[["task_id", "milestone", "days_left"]].values.tolist() == [
+        ["3", "2021-11-15", 10],
+        ["1", "2021-11-30", 25],
+        ["3", "2021-11-30", 25],
+        ["4", "2021-11-30", 25],
+    ]
+    assert due["lead_units"].tolist() == ["区城管局", "区民政局", "区城管局", "区文旅局"]
+    assert due["leaders"].tolist() == ["张三", "张三", "张三", "王五"]
+
+
+def test_changes_since_the_previous_period_by_hand(tiny):
+    changes = period_changes(tiny.tables, _at(tiny, dt.date(2021, 9, 30)), _at(tiny, AS_OF))
+    # default rules. 1: 已完成 in September (green), 滞后 in October (red). 2: 滞后 in September
+    # (red), then all three nodes 已完成 (green). 3: not reported in September (yellow), 序时推进
+    # in October with its own deadline 10 days away (yellow): unchanged. 4: 序时推进 in
+    # September (green), no October report (yellow).
+    assert changes[
+        ["task_id", "light_before", "light", "change", "newly_done"]
+    ].values.tolist() == [
+        ["1", "green", "red", "turned_red", 0],
+        ["4", "green", "yellow", "turned_yellow", 0],
+        ["2", "red", "green", "turned_green", 3],
+    ]
+    assert changes["lead_units"].tolist() == ["区民政局", "区文旅局", "区发改局"]
+
+
+def test_units_that_stopped_or_started_reporting_by_hand(tiny):
+    out = reporting_changes(
+        tiny.tables, _ledger(), (None, dt.date(2021, 9, 30)), (dt.date(2021, 9, 30), AS_OF)
+    )
+    assert out[["unit", "reports_before", "reports_now", "change"]].values.tolist() == [
+        ["区发改局", 1, 3, ""],
+        ["区城管局", 0, 1, "started"],
+        ["区文旅局", 1, 0, "stopped"],
+        ["区民政局", 1, 1, ""],
+    ]
+    with_units = _ledger().assign(unit="区民政局")
+    assert reporting_changes(
+        tiny.tables, with_units, (None, dt.date(2021, 9, 30)), (dt.date(2021, 9, 30), AS_OF)
+    )[["unit", "reports_before", "reports_now"]].values.tolist() == [["区民政局", 3, 5]]
