@@ -22,6 +22,10 @@ from taskstats.io.grid import Row, Sheet
 from taskstats.io.pdf_lines import cell_text, running_text, table_padding
 
 
+class NoTextLayer(InputError):
+    """The PDF's pages are images only (a scan): read it by OCR (:mod:`taskstats.io.ocr`)."""
+
+
 def read_pdf(path: str | Path, data: bytes) -> tuple[list[Sheet], str]:
     """The ruled tables and the text of a PDF.
 
@@ -86,9 +90,9 @@ def _read_pages(pages, path: str | Path) -> tuple[list[Sheet], str]:
             sheets.append(Sheet(name, rows))
             carry = _Carry.of(table, rows)
     if not any_chars:
-        raise InputError(
-            "the PDF has no text layer (a scanned image); reading scans needs OCR, which "
-            "taskstats does not do: ask the sender for the .docx or a PDF saved from Word",
+        raise NoTextLayer(
+            "the PDF has no text layer (a scanned image); it is read by OCR, which needs the "
+            "optional extra: `pip install taskstats[ocr]`",
             path=path,
         )
     return sheets, running_text(text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from taskstats.errors import InputError
@@ -13,12 +13,14 @@ from taskstats.io.docx import read_docx
 from taskstats.io.files import read_input
 from taskstats.io.grid import Row, Sheet, csv_rows, read_workbook
 from taskstats.io.html import looks_like_html, read_html
-from taskstats.io.pdf import read_pdf
+from taskstats.io.ocr import IMAGE_SUFFIXES, looks_like_image, scan_sheets
+from taskstats.io.pdf import NoTextLayer, read_pdf
 from taskstats.io.text import decode_bytes
 from taskstats.io.xls import read_xls
 from taskstats.readers.document import choose_table
 from taskstats.readers.header import match_header
 from taskstats.readers.inline import INLINE_ITEM, INLINE_UNITS, InlineParser
+from taskstats.readers.scan import check_scan, scan_issues
 from taskstats.readers.table import Parsed, TableParser
 from taskstats.tidy.schema import INFO, Issue, ReadResult
 
@@ -29,6 +31,7 @@ def read_raw(
     encoding: str = "auto",
     sheet: str | None = None,
     table: int | None = None,
+    trusted: Callable[[], frozenset[str]] | None = None,
 ) -> ReadResult:
     """Read one raw table file into raw tasks.
 
@@ -41,6 +44,8 @@ def read_raw(
         encoding: Text encoding or ``auto``.
         sheet: Spreadsheet sheet name; default the first with a recognised header.
         table: The 1-based table of a document to read; default the first with a task header.
+        trusted: For a scan (an image-only PDF or an image, read by OCR): the district's
+            trusted unit and leader names, asked for only when the file is a scan.
 
     Raises:
         InputError: The file is unreadable, of an unsupported kind, or holds no recognisable table.
@@ -55,7 +60,7 @@ def read_raw(
     if layout == "xlsx":
         return _read_sheets(path, read_workbook(path, data)[0], sheet, "xlsx")
     if layout in DOCUMENT_LAYOUTS:
-        return _read_document(path, data, layout, encoding, sheet, table)
+        return _read_document(path, data, layout, encoding, sheet, table, trusted)
     text, used = decode_bytes(data, path, encoding)
     if layout == "csv":
         rows = csv_rows(text, path)
@@ -125,11 +130,13 @@ def _layout_from_file(path: Path, suffix: str, data: bytes) -> str:
         return "pdf"
     if data[:5] == b"{\\rtf":
         return "rtf"
+    if looks_like_image(data):
+        return "scan"
     if looks_like_html(data):
         return "html"
     if suffix in (".xlsx", ".xlsm"):
         raise InputError("not a valid .xlsx file (it is not a zip package)", path=path)
-    if suffix in (".xls", ".doc", ".docx", ".pdf", ".wps", ".et"):
+    if suffix in (".xls", ".doc", ".docx", ".pdf", ".wps", ".et", *IMAGE_SUFFIXES):
         raise InputError(
             f"not a valid {suffix} file: its content is not of that kind (it may be damaged or "
             "renamed); open it in WPS or Office and save it again",
@@ -165,6 +172,7 @@ def _finish(
     layout: str,
     encoding: str | None,
     tables: tuple[list[str], list[tuple[str, str]]] = ([], []),
+    scan: object = None,
 ) -> ReadResult:
     return ReadResult(
         path=path,
@@ -178,6 +186,7 @@ def _finish(
         declared_counts=parsed.declared,
         tables_read=list(tables[0]),
         tables_skipped=list(tables[1]),
+        scan=scan,
     )
 
 
@@ -233,7 +242,7 @@ def _read_sheets(path: Path, sheets: list[Sheet], sheet: str | None, layout: str
 
 # --- documents: Word, PDF, web pages, legacy and WPS files -----------------------------------
 
-DOCUMENT_LAYOUTS = ("docx", "pdf", "html", "xls", "doc", "wps", "rtf", "et", "odf")
+DOCUMENT_LAYOUTS = ("docx", "pdf", "html", "xls", "doc", "wps", "rtf", "et", "odf", "scan")
 # Files LibreOffice converts first: (target, how the file is named in messages, the extension
 # that tells LibreOffice what the content is: WPS saves .wps and .et as Word and Excel binaries).
 _CONVERSIONS = {
@@ -246,9 +255,16 @@ _CONVERSIONS = {
 
 
 def _read_document(
-    path: Path, data: bytes, layout: str, encoding: str, sheet: str | None, table: int | None
+    path: Path,
+    data: bytes,
+    layout: str,
+    encoding: str,
+    sheet: str | None,
+    table: int | None,
+    trusted: Callable[[], frozenset[str]] | None = None,
 ) -> ReadResult:
     """Read a document: its task table through the table interpreter, or its text."""
+    scan = None
     if layout == "doc" and path.suffix.lower() == ".wps":
         layout = "wps"
     if layout in _CONVERSIONS:
@@ -265,8 +281,15 @@ def _read_document(
     elif layout == "docx":
         sheets, text = read_docx(path, data)
         used = None
+    elif layout == "scan":
+        sheets, scan = _read_scan(path, data, trusted)
+        text, used = "", None
     elif layout == "pdf":
-        sheets, text = read_pdf(path, data)
+        try:
+            sheets, text = read_pdf(path, data)
+        except NoTextLayer:  # an image-only PDF: read by OCR
+            layout, text = "scan", ""
+            sheets, scan = _read_scan(path, data, trusted)
         used = None
     else:
         sheets, text, used = read_html(path, data, encoding)
@@ -274,13 +297,15 @@ def _read_document(
     tables = (choice.read, choice.skipped)
     if choice.rows:
         parsed = TableParser(path, "continuation").run(choice.rows)
+        if scan is not None:
+            parsed.issues[:0] = scan_issues(scan)
         for name, reason in choice.skipped:
             parsed.issues.append(
                 Issue(
                     "table_skipped", f"{name} not read as tasks: {reason}", None, None, INFO, name
                 )
             )
-        return _finish(parsed, path, layout, used, tables)
+        return _finish(parsed, path, layout, used, tables, scan)
     if text.strip():
         try:
             found = detect_text_layout(text, path)
@@ -303,3 +328,15 @@ def _read_document(
         + (", or pass table=N to read a table by its number" if sheets else ""),
         path=path,
     )
+
+
+def _read_scan(path: Path, data: bytes, trusted: Callable[[], frozenset[str]] | None):
+    """A scan's sheets by OCR, the office's corrections applied, names snapped to trusted ones."""
+    from taskstats.tidy.review import read_corrections
+
+    sheets, scan = scan_sheets(path, data)
+    corrections, where = read_corrections(path.parent, path.name)
+    names = trusted() if trusted is not None else frozenset()
+    read = check_scan(sheets, scan, path.name, names, corrections)
+    read.corrections_file = str(where) if corrections else None
+    return sheets, read

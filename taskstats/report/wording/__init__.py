@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from taskstats.errors import InputError
-from taskstats.report.wording import charts, coverage, meeting
+from taskstats.report.wording import charts, coverage, meeting, scan
 
 TEXT = {
     "zh": {
@@ -266,6 +266,7 @@ QUALITY_KINDS = {
     "unrecognised_source": "来源无法识别",
     "target_pending": "目标待定",
     "trailing_content": "表尾附加内容",
+    **scan.QUALITY_KINDS,
 }
 SEVERITIES = {"info": "提示", "warning": "警告", "error": "错误"}
 

@@ -1,0 +1,460 @@
+"""Scanned tables read by OCR: image-only PDF pages and images (.png, .jpg, .tif).
+
+Each page is turned grey on its red channel (against red seals), straightened on its ruling
+lines, cut into cells with merges (:mod:`taskstats.io.ocr_grid`), read once by RapidOCR with the
+Chinese PP-OCR models shipped inside its wheel (nothing is downloaded), and each text box put in
+the cell its centre falls in. Traditional forms are turned simplified (OpenCC ``t2s``) and "丶"
+into "、". The result is the same rows of cells every other format yields, one sheet per page
+(``page 3``); a cell merged down several rows gives its text to each of them. Every cell keeps its
+page, place, box and lowest confidence (:class:`ScanCell`) for the review sheet.
+
+Needs the optional extra: ``pip install taskstats[ocr]``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from taskstats.errors import InputError
+from taskstats.io.grid import Row, Sheet
+from taskstats.io.ocr_grid import Grid, erase_lines, find_grid, page_gray, paper, straighten
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+PDF_DPI = 200  # image-only PDF pages are rendered at this resolution
+MIN_TEXT_HEIGHT = 14  # pixels: below this the recogniser misreads (about 100 dpi for 五号 text)
+MIN_SIDE = 800  # pixels: a smaller page image is refused before it is read
+UNREADABLE = 0.5  # a page whose text boxes average below this confidence is refused
+_MODELS = (
+    "PP-OCRv6_det_small.onnx",
+    "PP-OCRv6_rec_small.onnx",
+    "ch_ppocr_mobile_v2.0_cls_mobile.onnx",
+)
+
+
+@dataclass(frozen=True)
+class OcrBudget:
+    """What one scan may cost: pages, pixels per page, seconds in all.
+
+    Defaults from ``TASKSTATS_OCR_MAX_PAGES`` (60), ``TASKSTATS_OCR_MAX_PIXELS`` (40 million)
+    and ``TASKSTATS_OCR_MAX_SECONDS`` (1800).
+    """
+
+    pages: int = 60
+    pixels: int = 40_000_000
+    seconds: float = 1800.0
+
+    @classmethod
+    def from_env(cls) -> OcrBudget:
+        def number(name: str, default: float) -> float:
+            try:
+                return float(os.environ.get(name, default))
+            except ValueError:
+                return default
+
+        return cls(
+            int(number("TASKSTATS_OCR_MAX_PAGES", cls.pages)),
+            int(number("TASKSTATS_OCR_MAX_PIXELS", cls.pixels)),
+            number("TASKSTATS_OCR_MAX_SECONDS", cls.seconds),
+        )
+
+
+@dataclass
+class ScanCell:
+    """One cell as read: its page, grid row and column (1-based), text, raw text, confidence."""
+
+    page: int
+    row: int
+    col: int
+    text: str
+    raw: str
+    confidence: float
+    box: tuple[int, int, int, int]
+    rows: int = 1
+    cols: int = 1
+    corrected: bool = False
+
+
+@dataclass
+class ScanPage:
+    """A page read: its number, the straightened grey image, and its cells."""
+
+    number: int
+    image: np.ndarray
+    cells: list[ScanCell]
+    angle: float
+
+
+@dataclass
+class ScanSheet(Sheet):
+    """A page's rows (a :class:`~taskstats.io.grid.Sheet`) with the page as read."""
+
+    page: ScanPage | None = None
+
+
+@dataclass
+class Scan:
+    """What the OCR read from one file: the pages with a table, those without, the time."""
+
+    pages: list[ScanPage] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def looks_like_image(data: bytes) -> bool:
+    """Whether the bytes are a PNG, JPEG or TIFF image."""
+    return (
+        data[:8] == b"\x89PNG\r\n\x1a\n"
+        or data[:3] == b"\xff\xd8\xff"
+        or data[:4]
+        in (
+            b"II*\x00",
+            b"MM\x00*",
+        )
+    )
+
+
+def require_ocr() -> None:
+    """Check the optional OCR extra is installed.
+
+    Raises:
+        InputError: It is not, with the command that installs it.
+    """
+    try:
+        import cv2  # noqa: F401
+        import opencc  # noqa: F401
+        import rapidocr  # noqa: F401
+    except ImportError as exc:
+        raise InputError(
+            f"reading a scanned table needs the optional OCR extra ({exc.name} is missing): "
+            "install it with `pip install taskstats[ocr]` (or `make setup`, which installs it)"
+        ) from exc
+
+
+def read_scan(path: str | Path, data: bytes, budget: OcrBudget | None = None) -> list[Sheet]:
+    """The table rows of a scan, one sheet per page with a table grid.
+
+    Args:
+        path: The file (an image-only PDF or an image), for messages.
+        data: Its bytes.
+        budget: Pages, pixels and seconds allowed; default :meth:`OcrBudget.from_env`.
+
+    Returns:
+        :class:`ScanSheet` objects named ``page N``; pages without a grid are left out.
+
+    Raises:
+        InputError: The OCR extra is missing, a budget is exceeded, no page holds a table grid,
+            or a page is unreadable or of too low a resolution (each naming the page).
+    """
+    return scan_sheets(path, data, budget)[0]
+
+
+def scan_sheets(
+    path: str | Path, data: bytes, budget: OcrBudget | None = None
+) -> tuple[list[Sheet], Scan]:
+    """:func:`read_scan`'s sheets with the :class:`Scan` they were read from.
+
+    A file read again in the same process (the same bytes) is not read by OCR again.
+    """
+    require_ocr()
+    path = Path(path)
+    key = hashlib.sha256(data).hexdigest()
+    if key not in _READ:
+        _READ[key] = _scan(path, data, budget or OcrBudget.from_env())
+        while len(_READ) > _KEEP:
+            _READ.popitem(last=False)
+    _READ.move_to_end(key)
+    done = _READ[key]
+    # Each caller gets its own cells (corrections and snapping change them); images are shared.
+    scan = Scan(
+        [replace(p, cells=[replace(c) for c in p.cells]) for p in done.pages],
+        list(done.skipped),
+        done.seconds,
+    )
+    sheets: list[Sheet] = [ScanSheet(f"page {p.number}", page_rows(p), page=p) for p in scan.pages]
+    return sheets, scan
+
+
+_READ: OrderedDict[str, Scan] = OrderedDict()  # scans read in this process, by content hash
+_KEEP = 4
+
+
+def _scan(path: Path, data: bytes, budget: OcrBudget) -> Scan:
+    """Every page of a scan read, pages without a grid skipped."""
+    from tqdm import tqdm
+
+    started = time.monotonic()
+    images = page_images(path, data, budget)
+    scan = Scan()
+    engine = _engine()
+    for number, rgb in tqdm(
+        images, desc=f"OCR {path.name}", unit="page", total=len(images), disable=None
+    ):
+        if time.monotonic() - started > budget.seconds:
+            raise InputError(
+                f"page {number}: the OCR time budget of {budget.seconds:.0f} s is spent (raise "
+                "TASKSTATS_OCR_MAX_SECONDS, or split the scan)",
+                path=path,
+            )
+        page = read_page(engine, rgb, number, path)
+        if page is None:
+            scan.skipped.append(number)
+            continue
+        scan.pages.append(page)
+    scan.seconds = time.monotonic() - started
+    if not scan.pages:
+        which = ", ".join(str(n) for n in scan.skipped)
+        raise InputError(
+            f"no table grid found on page {which}: taskstats reads scanned tables by their "
+            "ruling lines; scan the table itself (附件), upright and whole, or ask for the .docx",
+            path=path,
+        )
+    return scan
+
+
+def page_images(path: Path, data: bytes, budget: OcrBudget) -> list[tuple[int, np.ndarray]]:
+    """The pages of a scan as RGB arrays, numbered from 1, within the budget."""
+    if data[:5] == b"%PDF-":
+        return _pdf_pages(path, data, budget)
+    from PIL import Image, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = None  # the budget below says no instead, naming the page
+    try:
+        image = Image.open(io.BytesIO(data))
+        frames = getattr(image, "n_frames", 1)
+        _check_count(path, frames, budget)
+        pages = []
+        for i in range(frames):
+            image.seek(i)
+            _check_size(path, i + 1, image.size, budget)
+            pages.append((i + 1, np.asarray(image.convert("RGB"))))
+    except (UnidentifiedImageError, OSError, ValueError, EOFError) as exc:
+        raise InputError(
+            f"not a readable image ({type(exc).__name__}: {exc}); save the scan again as PNG, "
+            "JPEG or TIFF",
+            path=path,
+        ) from exc
+    return pages
+
+
+def _pdf_pages(path: Path, data: bytes, budget: OcrBudget) -> list[tuple[int, np.ndarray]]:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise InputError(f"not a readable PDF ({exc})", path=path) from exc
+    try:
+        _check_count(path, len(pdf), budget)
+        pages = []
+        for i in range(len(pdf)):
+            page = pdf[i]
+            width, height = page.get_size()  # points
+            scale = PDF_DPI / 72
+            _check_size(path, i + 1, (int(width * scale), int(height * scale)), budget)
+            bitmap = page.render(scale=scale, grayscale=False)
+            pages.append((i + 1, np.asarray(bitmap.to_pil().convert("RGB"))))
+        return pages
+    finally:
+        pdf.close()
+
+
+def _check_count(path: Path, pages: int, budget: OcrBudget) -> None:
+    if pages > budget.pages:
+        raise InputError(
+            f"the scan has {pages} pages; taskstats reads up to {budget.pages} scanned pages "
+            "(raise TASKSTATS_OCR_MAX_PAGES, or give only the table's pages)",
+            path=path,
+        )
+
+
+def _check_size(path: Path, number: int, size: tuple[int, int], budget: OcrBudget) -> None:
+    width, height = size
+    if width * height > budget.pixels:
+        raise InputError(
+            f"page {number} is {width}×{height} pixels, over the {budget.pixels:,}-pixel budget "
+            "(raise TASKSTATS_OCR_MAX_PIXELS, or scan at 200–300 dpi)",
+            path=path,
+        )
+    if min(width, height) < MIN_SIDE:
+        raise InputError(
+            f"page {number} is {width}×{height} pixels, too low a resolution to read; scan the "
+            "table at 200–300 dpi",
+            path=path,
+        )
+
+
+def read_page(engine, rgb: np.ndarray, number: int, path: Path) -> ScanPage | None:
+    """One page read: None when it has no table grid.
+
+    Raises:
+        InputError: The page is unreadable or of too low a resolution.
+    """
+    level, angle = straighten(page_gray(rgb))
+    gray = paper(level)
+    grid = find_grid(gray)
+    if grid is None:
+        return None
+    clean = erase_lines(gray)
+    try:
+        out = engine(np.dstack([clean, clean, clean]))
+    except Exception as exc:  # onnxruntime and the pipeline raise many kinds
+        raise InputError(
+            f"page {number}: the OCR cannot read this page ({type(exc).__name__}: {exc})",
+            path=path,
+        ) from exc
+    boxes = list(zip(out.boxes, out.txts, out.scores, strict=True)) if out.boxes is not None else []
+    if not boxes or float(np.mean([s for _, _, s in boxes])) < UNREADABLE:
+        raise InputError(
+            f"page {number}: the OCR cannot read this page (no text recognised with confidence); "
+            "scan it again, upright, at 200–300 dpi",
+            path=path,
+        )
+    heights = [float(np.ptp(np.asarray(b)[:, 1])) for b, _, _ in boxes]
+    if float(np.median(heights)) < MIN_TEXT_HEIGHT:
+        raise InputError(
+            f"page {number}: the text is {np.median(heights):.0f} pixels high, too low a "
+            "resolution to read reliably; scan the table at 200–300 dpi",
+            path=path,
+        )
+    return ScanPage(number, level, _cells(grid, boxes, number, erase_lines(level)), angle)
+
+
+def _cells(grid: Grid, boxes: list, page: int, level: np.ndarray) -> list[ScanCell]:
+    """Each grid cell's text from the boxes whose centre falls in it; a cell with ink but no
+    text read (a smudge, a blurred or faint entry, a seal over an empty cell) has confidence 0;
+    ``level`` is the straightened page before light tones were whitened."""
+    placed: dict[int, list[tuple[np.ndarray, str, float]]] = {i: [] for i in range(len(grid.cells))}
+    for points, text, score in boxes:
+        pts = np.asarray(points, dtype=float)
+        x, y = pts[:, 0].mean(), pts[:, 1].mean()
+        for i, cell in enumerate(grid.cells):
+            x0, y0, x1, y1 = cell.box
+            if x0 <= x < x1 and y0 <= y < y1:
+                placed[i].append((pts, text, float(score)))
+                break
+    cells = []
+    for i, cell in enumerate(grid.cells):
+        found = placed[i]
+        raw = _join_lines(found, cell.box)
+        confidence = min((s for _, _, s in found), default=0.0 if _inked(level, cell.box) else 1.0)
+        cells.append(
+            ScanCell(
+                page,
+                cell.row + 1,
+                cell.col + 1,
+                clean_text(raw),
+                raw,
+                confidence,
+                cell.box,
+                cell.rows,
+                cell.cols,
+            )
+        )
+    return cells
+
+
+def _inked(clean: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+    """Whether a cell's inside (its rules left out) is darker than blank paper."""
+    x0, y0, x1, y1 = box
+    inside = clean[y0 + 8 : y1 - 8, x0 + 8 : x1 - 8]
+    return bool(inside.size) and 255 - float(inside.mean()) > 4
+
+
+def _join_lines(found: list, box: tuple[int, int, int, int]) -> str:
+    """The boxes' texts as the lines of one cell: a line reaching the cell's right edge wraps
+    on (joined without a break), a shorter one ends with a line break."""
+    if not found:
+        return ""
+    found = sorted(found, key=lambda f: f[0][:, 1].mean())
+    lines: list[list] = []
+    for item in found:
+        top, bottom = item[0][:, 1].min(), item[0][:, 1].max()
+        if lines:
+            last = lines[-1]
+            ltop = min(p[:, 1].min() for p, _, _ in last)
+            lbottom = max(p[:, 1].max() for p, _, _ in last)
+            overlap = min(bottom, lbottom) - max(top, ltop)
+            if overlap > 0.5 * min(bottom - top, lbottom - ltop):
+                last.append(item)
+                continue
+        lines.append([item])
+    text = ""
+    for k, line in enumerate(lines):
+        line.sort(key=lambda f: f[0][:, 0].min())
+        text += "".join(t.strip() for _, t, _ in line)
+        if k + 1 < len(lines):
+            right = max(p[:, 0].max() for p, _, _ in line)
+            height = np.median([np.ptp(p[:, 1]) for p, _, _ in line])
+            text += "" if right >= box[2] - 1.8 * height else "\n"
+    return text
+
+
+_CONVERTER = None
+
+
+def clean_text(text: str) -> str:
+    """OCR text made plain: traditional forms simplified (OpenCC ``t2s``), "丶" as "、"."""
+    global _CONVERTER
+    if not text:
+        return text
+    if _CONVERTER is None:
+        import opencc
+
+        _CONVERTER = opencc.OpenCC("t2s")
+    return _CONVERTER.convert(text).replace("丶", "、")
+
+
+def page_rows(page: ScanPage) -> list[Row]:
+    """A page's rows of cells: a cell merged down several rows gives its text to each; a cell
+    merged across columns keeps it in its first column."""
+    if not page.cells:
+        return []
+    height = max(c.row + c.rows - 1 for c in page.cells)
+    width = max(c.col for c in page.cells)
+    grid = [[""] * width for _ in range(height)]
+    for cell in page.cells:
+        for r in range(cell.row, cell.row + cell.rows):
+            grid[r - 1][cell.col - 1] = cell.text
+    name = f"page {page.number}"
+    return [Row(i, cells, name) for i, cells in enumerate(grid, 1) if any(c for c in cells)]
+
+
+_ENGINE = None
+
+
+def _engine():
+    """The RapidOCR pipeline on the models shipped in its wheel (made once per process).
+
+    Raises:
+        InputError: A bundled model is missing (another model would be downloaded: refused).
+    """
+    global _ENGINE
+    if _ENGINE is None:
+        import rapidocr
+        from rapidocr import RapidOCR
+
+        models = Path(rapidocr.__file__).parent / "models"
+        paths = [models / name for name in _MODELS]
+        missing = [p.name for p in paths if not p.is_file()]
+        if missing:
+            raise InputError(
+                f"the OCR models shipped with rapidocr are missing ({', '.join(missing)}); "
+                "reinstall the extra with `pip install --force-reinstall taskstats[ocr]`"
+            )
+        _ENGINE = RapidOCR(
+            params={
+                "Global.log_level": "warning",
+                "Det.model_path": str(paths[0]),
+                "Rec.model_path": str(paths[1]),
+                "Cls.model_path": str(paths[2]),
+            }
+        )
+    return _ENGINE
