@@ -8,6 +8,7 @@ import click
 import pandas as pd
 
 from taskstats.cli import main, print_table
+from taskstats.io.engines import LAYOUTS
 
 
 @main.command()
@@ -45,7 +46,7 @@ def ingest(districts: tuple[str, ...], raw_dir: Path | None, out_dir: Path | Non
     "--layout",
     default="auto",
     show_default=True,
-    type=click.Choice(["auto", "cells", "delimited", "inline", "csv", "xlsx"]),
+    type=click.Choice(LAYOUTS),
 )
 @click.option("--encoding", default="auto", show_default=True)
 @click.option("--sheet", default=None, help="Spreadsheet sheet to read.")

@@ -17,6 +17,7 @@ from pathlib import Path
 from defusedxml import DefusedXmlException
 
 from taskstats.errors import InputError
+from taskstats.io.budget import Budget
 from taskstats.io.xlsxscan import scan_workbook
 
 CSV_DELIMITERS = (",", "\t", ";", "，")
@@ -34,11 +35,27 @@ class Row:
 
 @dataclass
 class Sheet:
-    """A sheet's non-empty rows, in order."""
+    """A sheet's (or a document table's) non-empty rows, in order, merged cells resolved.
+
+    Every format's engine (:mod:`taskstats.io.engines`) returns its content as sheets. A
+    document's running text outside its tables comes as one more sheet with no rows and
+    ``text`` set.
+
+    Attributes:
+        name: The sheet's name, or the table's place (``table 2``, ``page 3``).
+        rows: The non-empty rows, each with its 1-based row within the sheet or table.
+        unsaved_formulas: Formula cells with no saved value (``B5``).
+        source: Where it came from: the engine that read it (``xlsx``, ``docx``, ``pdf`` …).
+        text: A document's running text, one paragraph per line (a text sheet only).
+        encoding: The text encoding the engine decoded (web pages), if any.
+    """
 
     name: str
     rows: list[Row] = field(default_factory=list)
     unsaved_formulas: list[str] = field(default_factory=list)  # cells like "B5"
+    source: str = ""
+    text: str | None = None
+    encoding: str | None = None
 
 
 def cell_text(value: object) -> str:
@@ -83,7 +100,7 @@ def csv_rows(text: str, path: str | Path | None = None, name: str | None = None)
 
 
 def read_workbook(
-    path: str | Path, data: bytes, *, skip: tuple[str, ...] = ()
+    path: str | Path, data: bytes, *, skip: tuple[str, ...] = (), budget: Budget | None = None
 ) -> tuple[list[Sheet], dict[str, list[list[str]]]]:
     """The sheets of an .xlsx workbook, merged ranges filled.
 
@@ -94,6 +111,7 @@ def read_workbook(
         path: The file, for messages.
         data: Its bytes.
         skip: Sheets returned apart, as raw cell texts (instructions, metadata), not as rows.
+        budget: The limits (:mod:`taskstats.io.budget`); default from the environment.
 
     Returns:
         The sheets in workbook order, and the skipped sheets' cells by name.
@@ -104,7 +122,7 @@ def read_workbook(
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
-    scans = scan_workbook(path, data)  # limits checked before openpyxl builds a cell
+    scans = scan_workbook(path, data, budget)  # limits checked before openpyxl builds a cell
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
         sheets, skipped = [], {}
@@ -113,7 +131,13 @@ def read_workbook(
             if ws.title in skip:
                 skipped[ws.title] = [[cell_text(v) for v in row] for row in grid]
                 continue
-            _fill_merges(grid, ws.merged_cells.ranges)
+            fill_merges(
+                grid,
+                [
+                    (r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1)
+                    for r in ws.merged_cells.ranges
+                ],
+            )
             rows = []
             for i, cells in enumerate(grid, 1):
                 values = [cell_text(v) for v in cells]
@@ -141,15 +165,20 @@ def read_workbook(
     return sheets, skipped
 
 
-def _fill_merges(grid: list[list], ranges) -> None:
-    """Fill each merged range's first column with its value, within the cells that exist."""
-    height = len(grid)
-    for rng in ranges:
-        if rng.min_row > height:
+def fill_merges(grid: list[list], ranges) -> None:
+    """Fill merged ranges in place: the first column of each takes its top-left value down its
+    rows, the rest of a wide merge becomes empty (a section row merged across the table keeps
+    one cell), within the cells that exist.
+
+    Args:
+        grid: Rows of cell values.
+        ranges: Each merged range as 0-based inclusive ``(row0, col0, row1, col1)``.
+    """
+    for r0, c0, r1, c1 in ranges:
+        if r0 >= len(grid) or c0 >= len(grid[r0]):
             continue
-        top = grid[rng.min_row - 1]
-        value = top[rng.min_col - 1] if rng.min_col - 1 < len(top) else None
-        for r in range(rng.min_row, min(rng.max_row, height) + 1):
-            row = grid[r - 1]
-            for c in range(rng.min_col, min(rng.max_col, len(row)) + 1):
-                row[c - 1] = value if c == rng.min_col else None
+        value = grid[r0][c0]
+        for r in range(r0, min(r1, len(grid) - 1) + 1):
+            row = grid[r]
+            for c in range(c0, min(c1, len(row) - 1) + 1):
+                row[c] = value if c == c0 else None

@@ -12,6 +12,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+from taskstats.io.budget import Budget, budget_or_default
 from taskstats.io.grid import Row, Sheet
 from taskstats.io.text import decode_bytes
 
@@ -28,7 +29,7 @@ def looks_like_html(data: bytes) -> bool:
 
 
 def read_html(
-    path: str | Path, data: bytes, encoding: str = "auto"
+    path: str | Path, data: bytes, encoding: str = "auto", budget: Budget | None = None
 ) -> tuple[list[Sheet], str, str]:
     """The tables and the text of a web page.
 
@@ -36,14 +37,17 @@ def read_html(
         path: The file, for messages.
         data: Its bytes.
         encoding: ``auto`` for the declared charset (else UTF-8, then GB18030), or a codec.
+        budget: The limits (tables; each table's rows, columns and cells laid out, a cell
+            counting rowspan × colspan); default from the environment.
 
     Returns:
         The tables in page order (sheets named ``table N``, rows numbered within the table),
         the text outside tables one block per line, and the encoding used.
 
     Raises:
-        InputError: The page cannot be decoded.
+        InputError: The page cannot be decoded, or is over a limit.
     """
+    budget = budget_or_default(budget)
     if encoding == "auto":
         declared = _CHARSET.search(data[:4096])
         if declared:
@@ -53,6 +57,9 @@ def read_html(
     parser = _PageParser()
     parser.feed(text)
     parser.close()
+    budget.check(path, "tables", len(parser.tables), "tables in the page")
+    for i, grid in enumerate(parser.tables, 1):
+        _check_extent(grid, f"table {i}", path, budget)
     tables = [
         Sheet(f"table {i}", _fill_spans(grid, f"table {i}"))
         for i, grid in enumerate(parser.tables, 1)
@@ -130,6 +137,21 @@ def _int(value: str | None) -> int:
         return 1
 
 
+def _check_extent(
+    grid: list[list[tuple[str, int, int]]], name: str, path: str | Path, budget: Budget
+) -> None:
+    """Refuse a table whose laid-out grid is over the budget, before it is laid out."""
+    reach = len(grid)  # the last row a rowspan reaches
+    cells = width = 0
+    for r, row in enumerate(grid):
+        width = max(width, sum(colspan for _, _, colspan in row))
+        cells += sum(rowspan * colspan for _, rowspan, colspan in row)
+        reach = max([reach, *(r + rowspan for _, rowspan, _ in row)])
+    budget.check(path, "rows", reach, f"rows in {name} (rowspans included)")
+    budget.check(path, "columns", width, f"columns in a row of {name} (colspans included)")
+    budget.check(path, "cells", cells, f"cells laid out in {name} (rowspan × colspan)")
+
+
 def _fill_spans(grid: list[list[tuple[str, int, int]]], name: str) -> list[Row]:
     """Lay cells with row and column spans out on a grid of rows."""
     pending: dict[tuple[int, int], str] = {}  # (row, column) -> text of a rowspan above
@@ -137,13 +159,15 @@ def _fill_spans(grid: list[list[tuple[str, int, int]]], name: str) -> list[Row]:
     for r, cells in enumerate(grid):
         out: list[str] = []
         column = 0
-        queue = list(cells)
-        while queue or (r, column) in pending:
+        queue = iter(cells)
+        left = len(cells)
+        while left or (r, column) in pending:
             if (r, column) in pending:
                 out.append(pending.pop((r, column)))
                 column += 1
                 continue
-            text, rowspan, colspan = queue.pop(0)
+            text, rowspan, colspan = next(queue)
+            left -= 1
             for k in range(colspan):
                 value = text if k == 0 else ""
                 out.append(value)

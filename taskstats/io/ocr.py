@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from taskstats.errors import InputError
+from taskstats.io.budget import Budget
 from taskstats.io.grid import Row, Sheet
 from taskstats.io.ocr_grid import Grid, erase_lines, find_grid, page_gray, paper, straighten
 
@@ -94,9 +95,11 @@ class ScanPage:
 
 @dataclass
 class ScanSheet(Sheet):
-    """A page's rows (a :class:`~taskstats.io.grid.Sheet`) with the page as read."""
+    """A page's rows (a :class:`~taskstats.io.grid.Sheet`) with the page as read, and the whole
+    scan it belongs to."""
 
     page: ScanPage | None = None
+    scan: Scan | None = None
 
 
 @dataclass
@@ -138,22 +141,29 @@ def require_ocr() -> None:
         ) from exc
 
 
-def read_scan(path: str | Path, data: bytes, budget: OcrBudget | None = None) -> list[Sheet]:
-    """The table rows of a scan, one sheet per page with a table grid.
+def read_scan(path: str | Path, data: bytes, budget: Budget | None = None) -> list[Sheet]:
+    """The OCR engine (:data:`taskstats.io.engines.ENGINES` ``scan``): a scan's table rows, one
+    sheet per page with a table grid, then an empty text sheet (a scan's text is not read).
 
     Args:
         path: The file (an image-only PDF or an image), for messages.
         data: Its bytes.
-        budget: Pages, pixels and seconds allowed; default :meth:`OcrBudget.from_env`.
+        budget: The format budget: its ``pages`` bound the pages read, with the OCR's own
+            pages, pixels and seconds (:meth:`OcrBudget.from_env`).
 
     Returns:
-        :class:`ScanSheet` objects named ``page N``; pages without a grid are left out.
+        :class:`ScanSheet` objects named ``page N`` (pages without a grid left out), and the
+        text sheet.
 
     Raises:
         InputError: The OCR extra is missing, a budget is exceeded, no page holds a table grid,
             or a page is unreadable or of too low a resolution (each naming the page).
     """
-    return scan_sheets(path, data, budget)[0]
+    ocr = OcrBudget.from_env()
+    if budget is not None:
+        ocr = replace(ocr, pages=min(ocr.pages, budget.pages))
+    sheets, _ = scan_sheets(path, data, ocr)
+    return [*sheets, Sheet("text", [], source="scan", text="")]
 
 
 def scan_sheets(
@@ -178,7 +188,10 @@ def scan_sheets(
         list(done.skipped),
         done.seconds,
     )
-    sheets: list[Sheet] = [ScanSheet(f"page {p.number}", page_rows(p), page=p) for p in scan.pages]
+    sheets: list[Sheet] = [
+        ScanSheet(f"page {p.number}", page_rows(p), source="scan", page=p, scan=scan)
+        for p in scan.pages
+    ]
     return sheets, scan
 
 

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from taskstats.errors import InputError
+from taskstats.io.budget import Budget, budget_or_default
 from taskstats.io.grid import Row, Sheet
+from taskstats.io.pdf_budget import check_streams, lay_out, quiet_pdfminer
 from taskstats.io.pdf_lines import cell_text, running_text, table_padding
 
 
@@ -26,8 +28,13 @@ class NoTextLayer(InputError):
     """The PDF's pages are images only (a scan): read it by OCR (:mod:`taskstats.io.ocr`)."""
 
 
-def read_pdf(path: str | Path, data: bytes) -> tuple[list[Sheet], str]:
+def read_pdf(
+    path: str | Path, data: bytes, budget: Budget | None = None
+) -> tuple[list[Sheet], str]:
     """The ruled tables and the text of a PDF.
+
+    Its streams, its pages and each page's operators and characters are checked against the
+    budget (:mod:`taskstats.io.pdf_budget`) before they are parsed or laid out.
 
     Returns:
         The tables (sheets named by page), and the text of the pages without ruled tables, its
@@ -35,10 +42,13 @@ def read_pdf(path: str | Path, data: bytes) -> tuple[list[Sheet], str]:
         every page with text holds a table).
 
     Raises:
-        InputError: The PDF is encrypted, damaged, or has no text layer (a scan).
+        InputError: The PDF is encrypted, damaged, over a limit, or has no text layer (a scan).
     """
     import pdfplumber
 
+    budget = budget_or_default(budget)
+    quiet_pdfminer()
+    check_streams(path, data, budget)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
         pages = pdf.pages
@@ -56,7 +66,8 @@ def read_pdf(path: str | Path, data: bytes) -> tuple[list[Sheet], str]:
         ) from exc
     with pdf:
         try:
-            return _read_pages(pages, path)
+            budget.check(path, "pages", len(pages), "pages")
+            return _read_pages(pages, path, budget)
         except InputError:
             raise
         except Exception as exc:  # pdfminer decodes streams lazily, so damage shows up here
@@ -67,13 +78,14 @@ def read_pdf(path: str | Path, data: bytes) -> tuple[list[Sheet], str]:
             ) from exc
 
 
-def _read_pages(pages, path: str | Path) -> tuple[list[Sheet], str]:
+def _read_pages(pages, path: str | Path, budget: Budget) -> tuple[list[Sheet], str]:
     """The ruled tables of every page and the running text of the pages without one."""
     sheets: list[Sheet] = []
     text: list[list[dict]] = []  # the characters of each page without tables
     any_chars = False
     carry: _Carry | None = None
     for number, page in enumerate(pages, 1):
+        lay_out(page, budget, path, f"page {number}")
         chars = page.chars
         any_chars = any_chars or any(c.get("text", "").strip() for c in chars)
         found = page.find_tables()

@@ -6,6 +6,7 @@ import codecs
 from pathlib import Path
 
 from taskstats.errors import InputError
+from taskstats.io.files import read_input
 
 AUTO_ENCODINGS = ("utf-8", "gb18030")
 _UNICODE_BOMS = (
@@ -93,13 +94,13 @@ def decode_bytes(data: bytes, path: str | Path, encoding: str = "auto") -> tuple
 
 
 def read_text(path: str | Path, encoding: str = "auto") -> tuple[str, str]:
-    """Read a text file with :func:`decode_bytes`; returns the text and its encoding."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror}", path=path) from exc
-    return decode_bytes(data, path, encoding)
+    """Read a text file, size-checked (:func:`taskstats.io.files.read_input`), with
+    :func:`decode_bytes`; returns the text and its encoding.
+
+    Raises:
+        InputError: Not a regular file, too large, unreadable, or not decodable.
+    """
+    return decode_bytes(read_input(path), path, encoding)
 
 
 def _decode(data: bytes, encoding: str, path: str | Path) -> str:

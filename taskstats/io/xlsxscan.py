@@ -24,12 +24,13 @@ from openpyxl.utils.cell import column_index_from_string as column_index
 from openpyxl.utils.cell import coordinate_from_string, range_boundaries
 
 from taskstats.errors import InputError
+from taskstats.io.budget import Budget, budget_or_default
 
-MAX_SHEET_ROWS = 100_000  # the highest row number a sheet may use
-MAX_SHEET_COLUMNS = 1_000  # the highest column number (column ALL)
-MAX_SHEET_CELLS = 2_000_000  # cells written in one sheet
-MAX_MERGED_CELLS = 1_000_000  # cells covered by a sheet's merged ranges, in all
-MAX_PACKAGE_BYTES = 500_000_000  # the workbook's parts, uncompressed
+# Parts whose size has a budget of its own (the rest: part_bytes).
+_PART_LIMITS = {
+    "xl/sharedStrings.xml": ("shared_strings_bytes", "bytes of shared strings"),
+    "xl/styles.xml": ("styles_bytes", "bytes of styles"),
+}
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -48,12 +49,15 @@ class SheetScan:
     unsaved_formulas: list[str] = field(default_factory=list)
 
 
-def scan_workbook(path: str | Path, data: bytes) -> dict[str, SheetScan]:
+def scan_workbook(
+    path: str | Path, data: bytes, budget: Budget | None = None
+) -> dict[str, SheetScan]:
     """Check an .xlsx package against the limits, before it is loaded.
 
     Args:
         path: The file, for messages.
         data: Its bytes.
+        budget: The limits; default :meth:`Budget.from_env`.
 
     Returns:
         Each sheet's scan, by sheet name.
@@ -61,17 +65,12 @@ def scan_workbook(path: str | Path, data: bytes) -> dict[str, SheetScan]:
     Raises:
         InputError: The package is damaged, or a sheet is beyond a limit (named in the message).
     """
+    budget = budget_or_default(budget)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            unpacked = sum(info.file_size for info in zf.infolist())
-            if unpacked > MAX_PACKAGE_BYTES:
-                raise InputError(
-                    f"the workbook unpacks to {unpacked / 1e6:,.0f} MB; taskstats reads "
-                    f"workbooks up to {MAX_PACKAGE_BYTES / 1e6:,.0f} MB unpacked",
-                    path=path,
-                )
+            check_package(zf, path, budget, "workbook")
             return {
-                name: _scan_sheet(zf, member, name, path)
+                name: _scan_sheet(zf, member, name, path, budget)
                 for name, member in _sheet_members(zf).items()
             }
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
@@ -85,6 +84,24 @@ def scan_workbook(path: str | Path, data: bytes) -> dict[str, SheetScan]:
             " open it in Excel or WPS and save it again",
             path=path,
         ) from exc
+
+
+def check_package(zf: zipfile.ZipFile, path: str | Path, budget: Budget, what: str) -> None:
+    """Refuse a zip package (.xlsx, .docx, .ods) whose parts unpack beyond the budget.
+
+    A part's declared size bounds what :mod:`zipfile` gives back, so the check holds against a
+    part that lies about it.
+
+    Raises:
+        InputError: The package, or one part, unpacks to more than its limit.
+    """
+    infos = zf.infolist()
+    budget.check(
+        path, "unpacked_bytes", sum(i.file_size for i in infos), f"bytes in the {what} unpacked"
+    )
+    for info in infos:
+        limit, what_part = _PART_LIMITS.get(info.filename, ("part_bytes", "bytes in one part"))
+        budget.check(path, limit, info.file_size, f"{what_part} ({info.filename}) unpacked")
 
 
 def _sheet_members(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -109,7 +126,9 @@ def _sheet_members(zf: zipfile.ZipFile) -> dict[str, str]:
     return members
 
 
-def _scan_sheet(zf: zipfile.ZipFile, member: str, name: str, path: str | Path) -> SheetScan:
+def _scan_sheet(
+    zf: zipfile.ZipFile, member: str, name: str, path: str | Path, budget: Budget
+) -> SheetScan:
     scan = SheetScan(name)
     row_number, column = 0, 0
     with zf.open(member) as fh:
@@ -119,17 +138,17 @@ def _scan_sheet(zf: zipfile.ZipFile, member: str, name: str, path: str | Path) -
                 if tag == "row":
                     row_number = int(elem.get("r") or row_number + 1)
                     column = 0
-                    _check_extent(scan, path, row=row_number)
+                    _check_extent(scan, path, budget, row=row_number)
                 elif tag == "c":
                     ref = elem.get("r")
                     column = column_index(coordinate_from_string(ref)[0]) if ref else column + 1
                     scan.cells += 1
-                    _check_extent(scan, path, column=column)
+                    _check_extent(scan, path, budget, column=column)
                 elif tag == "dimension" and ":" in (elem.get("ref") or ""):
                     _, _, max_col, max_row = range_boundaries(elem.get("ref"))
-                    _check_extent(scan, path, row=max_row or 0, column=max_col or 0)
+                    _check_extent(scan, path, budget, row=max_row or 0, column=max_col or 0)
                 elif tag == "mergeCell" and elem.get("ref"):
-                    _count_merge(scan, path, elem.get("ref"))
+                    _count_merge(scan, path, budget, elem.get("ref"))
                 continue
             if tag == "c":
                 formula, value = elem.find(f"{_MAIN}f"), elem.find(f"{_MAIN}v")
@@ -141,37 +160,42 @@ def _scan_sheet(zf: zipfile.ZipFile, member: str, name: str, path: str | Path) -
     return scan
 
 
-def _check_extent(scan: SheetScan, path: str | Path, *, row: int = 0, column: int = 0) -> None:
+def _check_extent(
+    scan: SheetScan, path: str | Path, budget: Budget, *, row: int = 0, column: int = 0
+) -> None:
     scan.max_row, scan.max_column = max(scan.max_row, row), max(scan.max_column, column)
     where = f"sheet {scan.name!r}"
-    if scan.max_row > MAX_SHEET_ROWS:
+    if scan.max_row > budget.rows:
         raise InputError(
             f"{where} reaches row {scan.max_row:,}; taskstats reads sheets up to "
-            f"{MAX_SHEET_ROWS:,} rows. Delete the rows below the table and save it again",
+            f"{budget.rows:,} rows. Delete the rows below the table and save it again, or raise "
+            "TASKSTATS_MAX_ROWS",
             path=path,
         )
-    if scan.max_column > MAX_SHEET_COLUMNS:
+    if scan.max_column > budget.columns:
         raise InputError(
             f"{where} reaches column {scan.max_column:,}; taskstats reads sheets up to "
-            f"{MAX_SHEET_COLUMNS:,} columns. Delete the columns beside the table and save it again",
+            f"{budget.columns:,} columns. Delete the columns beside the table and save it "
+            "again, or raise TASKSTATS_MAX_COLUMNS",
             path=path,
         )
-    if scan.cells > MAX_SHEET_CELLS:
+    if scan.cells > budget.cells:
         raise InputError(
-            f"{where} holds more than {MAX_SHEET_CELLS:,} cells, the most taskstats reads in a "
-            "sheet; check it is the task table",
+            f"{where} holds more than {budget.cells:,} cells, the most taskstats reads in a "
+            "sheet; check it is the task table, or raise TASKSTATS_MAX_CELLS",
             path=path,
         )
 
 
-def _count_merge(scan: SheetScan, path: str | Path, ref: str) -> None:
+def _count_merge(scan: SheetScan, path: str | Path, budget: Budget, ref: str) -> None:
     min_col, min_row, max_col, max_row = range_boundaries(ref)
     area = ((max_col or min_col) - min_col + 1) * ((max_row or min_row) - min_row + 1)
     scan.merged_cells += area
-    if scan.merged_cells > MAX_MERGED_CELLS:
+    if scan.merged_cells > budget.merged_cells:
         raise InputError(
             f"sheet {scan.name!r}: merged ranges cover {scan.merged_cells:,} cells (the last "
             f"{ref}); taskstats reads sheets whose merged ranges cover up to "
-            f"{MAX_MERGED_CELLS:,} cells. Unmerge the cells outside the table and save it again",
+            f"{budget.merged_cells:,} cells. Unmerge the cells outside the table and save it "
+            "again, or raise TASKSTATS_MAX_MERGED_CELLS",
             path=path,
         )

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from taskstats.errors import InputError
-from taskstats.io.convert import convert_with_libreoffice
-from taskstats.io.docx import read_docx
-from taskstats.io.files import read_input
-from taskstats.io.grid import Row, Sheet, csv_rows, read_workbook
-from taskstats.io.html import looks_like_html, read_html
-from taskstats.io.ocr import IMAGE_SUFFIXES, looks_like_image, scan_sheets
-from taskstats.io.pdf import NoTextLayer, read_pdf
-from taskstats.io.text import decode_bytes
-from taskstats.io.xls import read_xls
+from taskstats.io.engines import ENGINES, LAYOUTS, TEXT_LAYOUTS, read_engine
+from taskstats.io.grid import Row, Sheet
 from taskstats.readers.document import choose_table
 from taskstats.readers.header import match_header
 from taskstats.readers.inline import INLINE_ITEM, INLINE_UNITS, InlineParser
-from taskstats.readers.scan import check_scan, scan_issues
+from taskstats.readers.scan import ScanRead, check_scan, scan_issues, scan_of
 from taskstats.readers.table import Parsed, TableParser
 from taskstats.tidy.schema import INFO, Issue, ReadResult
 
@@ -37,10 +28,10 @@ def read_raw(
 
     Args:
         path: A ``.txt``/``.md`` table (one cell per line, delimited or inline), ``.csv``,
-            ``.xlsx`` or ``.xls`` workbook, Word (``.docx``; ``.doc``, ``.wps``, ``.rtf`` through
-            LibreOffice), ``.pdf`` or ``.html`` page; the kind is found from the content.
-        layout: ``auto`` to detect, or one of cells, delimited, inline, csv, xlsx, xls, docx,
-            pdf, html.
+            ``.xlsx``, ``.xls`` or ``.ods`` workbook, Word (``.docx``; ``.doc``, ``.wps``,
+            ``.rtf``, ``.odt`` through LibreOffice), ``.pdf`` or ``.html`` page; the kind is found
+            from the content (:func:`taskstats.io.engines.sniff`).
+        layout: ``auto`` to detect, or one of :data:`taskstats.io.engines.LAYOUTS`.
         encoding: Text encoding or ``auto``.
         sheet: Spreadsheet sheet name; default the first with a recognised header.
         table: The 1-based table of a document to read; default the first with a task header.
@@ -51,31 +42,37 @@ def read_raw(
         InputError: The file is unreadable, of an unsupported kind, or holds no recognisable table.
     """
     path = Path(path)
-    data = read_input(path)
-    if not data.strip():
-        raise InputError("the file is empty", path=path)
-    suffix = path.suffix.lower()
-    if layout == "auto":
-        layout = _layout_from_file(path, suffix, data)
-    if layout == "xlsx":
-        return _read_sheets(path, read_workbook(path, data)[0], sheet, "xlsx")
-    if layout in DOCUMENT_LAYOUTS:
-        return _read_document(path, data, layout, encoding, sheet, table, trusted)
-    text, used = decode_bytes(data, path, encoding)
-    if layout == "csv":
-        rows = csv_rows(text, path)
-        return _finish(TableParser(path, "continuation").run(rows), path, "csv", used)
-    if layout == "auto":
-        layout = detect_text_layout(text, path)
-    if layout == "cells":
-        parsed = TableParser(path, "fragment").run(_cell_rows(text))
-    elif layout == "delimited":
-        parsed = TableParser(path, "continuation").run(_delimited_rows(text))
-    elif layout == "inline":
-        parsed = InlineParser(path).run(text)
-    else:
-        raise InputError(f"unknown layout {layout!r}", path=path)
-    return _finish(parsed, path, layout, used)
+    if layout != "auto" and layout not in LAYOUTS:
+        raise InputError(f"unknown layout {layout!r}; use one of {', '.join(LAYOUTS)}", path=path)
+    name, sheets = read_engine(path, layout=layout, encoding=encoding)
+    kind = ENGINES[name].kind
+    if kind == "text":
+        text, used = sheets[0].text or "", sheets[0].encoding
+        found = layout if layout in TEXT_LAYOUTS else detect_text_layout(text, path)
+        return _finish(TEXT_PARSERS[found](path, text), path, found, used)
+    scan = _check_scan(path, sheets, trusted)
+    result = _INTERPRETERS[kind](path, sheets, name, sheet, table)
+    if scan is not None:
+        result.layout, result.scan = "scan", scan
+        result.issues[:0] = scan_issues(scan)
+    return result
+
+
+def _check_scan(
+    path: Path, sheets: list[Sheet], trusted: Callable[[], frozenset[str]] | None
+) -> ScanRead | None:
+    """A scan's cells checked (None for any other file): the office's corrections applied,
+    names snapped to the district's trusted names, the cells to review listed."""
+    scan = scan_of(sheets)
+    if scan is None:
+        return None
+    from taskstats.tidy.review import read_corrections
+
+    corrections, where = read_corrections(path.parent, path.name)
+    names = trusted() if trusted is not None else frozenset()
+    read = check_scan(sheets, scan, path.name, names, corrections)
+    read.corrections_file = str(where) if corrections else None
+    return read
 
 
 def detect_text_layout(text: str, path: str | Path = "<text>") -> str:
@@ -106,73 +103,12 @@ def detect_text_layout(text: str, path: str | Path = "<text>") -> str:
     return best
 
 
-def _layout_from_file(path: Path, suffix: str, data: bytes) -> str:
-    if data[:4] == b"PK\x03\x04":
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                names = zf.namelist()
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
-            raise InputError(
-                f"a damaged zip package ({exc}); if it is a workbook, open it in Excel or "
-                "WPS and save it again as .xlsx",
-                path=path,
-            ) from exc
-        if any(n.startswith("word/") for n in names):
-            return "docx"
-        if any(n.startswith("xl/") for n in names):
-            return "xlsx"
-        if "content.xml" in names:
-            return "odf"
-        raise InputError("this is a zip archive, not a table; unpack it first", path=path)
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return _ole_kind(path, suffix, data)
-    if data[:5] == b"%PDF-":
-        return "pdf"
-    if data[:5] == b"{\\rtf":
-        return "rtf"
-    if looks_like_image(data):
-        return "scan"
-    if looks_like_html(data):
-        return "html"
-    if suffix in (".xlsx", ".xlsm"):
-        raise InputError("not a valid .xlsx file (it is not a zip package)", path=path)
-    if suffix in (".xls", ".doc", ".docx", ".pdf", ".wps", ".et", *IMAGE_SUFFIXES):
-        raise InputError(
-            f"not a valid {suffix} file: its content is not of that kind (it may be damaged or "
-            "renamed); open it in WPS or Office and save it again",
-            path=path,
-        )
-    if suffix == ".csv":
-        return "csv"
-    return "auto"
-
-
-def _ole_kind(path: Path, suffix: str, data: bytes) -> str:
-    """An OLE2 compound file's kind from its stream names (stored as UTF-16 in its directory)."""
-    if "EncryptedPackage".encode("utf-16-le") in data:
-        raise InputError(
-            "this is a password-protected workbook; remove the password and save it as .xlsx",
-            path=path,
-        )
-    if "WordDocument".encode("utf-16-le") in data:
-        return "doc"
-    if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
-        return "et" if suffix == ".et" else "xls"
-    raise InputError(
-        "this is an old binary Office file (.xls/.doc) or a password-protected workbook, with "
-        "no document or sheet taskstats can find; remove the password, or open it in WPS or "
-        "Office and save it as .xlsx or .docx",
-        path=path,
-    )
-
-
 def _finish(
     parsed: Parsed,
     path: Path,
     layout: str,
     encoding: str | None,
     tables: tuple[list[str], list[tuple[str, str]]] = ([], []),
-    scan: object = None,
 ) -> ReadResult:
     return ReadResult(
         path=path,
@@ -186,7 +122,6 @@ def _finish(
         declared_counts=parsed.declared,
         tables_read=list(tables[0]),
         tables_skipped=list(tables[1]),
-        scan=scan,
     )
 
 
@@ -240,86 +175,55 @@ def _read_sheets(path: Path, sheets: list[Sheet], sheet: str | None, layout: str
     )
 
 
+def _read_csv(
+    path: Path, sheets: list[Sheet], layout: str, sheet: str | None, table: int | None
+) -> ReadResult:
+    parsed = TableParser(path, "continuation").run(sheets[0].rows)
+    return _finish(parsed, path, layout, sheets[0].encoding)
+
+
+def _read_workbook(
+    path: Path, sheets: list[Sheet], layout: str, sheet: str | None, table: int | None
+) -> ReadResult:
+    return _read_sheets(path, sheets, sheet, layout)
+
+
 # --- documents: Word, PDF, web pages, legacy and WPS files -----------------------------------
 
-DOCUMENT_LAYOUTS = ("docx", "pdf", "html", "xls", "doc", "wps", "rtf", "et", "odf", "scan")
-# Files LibreOffice converts first: (target, how the file is named in messages, the extension
-# that tells LibreOffice what the content is: WPS saves .wps and .et as Word and Excel binaries).
-_CONVERSIONS = {
-    "doc": ("docx", "a .doc Word document", ".doc"),
-    "wps": ("docx", "a WPS document (.wps)", ".doc"),
-    "rtf": ("docx", "an RTF document", ".rtf"),
-    "et": ("xlsx", "a WPS spreadsheet (.et)", ".xls"),
-    "odf": ("docx", "an OpenDocument file", None),
-}
+_SKIPPED_NAMED = 20  # the skipped tables named in an error, at most
 
 
 def _read_document(
-    path: Path,
-    data: bytes,
-    layout: str,
-    encoding: str,
-    sheet: str | None,
-    table: int | None,
-    trusted: Callable[[], frozenset[str]] | None = None,
+    path: Path, sheets: list[Sheet], layout: str, sheet: str | None, table: int | None
 ) -> ReadResult:
     """Read a document: its task table through the table interpreter, or its text."""
-    scan = None
-    if layout == "doc" and path.suffix.lower() == ".wps":
-        layout = "wps"
-    if layout in _CONVERSIONS:
-        target, what, suffix = _CONVERSIONS[layout]
-        if layout == "odf" and path.suffix.lower() in (".ods", ".et"):
-            target, what = "xlsx", "an OpenDocument spreadsheet"
-        converted = convert_with_libreoffice(path, data, target, what, suffix)
-        if target == "xlsx":
-            return _read_sheets(path, read_workbook(path, converted)[0], sheet, layout)
-        sheets, text = read_docx(path, converted)
-        used = None
-    elif layout == "xls":
-        return _read_sheets(path, read_xls(path, data), sheet, "xls")
-    elif layout == "docx":
-        sheets, text = read_docx(path, data)
-        used = None
-    elif layout == "scan":
-        sheets, scan = _read_scan(path, data, trusted)
-        text, used = "", None
-    elif layout == "pdf":
-        try:
-            sheets, text = read_pdf(path, data)
-        except NoTextLayer:  # an image-only PDF: read by OCR
-            layout, text = "scan", ""
-            sheets, scan = _read_scan(path, data, trusted)
-        used = None
-    else:
-        sheets, text, used = read_html(path, data, encoding)
+    text_sheet = next((s for s in sheets if s.text is not None), None)
+    text = text_sheet.text or "" if text_sheet is not None else ""
+    used = text_sheet.encoding if text_sheet is not None else None
+    sheets = [s for s in sheets if s.text is None]
     choice = choose_table(sheets, path, table)
     tables = (choice.read, choice.skipped)
     if choice.rows:
         parsed = TableParser(path, "continuation").run(choice.rows)
-        if scan is not None:
-            parsed.issues[:0] = scan_issues(scan)
         for name, reason in choice.skipped:
             parsed.issues.append(
                 Issue(
                     "table_skipped", f"{name} not read as tasks: {reason}", None, None, INFO, name
                 )
             )
-        return _finish(parsed, path, layout, used, tables, scan)
+        return _finish(parsed, path, layout, used, tables)
     if text.strip():
         try:
             found = detect_text_layout(text, path)
         except InputError:
             found = None
         if found is not None:
-            rows = _cell_rows(text) if found == "cells" else _delimited_rows(text)
-            parsed = (
-                InlineParser(path).run(text)
-                if found == "inline"
-                else TableParser(path, "fragment" if found == "cells" else "continuation").run(rows)
-            )
+            parsed = TEXT_PARSERS[found](path, text)
             return _finish(parsed, path, f"{layout}-{found}", used, tables)
-    why = "; ".join(f"{name}: {reason}" for name, reason in choice.skipped)
+    named = choice.skipped[:_SKIPPED_NAMED]
+    why = "; ".join(f"{name}: {reason}" for name, reason in named)
+    if len(choice.skipped) > len(named):
+        why += f"; and {len(choice.skipped) - len(named):,} more"
     raise InputError(
         f"no task table in this {layout} document: "
         + (f"{len(sheets)} table(s) ({why}), " if sheets else "no tables, ")
@@ -330,13 +234,10 @@ def _read_document(
     )
 
 
-def _read_scan(path: Path, data: bytes, trusted: Callable[[], frozenset[str]] | None):
-    """A scan's sheets by OCR, the office's corrections applied, names snapped to trusted ones."""
-    from taskstats.tidy.review import read_corrections
-
-    sheets, scan = scan_sheets(path, data)
-    corrections, where = read_corrections(path.parent, path.name)
-    names = trusted() if trusted is not None else frozenset()
-    read = check_scan(sheets, scan, path.name, names, corrections)
-    read.corrections_file = str(where) if corrections else None
-    return sheets, read
+# How each kind of engine's sheets are interpreted, and each text layout.
+_INTERPRETERS = {"workbook": _read_workbook, "document": _read_document, "csv": _read_csv}
+TEXT_PARSERS = {
+    "cells": lambda path, text: TableParser(path, "fragment").run(_cell_rows(text)),
+    "delimited": lambda path, text: TableParser(path, "continuation").run(_delimited_rows(text)),
+    "inline": lambda path, text: InlineParser(path).run(text),
+}

@@ -57,8 +57,10 @@ def choose_table(sheets: list[Sheet], path: str | Path, table: int | None = None
     runs = _runs(sheets)
     choice = TableChoice()
     picked = None
+    first = 1  # the number of the run's first table: runs are consecutive
     for run in runs:
-        numbers = [sheets.index(s) + 1 for s in run]
+        numbers = range(first, first + len(run))
+        first += len(run)
         kind = _kind(run[0])
         wanted = table in numbers if table is not None else kind == "task" and picked is None
         if wanted:
@@ -99,14 +101,16 @@ def _width(sheet: Sheet) -> int:
 def _runs(sheets: list[Sheet]) -> list[list[Sheet]]:
     """Consecutive tables that are one: the same header, or no header and the same width."""
     runs: list[list[Sheet]] = []
+    head: tuple[str, ...] | None = None  # the header of the last run's first table
     for sheet in sheets:
         if runs and sheet.rows:
             first = runs[-1][0]
-            head, own = _header(first), _header(sheet)
+            own = _header(sheet)
             same = own is not None and own == head
             headless = own is None and head is not None and _width(sheet) == _width(first)
             if same or headless:
                 runs[-1].append(sheet)
                 continue
         runs.append([sheet])
+        head = _header(sheet)
     return runs

@@ -49,6 +49,11 @@ class ScanRead:
     corrections_file: str | None = None
 
 
+def scan_of(sheets: list[Sheet]) -> Scan | None:
+    """The scan the sheets were read from by OCR, or None when they are not a scan's."""
+    return next((s.scan for s in sheets if isinstance(s, ScanSheet) and s.scan), None)
+
+
 def check_scan(
     sheets: list[Sheet],
     scan: Scan,

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 from taskstats.errors import ReportError
 from taskstats.io.files import atomic_path
+from taskstats.io.run import private_folder, run_program
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 
@@ -41,7 +40,9 @@ def require_chromium() -> str:
 def print_pdf(page: str | Path, target: str | Path | None = None, *, timeout: int = 120) -> Path:
     """Print a report page to PDF beside it (``reports/x.html`` → ``reports/x.pdf``).
 
-    The browser runs headless with networking off, so the PDF shows exactly the offline page.
+    The browser runs headless with networking off, so the PDF shows exactly the offline page,
+    through :func:`taskstats.io.run.run_program` (a private folder, its own process group killed
+    whole on timeout).
 
     Raises:
         ReportError: No Chromium is installed, or it failed or produced no PDF.
@@ -52,9 +53,10 @@ def print_pdf(page: str | Path, target: str | Path | None = None, *, timeout: in
     if not page.is_file():
         raise ReportError(f"{page}: no such report to print")
     with (
-        tempfile.TemporaryDirectory(prefix="taskstats-chromium-") as profile,
+        private_folder("taskstats-chromium-", error=ReportError) as folder,
         atomic_path(target) as tmp,
     ):
+        profile = folder / "profile"
         command = [
             browser,
             "--headless",
@@ -73,9 +75,11 @@ def print_pdf(page: str | Path, target: str | Path | None = None, *, timeout: in
             page.resolve().as_uri(),
         ]
         try:
-            done = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
-        except (OSError, subprocess.TimeoutExpired) as exc:
+            done = run_program(command, folder=folder, timeout=timeout)
+        except OSError as exc:
             raise ReportError(f"{browser} could not print {page.name}: {exc}") from exc
+        if done.timed_out:
+            raise ReportError(f"{browser} did not print {page.name} within {timeout} s")
         if not tmp.exists() or tmp.stat().st_size == 0:
             said = done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
             raise ReportError(

@@ -9,7 +9,7 @@ Example::
     name = "大连高新区"
     year = 2020
     raw_file = "000_9d7f559dd9317c00.txt"
-    layout = "auto"              # auto | cells | delimited | inline | xlsx | csv
+    layout = "auto"              # auto, or a name in taskstats.io.engines.LAYOUTS
     encoding = "auto"            # auto | utf-8 | gb18030 ...
     default_source = "unknown"   # province | city | self | unknown
     documents = ["001_7904b49d57e0b06b.txt"]
@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from taskstats.errors import InputError, ManifestError
+from taskstats.io.engines import LAYOUTS
 from taskstats.io.files import read_input
 from taskstats.io.text import check_encoding
 from taskstats.tidy.normalize import fold
@@ -44,7 +45,6 @@ from taskstats.tidy.schema import SOURCES
 
 MANIFEST_NAME = "manifest.toml"
 MAX_MANIFEST_BYTES = 1_000_000
-LAYOUTS = ("auto", "cells", "delimited", "inline", "xlsx", "csv")  # documents: "auto"
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")  # \Z: "abc\n" is not a slug
 _KEYS = {
     "slug",
