@@ -188,3 +188,20 @@ def test_names_snap_only_to_trusted_names_and_joined_names_are_split():
     assert snap_names("省经信厅省科技厅", trusted) == ("省经信厅、省科技厅", ["joined"])
     assert snap_names("生态环境分屆\n省科技厅", trusted) == ("生态环境分局\n省科技厅", ["snapped"])
     assert snap_names("凌水街道", trusted) == ("凌水街道", [])  # not trusted, kept as read
+
+
+def test_inspect_says_it_is_a_scan_with_pages_tasks_and_cells_to_review(scan_files, tmp_path):
+    from click.testing import CliRunner
+
+    from taskstats.cli import main
+
+    _, scan = scan_files
+    sheet = tmp_path / "review.xlsx"
+    out = CliRunner().invoke(main, ["inspect", str(scan), "--review-sheet", str(sheet)])
+    assert out.exit_code == 0, out.output
+    assert "layout:    scan" in out.output
+    assert "扫描件：经OCR识别 3 页（无表格跳过 0 页），用时" in out.output
+    assert "识别任务：18 项" in out.output
+    flagged = openpyxl.load_workbook(sheet).worksheets[0].max_row - 1
+    assert f"待核对单元格：{flagged} 个（核对表：{sheet}）" in out.output
+    assert flagged >= 1

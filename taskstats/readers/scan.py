@@ -216,7 +216,8 @@ def scan_issues(read: ScanRead) -> list[Issue]:
         issues.append(
             Issue(
                 "ocr_review",
-                f"column {cell.col} ({cell.field or '?'}): read {cell.raw!r}{change}; "
+                f"page {cell.page}, row {cell.row}, column {cell.col} ({cell.field or '?'}): "
+                f"read {cell.raw!r}{change}; "
                 f"{', '.join(cell.reasons)} (confidence {cell.confidence:.2f}); check it on the "
                 "review sheet",
                 line=cell.row,

@@ -115,3 +115,14 @@ QUALITY_KINDS = {
     "ocr_review": "OCR识别待核对",
     "ocr_reviewed": "OCR识别已核对",
 }
+SOURCE_LABEL = {"zh": "表格来源", "en": "table source"}
+
+
+def scan_summary(pages: int, to_review: int, corrected: int, lang: str = "zh") -> str:
+    """What a report says of a table read by OCR: pages, cells to review, reviewed or not."""
+    words = QUALITY[lang]
+    sep = "；" if lang == "zh" else "; "
+    read = words["read"].format(pages=pages, cells=to_review)
+    if corrected:
+        return read + sep + words["reviewed"].format(cells=corrected)
+    return read + sep + words["not_reviewed"]
