@@ -205,3 +205,14 @@ def test_inspect_says_it_is_a_scan_with_pages_tasks_and_cells_to_review(scan_fil
     flagged = openpyxl.load_workbook(sheet).worksheets[0].max_row - 1
     assert f"待核对单元格：{flagged} 个（核对表：{sheet}）" in out.output
     assert flagged >= 1
+
+
+def test_a_correction_naming_no_cell_of_the_scan_is_refused(scan_files, tmp_path):
+    _, scan = scan_files
+    shutil.copy(scan, tmp_path / "scan.pdf")
+    wb = openpyxl.Workbook()
+    wb.active.append(["文件", "页", "行", "列"])
+    wb.active.append(["scan.pdf", 9, 1, 1, "", "", "", "", "", "", "省任务"])
+    wb.save(tmp_path / "corrections.xlsx")
+    with pytest.raises(InputError, match=r"scan\.pdf page 9, row 1, column 1 names no cell"):
+        taskstats.read_table(tmp_path / "scan.pdf")

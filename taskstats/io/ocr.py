@@ -8,14 +8,14 @@ into "、". The result is the same rows of cells every other format yields, one 
 (``page 3``); a cell merged down several rows gives its text to each of them. Every cell keeps its
 page, place, box and lowest confidence (:class:`ScanCell`) for the review sheet.
 
-Needs the optional extra: ``pip install taskstats[ocr]``.
+The pages come from :mod:`taskstats.io.ocr_pages`. Needs the optional extra: ``pip install
+taskstats[ocr]``.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
-import io
-import os
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
@@ -27,44 +27,16 @@ from taskstats.errors import InputError
 from taskstats.io.budget import Budget
 from taskstats.io.grid import Row, Sheet
 from taskstats.io.ocr_grid import Grid, erase_lines, find_grid, page_gray, paper, straighten
+from taskstats.io.ocr_pages import OcrBudget, page_images
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
-PDF_DPI = 200  # image-only PDF pages are rendered at this resolution
 MIN_TEXT_HEIGHT = 14  # pixels: below this the recogniser misreads (about 100 dpi for 五号 text)
-MIN_SIDE = 800  # pixels: a smaller page image is refused before it is read
 UNREADABLE = 0.5  # a page whose text boxes average below this confidence is refused
 _MODELS = (
     "PP-OCRv6_det_small.onnx",
     "PP-OCRv6_rec_small.onnx",
     "ch_ppocr_mobile_v2.0_cls_mobile.onnx",
 )
-
-
-@dataclass(frozen=True)
-class OcrBudget:
-    """What one scan may cost: pages, pixels per page, seconds in all.
-
-    Defaults from ``TASKSTATS_OCR_MAX_PAGES`` (60), ``TASKSTATS_OCR_MAX_PIXELS`` (40 million)
-    and ``TASKSTATS_OCR_MAX_SECONDS`` (1800).
-    """
-
-    pages: int = 60
-    pixels: int = 40_000_000
-    seconds: float = 1800.0
-
-    @classmethod
-    def from_env(cls) -> OcrBudget:
-        def number(name: str, default: float) -> float:
-            try:
-                return float(os.environ.get(name, default))
-            except ValueError:
-                return default
-
-        return cls(
-            int(number("TASKSTATS_OCR_MAX_PAGES", cls.pages)),
-            int(number("TASKSTATS_OCR_MAX_PIXELS", cls.pixels)),
-            number("TASKSTATS_OCR_MAX_SECONDS", cls.seconds),
-        )
 
 
 @dataclass
@@ -204,11 +176,11 @@ def _scan(path: Path, data: bytes, budget: OcrBudget) -> Scan:
     from tqdm import tqdm
 
     started = time.monotonic()
-    images = page_images(path, data, budget)
+    count, images = page_images(path, data, budget)
     scan = Scan()
     engine = _engine()
     for number, rgb in tqdm(
-        images, desc=f"OCR {path.name}", unit="page", total=len(images), disable=None
+        images, desc=f"OCR {path.name}", unit="page", total=count, disable=None
     ):
         if time.monotonic() - started > budget.seconds:
             raise InputError(
@@ -232,78 +204,6 @@ def _scan(path: Path, data: bytes, budget: OcrBudget) -> Scan:
     return scan
 
 
-def page_images(path: Path, data: bytes, budget: OcrBudget) -> list[tuple[int, np.ndarray]]:
-    """The pages of a scan as RGB arrays, numbered from 1, within the budget."""
-    if data[:5] == b"%PDF-":
-        return _pdf_pages(path, data, budget)
-    from PIL import Image, UnidentifiedImageError
-
-    Image.MAX_IMAGE_PIXELS = None  # the budget below says no instead, naming the page
-    try:
-        image = Image.open(io.BytesIO(data))
-        frames = getattr(image, "n_frames", 1)
-        _check_count(path, frames, budget)
-        pages = []
-        for i in range(frames):
-            image.seek(i)
-            _check_size(path, i + 1, image.size, budget)
-            pages.append((i + 1, np.asarray(image.convert("RGB"))))
-    except (UnidentifiedImageError, OSError, ValueError, EOFError) as exc:
-        raise InputError(
-            f"not a readable image ({type(exc).__name__}: {exc}); save the scan again as PNG, "
-            "JPEG or TIFF",
-            path=path,
-        ) from exc
-    return pages
-
-
-def _pdf_pages(path: Path, data: bytes, budget: OcrBudget) -> list[tuple[int, np.ndarray]]:
-    import pypdfium2 as pdfium
-
-    try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        raise InputError(f"not a readable PDF ({exc})", path=path) from exc
-    try:
-        _check_count(path, len(pdf), budget)
-        pages = []
-        for i in range(len(pdf)):
-            page = pdf[i]
-            width, height = page.get_size()  # points
-            scale = PDF_DPI / 72
-            _check_size(path, i + 1, (int(width * scale), int(height * scale)), budget)
-            bitmap = page.render(scale=scale, grayscale=False)
-            pages.append((i + 1, np.asarray(bitmap.to_pil().convert("RGB"))))
-        return pages
-    finally:
-        pdf.close()
-
-
-def _check_count(path: Path, pages: int, budget: OcrBudget) -> None:
-    if pages > budget.pages:
-        raise InputError(
-            f"the scan has {pages} pages; taskstats reads up to {budget.pages} scanned pages "
-            "(raise TASKSTATS_OCR_MAX_PAGES, or give only the table's pages)",
-            path=path,
-        )
-
-
-def _check_size(path: Path, number: int, size: tuple[int, int], budget: OcrBudget) -> None:
-    width, height = size
-    if width * height > budget.pixels:
-        raise InputError(
-            f"page {number} is {width}×{height} pixels, over the {budget.pixels:,}-pixel budget "
-            "(raise TASKSTATS_OCR_MAX_PIXELS, or scan at 200–300 dpi)",
-            path=path,
-        )
-    if min(width, height) < MIN_SIDE:
-        raise InputError(
-            f"page {number} is {width}×{height} pixels, too low a resolution to read; scan the "
-            "table at 200–300 dpi",
-            path=path,
-        )
-
-
 def read_page(engine, rgb: np.ndarray, number: int, path: Path) -> ScanPage | None:
     """One page read: None when it has no table grid.
 
@@ -317,13 +217,13 @@ def read_page(engine, rgb: np.ndarray, number: int, path: Path) -> ScanPage | No
         return None
     clean = erase_lines(gray)
     try:
-        out = engine(np.dstack([clean, clean, clean]))
+        out = engine(np.dstack([clean, clean, clean]), return_word_box=True)
     except Exception as exc:  # onnxruntime and the pipeline raise many kinds
         raise InputError(
             f"page {number}: the OCR cannot read this page ({type(exc).__name__}: {exc})",
             path=path,
         ) from exc
-    boxes = list(zip(out.boxes, out.txts, out.scores, strict=True)) if out.boxes is not None else []
+    boxes = _split_at_rules(out, grid.xs) if out.boxes is not None else []
     if not boxes or float(np.mean([s for _, _, s in boxes])) < UNREADABLE:
         raise InputError(
             f"page {number}: the OCR cannot read this page (no text recognised with confidence); "
@@ -338,6 +238,36 @@ def read_page(engine, rgb: np.ndarray, number: int, path: Path) -> ScanPage | No
             path=path,
         )
     return ScanPage(number, level, _cells(grid, boxes, number, erase_lines(level)), angle)
+
+
+def _split_at_rules(out, xs: list[int]) -> list[tuple[np.ndarray, str, float]]:
+    """The text lines read, a line running across a column rule split into one piece a cell.
+
+    Where a cell's text ends close to the rule and the next cell's begins just after it, the
+    detector may take both for one line; its characters' own boxes say which cell each is in.
+    """
+    words = out.word_results or ()
+    if len(words) != len(out.txts):
+        words = [()] * len(out.txts)
+    lines = []
+    for points, text, score, chars in zip(out.boxes, out.txts, out.scores, words, strict=True):
+        pts = np.asarray(points, dtype=float)
+        left, right = pts[:, 0].min(), pts[:, 0].max()
+        if not chars or not any(left + 5 < x < right - 5 for x in xs[1:-1]):
+            lines.append((pts, text, float(score)))
+            continue
+        pieces: dict[int, list] = {}
+        for char, char_score, box in chars:
+            corners = np.asarray(box, dtype=float)
+            pieces.setdefault(bisect.bisect(xs, corners[:, 0].mean()), []).append(
+                (char, float(char_score), corners)
+            )
+        for piece in pieces.values():
+            every = np.vstack([c for _, _, c in piece])
+            (x0, y0), (x1, y1) = every.min(axis=0), every.max(axis=0)
+            box = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+            lines.append((box, "".join(c for c, _, _ in piece), min(s for _, s, _ in piece)))
+    return lines
 
 
 def _cells(grid: Grid, boxes: list, page: int, level: np.ndarray) -> list[ScanCell]:

@@ -72,6 +72,14 @@ def _check_scan(
     names = trusted() if trusted is not None else frozenset()
     read = check_scan(sheets, scan, path.name, names, corrections)
     read.corrections_file = str(where) if corrections else None
+    if read.unmatched:
+        page, row, col = read.unmatched[0]
+        raise InputError(
+            f"the correction for {path.name} page {page}, row {row}, column {col} names no cell "
+            "of the scan as read; keep 页, 行, 列 as the review sheet wrote them (a new scan of "
+            "the table needs a new review)",
+            path=where,
+        )
     return read
 
 

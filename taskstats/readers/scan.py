@@ -47,6 +47,7 @@ class ScanRead:
     review: list[ReviewCell] = field(default_factory=list)
     corrected: int = 0
     corrections_file: str | None = None
+    unmatched: list[tuple[int, int, int]] = field(default_factory=list)  # corrections of no cell
 
 
 def scan_of(sheets: list[Sheet]) -> Scan | None:
@@ -82,13 +83,13 @@ def check_scan(
         header_row = _header_row(page.cells) if page is scan.pages[0] else None
         for cell in page.cells:
             name = fields.get(cell.col, "") or ""
-            if cell.row == header_row or (cell.cols > 1 and 2 * cell.cols >= width):
-                continue  # the header, a section row merged across the table
             key = (page.number, cell.row, cell.col)
             if key in corrections:
                 cell.text = corrections[key]
                 cell.corrected = True
                 read.corrected += 1
+            if cell.row == header_row or (cell.cols > 1 and 2 * cell.cols >= width):
+                continue  # the header, a section row merged across the table
             reasons = [] if cell.corrected else _reasons(cell, name, trusted)
             if name == "number":
                 number = _number(cell.text)
@@ -114,6 +115,8 @@ def check_scan(
     for sheet in sheets:
         if isinstance(sheet, ScanSheet) and sheet.page is not None:
             sheet.rows = page_rows(sheet.page)
+    cells = {(p.number, c.row, c.col) for p in scan.pages for c in p.cells}
+    read.unmatched = sorted(set(corrections) - cells)
     return read
 
 
