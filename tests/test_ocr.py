@@ -216,3 +216,25 @@ def test_a_correction_naming_no_cell_of_the_scan_is_refused(scan_files, tmp_path
     wb.save(tmp_path / "corrections.xlsx")
     with pytest.raises(InputError, match=r"scan\.pdf page 9, row 1, column 1 names no cell"):
         taskstats.read_table(tmp_path / "scan.pdf")
+
+
+def test_trusted_names_come_from_the_manifest_a_list_file_and_the_districts_other_tables(
+    tmp_path,
+):
+    from taskstats.tidy.manifest import read_manifest
+    from taskstats.tidy.review import trusted_names
+
+    folder = tmp_path / "d"
+    folder.mkdir()
+    table = "序号\t目标任务\t牵头单位\t责任领导\n1\t抓好项目建设\t{0}\t{1}\n2\t推进改革\t{2}\t{1}\n"
+    (folder / "2020.txt").write_text(table.format("甲局", "王五", "乙局"), encoding="utf-8")
+    (folder / "2019.txt").write_text(table.format("省经信厅", "张三", "省科技厅"), "utf-8")
+    (folder / "notice.txt").write_text("关于印发分工方案的通知", encoding="utf-8")
+    (folder / "trusted_names.txt").write_text("# 本区单位\n凌水街道\n\n", encoding="utf-8")
+    (folder / "manifest.toml").write_text(
+        'slug = "d"\nname = "测试区"\nraw_file = "2020.txt"\ndocuments = ["notice.txt"]\n'
+        '[unit_aliases]\n"发改" = "发改局"\n',
+        encoding="utf-8",
+    )
+    names = trusted_names(read_manifest(folder), taskstats.read_table)
+    assert names == {"发改", "发改局", "凌水街道", "省经信厅", "省科技厅", "张三"}
