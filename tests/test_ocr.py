@@ -238,3 +238,62 @@ def test_trusted_names_come_from_the_manifest_a_list_file_and_the_districts_othe
     )
     names = trusted_names(read_manifest(folder), taskstats.read_table)
     assert names == {"发改", "发改局", "凌水街道", "省经信厅", "省科技厅", "张三"}
+
+
+def test_traditional_forms_are_simplified_and_the_dot_is_a_listing_comma():
+    from taskstats.io.ocr import clean_text
+
+    assert clean_text("分別辦理丶加強監管") == "分别办理、加强监管"
+
+
+def test_the_red_channel_and_paper_take_the_seal_out_and_keep_the_print():
+    import numpy as np
+    from ocr_scans import PAGE, seal
+    from PIL import ImageChops, ImageDraw
+
+    from taskstats.io.ocr_grid import page_gray, paper
+
+    page = seal(PAGE)
+    ImageDraw.Draw(page).rectangle((100, 100, 400, 130), fill="black")
+    gray = paper(page_gray(np.asarray(ImageChops.multiply(page, page))))
+    assert int(gray[200:640, 1300:1700].min()) == 255  # the seal's ring, star and characters
+    assert int(gray[110:120, 150:350].max()) == 0  # the print
+
+
+def _grid_of(page):
+    import numpy as np
+
+    from taskstats.io.ocr_grid import find_grid, page_gray, paper, straighten
+
+    level, angle = straighten(page_gray(np.asarray(page)))
+    return find_grid(paper(level)), angle
+
+
+def test_the_grid_finds_merged_cells_on_a_turned_page():
+    from ocr_scans import draw_table, seed_rows
+
+    drawn = draw_table(seed_rows(DALIAN, 18), 9)
+    turned = drawn.pages[1].rotate(-1.5, fillcolor="white")
+    grid, angle = _grid_of(turned)
+    assert round(angle, 2) == 1.5
+    assert grid.shape == (9, 6)
+    spans = {(c.row + 1, c.col + 1): c.rows for c in grid.cells if c.rows > 1}
+    assert spans == {(3, 5): 5}  # 赵百强 over tasks 11-15, rows 3-7 of page 2
+
+
+def test_faded_rules_broken_into_pieces_are_bridged_not_taken_for_merges():
+    from ocr_scans import PAGE
+    from PIL import Image, ImageDraw
+
+    page = Image.new("RGB", PAGE, "white")
+    d = ImageDraw.Draw(page)
+    xs, ys = [200, 600, 1200, 2000], [200, 400, 600, 800, 1000]
+    for y in ys:
+        for x in range(xs[0], xs[-1], 40):  # 34 pixels of line, 6 of gap
+            d.line((x, y, min(x + 33, xs[-1]), y), fill=(90, 90, 90), width=2)
+    for x in xs:
+        for y in range(ys[0], ys[-1], 40):
+            d.line((x, y, x, min(y + 33, ys[-1])), fill=(90, 90, 90), width=2)
+    grid, _ = _grid_of(page)
+    assert grid.shape == (4, 3)
+    assert all(c.rows == 1 and c.cols == 1 for c in grid.cells)

@@ -126,8 +126,18 @@ def ruling_lines(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     h, w = binary.shape
     reach = max(30, min(h, w) // 35)
-    horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((1, reach), np.uint8))
-    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((reach, 1), np.uint8))
+    # A faded rule is pieces with short breaks: runs half a line's reach long are kept, their
+    # breaks closed, and only then is a run as long as the reach taken for a line (a stroke
+    # of a character is shorter, and rarely continued by another at the same height).
+    short, gap = max(15, reach // 2), max(5, reach // 5)
+
+    def runs(kernel_of) -> np.ndarray:
+        pieces = cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel_of(short))
+        pieces = cv2.morphologyEx(pieces, cv2.MORPH_CLOSE, kernel_of(gap))
+        return cv2.morphologyEx(pieces, cv2.MORPH_OPEN, kernel_of(reach))
+
+    horizontal = runs(lambda n: np.ones((1, n), np.uint8))
+    vertical = runs(lambda n: np.ones((n, 1), np.uint8))
     bridge = max(15, reach)
     horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_CLOSE, np.ones((3, bridge), np.uint8))
     vertical = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, np.ones((bridge, 3), np.uint8))
