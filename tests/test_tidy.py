@@ -57,7 +57,7 @@ def test_new_district_needs_no_code(tmp_path):
             BASE.replace('raw_file = "table.txt"', 'raw_file = "missing.txt"'),
             "raw_file 'missing.txt' does not exist",
         ),
-        (BASE + 'layout = "pdf"\n', "unknown layout 'pdf'"),
+        (BASE + 'layout = "pptx"\n', "unknown layout 'pptx'"),
         (BASE + 'colour = "red"\n', "unknown key(s) colour"),
         (BASE + "year = 20\n", "year 20 must be a whole year"),
         (BASE.replace('slug = "new-district"', 'slug = "New District"'), "slug 'New District'"),
