@@ -188,6 +188,8 @@ def test_names_snap_only_to_trusted_names_and_joined_names_are_split():
     assert snap_names("省经信厅省科技厅", trusted) == ("省经信厅、省科技厅", ["joined"])
     assert snap_names("生态环境分屆\n省科技厅", trusted) == ("生态环境分局\n省科技厅", ["snapped"])
     assert snap_names("凌水街道", trusted) == ("凌水街道", [])  # not trusted, kept as read
+    assert snap_names("市发改委区财政局", frozenset()) == ("市发改委区财政局", ["two_names"])
+    assert snap_names("区市场监管局", frozenset()) == ("区市场监管局", [])
 
 
 def test_inspect_says_it_is_a_scan_with_pages_tasks_and_cells_to_review(scan_files, tmp_path):
@@ -297,3 +299,16 @@ def test_faded_rules_broken_into_pieces_are_bridged_not_taken_for_merges():
     grid, _ = _grid_of(page)
     assert grid.shape == (4, 3)
     assert all(c.rows == 1 and c.cols == 1 for c in grid.cells)
+
+
+def test_the_report_says_the_table_was_read_by_ocr_and_whether_it_was_reviewed():
+    from taskstats.report.wording.scan import scan_summary
+
+    assert (
+        scan_summary(3, 2, 0)
+        == "本表为扫描件，经OCR识别 3 页，2 个单元格待核对；OCR识别结果尚未核对"
+    )
+    assert scan_summary(3, 1, 1, "en") == (
+        "the table is a scan, 3 page(s) read by OCR, 1 cell(s) to review; "
+        "the OCR reading was reviewed: 1 correction(s) applied"
+    )

@@ -21,6 +21,8 @@ REVIEW_BELOW = 0.9  # a cell whose lowest box confidence is under this goes to r
 SNAPPED_FIELDS = ("lead", "support", "units", "leader")
 NEEDED_FIELDS = ("number", "text", "lead")
 _SEPARATORS = re.compile(r"([、，,；;\n])")
+# A unit's ending followed by another unit's level inside one name: "省经信厅省科技厅".
+_TWO_NAMES = re.compile(r"..(?:厅|局|委|办)(?=(?:省|市|区|县)..)")
 
 
 @dataclass
@@ -124,7 +126,7 @@ def _reasons(cell: ScanCell, name: str, trusted: frozenset[str]) -> list[str]:
     reasons = []
     if cell.confidence < REVIEW_BELOW:
         reasons.append("unread" if not cell.text else "low_confidence")
-    if name in SNAPPED_FIELDS and trusted and cell.text:
+    if name in SNAPPED_FIELDS and cell.text:
         cell.text, how = snap_names(cell.text, trusted)
         reasons.extend(how)
     if name in NEEDED_FIELDS and not cell.text and "unread" not in reasons:
@@ -134,7 +136,8 @@ def _reasons(cell: ScanCell, name: str, trusted: frozenset[str]) -> list[str]:
 
 def snap_names(text: str, trusted: frozenset[str]) -> tuple[str, list[str]]:
     """A cell's names matched to trusted names: a name one character off a single trusted name
-    takes it ("snapped"); a name made of two trusted names is split with "、" ("joined").
+    takes it ("snapped"); a name made of two trusted names is split with "、" ("joined"); a
+    name that looks like two (a unit's ending, then 省/市/区/县) is flagged ("two_names").
 
     Returns:
         The new text and what was done (empty when nothing).
@@ -157,6 +160,8 @@ def snap_names(text: str, trusted: frozenset[str]) -> tuple[str, list[str]]:
         if len(close) == 1:
             parts[i] = close[0]
             how.append("snapped")
+        elif _TWO_NAMES.search(name):
+            how.append("two_names")  # flagged, not split: no trusted names say where
     return "".join(parts), sorted(set(how))
 
 
