@@ -1,6 +1,8 @@
 # taskstats — the front door. `make help` lists the targets.
 PYTHON ?= python3
 VENV   ?= .venv
+# The optional extras installed: dev (tests, lint) and ocr (scanned tables; CI tests it too).
+EXTRAS ?= dev,ocr
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
@@ -14,11 +16,11 @@ help: ## Show this help
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (taskstats)" >/dev/null
 	@touch $(STAMP)
 
-setup: $(STAMP) ## Create .venv and install taskstats with its dependencies (pip only)
+setup: $(STAMP) ## Create .venv and install taskstats with its dependencies and extras (EXTRAS=dev,ocr)
 
 all: setup reports ## Set everything up and run the main job: bundled data to all reports
 

@@ -763,6 +763,20 @@ def formats_markdown(rows: list[dict]) -> str:
     return markdown(rows)
 
 
+def scanned_tables() -> list[dict]:
+    """Scanned tables read by OCR (benchmarks/ocr.py); none when the OCR extra is missing."""
+    from ocr import ocr_bench
+
+    from taskstats.errors import InputError
+    from taskstats.io.ocr import require_ocr
+
+    try:
+        require_ocr()
+    except InputError:
+        return []
+    return ocr_bench()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repeats, no 10× scale")
@@ -777,6 +791,7 @@ def main() -> None:
         ("scale", lambda: [scale_run(s) for s in ((1,) if args.quick else (1, 10))]),
         ("compare", compare_100),
         ("formats", lambda: document_formats(2 if args.quick else 5)),
+        ("ocr", scanned_tables),
     ]
     for key, fn in steps:
         start = time.perf_counter()
@@ -788,6 +803,10 @@ def main() -> None:
     with args.out.open("a", encoding="utf-8") as f:
         f.write("\n## Document formats: time to tidy tables vs bare extraction\n\n")
         f.write(formats_markdown(results["formats"]) + "\n")
+    if results["ocr"]:
+        from ocr import ocr_markdown, write_section
+
+        write_section(ocr_markdown(results["ocr"]), args.out)
     print(f"wrote {args.out}")
 
 

@@ -32,6 +32,7 @@ from taskstats.tidy import (
     typed_tables,
 )
 from taskstats.tidy.manifest import Manifest, discover_manifests
+from taskstats.tidy.review import review_sheet_path, trusted_names, write_review_sheet
 from taskstats.tidy.schema import ReadResult
 
 OUTPUT_FILES = ("tasks.csv", "task_units.csv", "task_leaders.csv", "quality.csv", "taskstats.xlsx")
@@ -147,10 +148,11 @@ def write_processed(
     """Rebuild ``data/processed`` from ``data/raw``.
 
     Writes ``tasks.csv``, ``task_units.csv``, ``task_leaders.csv``, ``quality.csv`` (UTF-8 with
-    BOM) and ``taskstats.xlsx`` with the same tables as sheets. Naming districts replaces
-    those districts' rows and keeps every other district's rows already written there. The
-    five files are replaced together, under the lock, or not at all; nothing is written if
-    any district fails to read.
+    BOM) and ``taskstats.xlsx`` with the same tables as sheets; for a district whose table is a
+    scan read by OCR, also ``review/<district>-review.xlsx``, its cells to review. Naming
+    districts replaces those districts' rows and keeps every other district's rows already
+    written there. The five files are replaced together, under the lock, or not at all;
+    nothing is written if any district fails to read.
 
     Returns:
         The tables written (every district in them) and a per-district summary of the
@@ -176,6 +178,9 @@ def write_processed(
             for df, tmp in zip(frames.values(), temps, strict=False):
                 save_csv(df, tmp)
             save_xlsx(frames, temps[-1])
+        for read in reads:  # a scan's cells to review, each with its image
+            if read.result.scan is not None:
+                write_review_sheet(read.result.scan, review_sheet_path(out, read.manifest.slug))
     return tables, summary
 
 
@@ -217,7 +222,12 @@ def read_processed(
 
 def _read_with(manifest: Manifest) -> DistrictRead:
     result = read_raw(
-        manifest.raw_file, manifest.layout, manifest.encoding, manifest.sheet, manifest.table
+        manifest.raw_file,
+        manifest.layout,
+        manifest.encoding,
+        manifest.sheet,
+        manifest.table,
+        trusted=lambda: trusted_names(manifest, read_table),
     )
     raw_name = manifest.raw_file.name
     if manifest.path is not None:  # name bundled files by their district folder too

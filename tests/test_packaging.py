@@ -33,7 +33,8 @@ def _env_dependencies() -> dict[str, str]:
 def _pyproject_dependencies() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     deps: dict[str, str] = {}
-    for spec in project["dependencies"] + project["optional-dependencies"]["dev"]:
+    extras = [spec for group in project["optional-dependencies"].values() for spec in group]
+    for spec in project["dependencies"] + extras:
         match = re.match(r"^([A-Za-z0-9_.-]+)\s*(.*)$", spec)
         deps[match.group(1).lower()] = match.group(2).strip()
     return deps

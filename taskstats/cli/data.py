@@ -51,7 +51,19 @@ def ingest(districts: tuple[str, ...], raw_dir: Path | None, out_dir: Path | Non
 @click.option("--encoding", default="auto", show_default=True)
 @click.option("--sheet", default=None, help="Spreadsheet sheet to read.")
 @click.option("--all-anomalies", is_flag=True, help="List every anomaly, not the first 20.")
-def inspect(file: Path, layout: str, encoding: str, sheet: str | None, all_anomalies: bool) -> None:
+@click.option(
+    "--review-sheet",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="For a scan: write its cells to review, with their images, to this .xlsx.",
+)
+def inspect(
+    file: Path,
+    layout: str,
+    encoding: str,
+    sheet: str | None,
+    all_anomalies: bool,
+    review_sheet: Path | None,
+) -> None:
     """Show what taskstats finds in FILE: layout, rows, tasks, units, leaders, anomalies."""
     from taskstats.datasets import manifest_for_file, read_district
 
@@ -59,6 +71,8 @@ def inspect(file: Path, layout: str, encoding: str, sheet: str | None, all_anoma
     r, t = read.result, read.tables
     click.echo(f"file:      {file}")
     click.echo(f"layout:    {r.layout}" + (f" (sheet {r.sheet})" if r.sheet else ""))
+    if r.scan is not None:
+        _echo_scan(r.scan, len(t.tasks), review_sheet)
     if r.encoding:
         click.echo(f"encoding:  {r.encoding}")
     if r.tables_read or r.tables_skipped:
@@ -88,6 +102,23 @@ def inspect(file: Path, layout: str, encoding: str, sheet: str | None, all_anoma
         click.echo(f"  [{row.severity}] {row.kind} ({where}{task}): {row.message}")
     if len(q) > len(shown):
         click.echo(f"  … {len(q) - len(shown)} more (use --all-anomalies)")
+
+
+def _echo_scan(scan, tasks: int, review_sheet: Path | None) -> None:
+    """A scan's lines in ``inspect``: pages read by OCR, tasks, cells to review, the time."""
+    from taskstats.report.wording.scan import INSPECT
+    from taskstats.tidy.review import write_review_sheet
+
+    words = INSPECT["zh"]
+    pages, skipped = len(scan.scan.pages), len(scan.scan.skipped)
+    click.echo(words["scan"].format(pages=pages, skipped=skipped, seconds=scan.scan.seconds))
+    click.echo(words["tasks"].format(tasks=tasks))
+    if review_sheet is not None:
+        write_review_sheet(scan, review_sheet)
+    where = str(review_sheet) if review_sheet is not None else "--review-sheet FILE.xlsx"
+    click.echo(words["review"].format(cells=len(scan.review), sheet=where))
+    if scan.corrected:
+        click.echo(words["corrected"].format(cells=scan.corrected))
 
 
 @main.command()

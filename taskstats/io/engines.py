@@ -31,8 +31,9 @@ from taskstats.io.files import read_input
 from taskstats.io.grid import Sheet, csv_rows, read_workbook
 from taskstats.io.html import looks_like_html, read_html
 from taskstats.io.msdoc import read_msdoc
+from taskstats.io.ocr import IMAGE_SUFFIXES, looks_like_image, read_scan
 from taskstats.io.ods import read_ods
-from taskstats.io.pdf import read_pdf
+from taskstats.io.pdf import NoTextLayer, read_pdf
 from taskstats.io.text import decode_bytes
 from taskstats.io.xls import read_xls
 
@@ -86,7 +87,10 @@ def _read_docx(path: Path, data: bytes, budget: Budget) -> list[Sheet]:
 
 
 def _read_pdf(path: Path, data: bytes, budget: Budget) -> list[Sheet]:
-    return _document(*read_pdf(path, data, budget), "pdf")
+    try:
+        return _document(*read_pdf(path, data, budget), "pdf")
+    except NoTextLayer:  # an image-only PDF, a scan: read by OCR
+        return ENGINES["scan"].read(path, data, budget)
 
 
 def _read_html(path: Path, data: bytes, budget: Budget, encoding: str = "auto") -> list[Sheet]:
@@ -195,6 +199,7 @@ ENGINES: dict[str, Engine] = {
         "an OpenDocument text",
         mimetype=f"{_ODF}.text",
     ),
+    "scan": Engine(read_scan, "document", "a scanned table (an image, read by OCR)"),
     "csv": Engine(_read_csv, "csv", "a CSV table", decodes=True),
     "text": Engine(_read_text, "text", "a text table", decodes=True),
 }
@@ -291,9 +296,11 @@ def sniff(path: str | Path, data: bytes) -> str:
         return "rtf"
     if looks_like_html(data):
         return "html"
+    if looks_like_image(data):
+        return "scan"
     if suffix in (".xlsx", ".xlsm"):
         raise InputError("not a valid .xlsx file (it is not a zip package)", path=path)
-    if suffix in (".xls", ".doc", ".docx", ".pdf", ".wps", ".et", ".ods", ".odt"):
+    if suffix in (".xls", ".doc", ".docx", ".pdf", ".wps", ".et", ".ods", ".odt", *IMAGE_SUFFIXES):
         raise InputError(
             f"not a valid {suffix} file: its content is not of that kind (it may be damaged or "
             "renamed); open it in WPS or Office and save it again",

@@ -24,6 +24,10 @@ from taskstats.io.pdf_budget import check_streams, lay_out, quiet_pdfminer
 from taskstats.io.pdf_lines import cell_text, running_text, table_padding
 
 
+class NoTextLayer(InputError):
+    """The PDF's pages are images only (a scan): read it by OCR (:mod:`taskstats.io.ocr`)."""
+
+
 def read_pdf(
     path: str | Path, data: bytes, budget: Budget | None = None
 ) -> tuple[list[Sheet], str]:
@@ -98,9 +102,9 @@ def _read_pages(pages, path: str | Path, budget: Budget) -> tuple[list[Sheet], s
             sheets.append(Sheet(name, rows))
             carry = _Carry.of(table, rows)
     if not any_chars:
-        raise InputError(
-            "the PDF has no text layer (a scanned image); reading scans needs OCR, which "
-            "taskstats does not do: ask the sender for the .docx or a PDF saved from Word",
+        raise NoTextLayer(
+            "the PDF has no text layer (a scanned image); it is read by OCR, which needs the "
+            "optional extra: `pip install taskstats[ocr]`",
             path=path,
         )
     return sheets, running_text(text)

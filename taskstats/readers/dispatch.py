@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from taskstats.errors import InputError
@@ -11,6 +11,7 @@ from taskstats.io.grid import Row, Sheet, csv_rows
 from taskstats.readers.document import choose_table
 from taskstats.readers.header import match_header
 from taskstats.readers.inline import INLINE_ITEM, INLINE_UNITS, InlineParser
+from taskstats.readers.scan import ScanRead, check_scan, scan_issues, scan_of
 from taskstats.readers.table import Parsed, TableParser
 from taskstats.tidy.schema import INFO, WARNING, Issue, ReadResult
 
@@ -21,6 +22,7 @@ def read_raw(
     encoding: str = "auto",
     sheet: str | None = None,
     table: int | None = None,
+    trusted: Callable[[], frozenset[str]] | None = None,
 ) -> ReadResult:
     """Read one raw table file into raw tasks.
 
@@ -33,6 +35,8 @@ def read_raw(
         encoding: Text encoding or ``auto``.
         sheet: Spreadsheet sheet name; default the first with a recognised header.
         table: The 1-based table of a document to read; default the first with a task header.
+        trusted: For a scan (an image-only PDF or an image, read by OCR): the district's
+            trusted unit and leader names, asked for only when the file is a scan.
 
     Raises:
         InputError: The file is unreadable, of an unsupported kind, or holds no recognisable table.
@@ -46,7 +50,37 @@ def read_raw(
         text, used = sheets[0].text or "", sheets[0].encoding
         found = layout if layout in TEXT_LAYOUTS else detect_text_layout(text, path)
         return _finish(TEXT_PARSERS[found](path, text), path, found, used)
-    return _INTERPRETERS[kind](path, sheets, name, sheet, table)
+    scan = _check_scan(path, sheets, trusted)
+    result = _INTERPRETERS[kind](path, sheets, name, sheet, table)
+    if scan is not None:
+        result.layout, result.scan = "scan", scan
+        result.issues[:0] = scan_issues(scan)
+    return result
+
+
+def _check_scan(
+    path: Path, sheets: list[Sheet], trusted: Callable[[], frozenset[str]] | None
+) -> ScanRead | None:
+    """A scan's cells checked (None for any other file): the office's corrections applied,
+    names snapped to the district's trusted names, the cells to review listed."""
+    scan = scan_of(sheets)
+    if scan is None:
+        return None
+    from taskstats.tidy.review import read_corrections
+
+    corrections, where = read_corrections(path.parent, path.name)
+    names = trusted() if trusted is not None else frozenset()
+    read = check_scan(sheets, scan, path.name, names, corrections)
+    read.corrections_file = str(where) if corrections else None
+    if read.unmatched:
+        page, row, col = read.unmatched[0]
+        raise InputError(
+            f"the correction for {path.name} page {page}, row {row}, column {col} names no cell "
+            "of the scan as read; keep 页, 行, 列 as the review sheet wrote them (a new scan of "
+            "the table needs a new review)",
+            path=where,
+        )
+    return read
 
 
 def detect_text_layout(text: str, path: str | Path = "<text>") -> str:

@@ -36,6 +36,7 @@ from taskstats.report.wording import (
     rule_name,
     text,
 )
+from taskstats.report.wording import scan as scan_words
 from taskstats.tidy import TaskTables
 
 PROGRESS_CHOICES = pg.PROGRESS_CHOICES
@@ -130,7 +131,16 @@ class DistrictReport:
         return display_name(self.read.manifest, self.lang)
 
     def header_html(self) -> str:
-        """Title and provenance: raw files and hashes, as-of date, parameters, version, time."""
+        """Title and provenance: raw files and hashes, as-of date, parameters, version, time;
+        for a table read from a scan, that it was read by OCR and whether it was reviewed."""
+        extra = {
+            text(self.lang)["rules"]: rule_name(self.rules.name, self.rules.description, self.lang)
+        }
+        scan = self.read.result.scan
+        if scan is not None:
+            extra[scan_words.SOURCE_LABEL[self.lang]] = scan_words.scan_summary(
+                len(scan.scan.pages), len(scan.review), scan.corrected, self.lang
+            )
         return header_html(
             text(self.lang)["title"].format(name=self.name),
             self.files,
@@ -144,11 +154,7 @@ class DistrictReport:
             self.simulated,
             self.lang,
             self.generated_at,
-            extra={
-                text(self.lang)["rules"]: rule_name(
-                    self.rules.name, self.rules.description, self.lang
-                )
-            },
+            extra=extra,
             footer=f"{self.name} · {text(self.lang)['as_of']} {self.as_of.isoformat()}",
         )
 

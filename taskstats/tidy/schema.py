@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -115,6 +115,7 @@ class ReadResult:
     declared_counts: list[tuple[str, int, int]] = field(default_factory=list)
     tables_read: list[str] = field(default_factory=list)
     tables_skipped: list[tuple[str, str]] = field(default_factory=list)
+    scan: Any = None  # a scan read by OCR: taskstats.readers.scan.ScanRead
 
 
 TASK_COLUMNS = [

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from taskstats.errors import InputError
-from taskstats.report.wording import charts, coverage, meeting
+from taskstats.report.wording import charts, coverage, meeting, scan
 from taskstats.report.wording import progress as _progress_words
 from taskstats.report.wording.progress import STATUS_WORDS
 
@@ -285,6 +285,7 @@ QUALITY_KINDS = {
     "unrecognised_source": "来源无法识别",
     "target_pending": "目标待定",
     "trailing_content": "表尾附加内容",
+    **scan.QUALITY_KINDS,
     "lead_from_column": "牵头单位按所在列认定",
     "folded_invisible": "名称含不可见字符（已去除）",
     "folded_traditional": "繁体名称转为简体",
