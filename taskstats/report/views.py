@@ -67,7 +67,7 @@ def completion_order(rates: pd.DataFrame, key: str) -> pd.DataFrame:
 
 
 # Sections that start a new printed page (the others follow on the page they start on).
-PAGE_BREAKS = {"leaders", "completion", "red_list", "quality", "small_multiples"}
+PAGE_BREAKS = {"completion", "red_list", "small_multiples"}
 
 
 def section_html(key: str, lang: str) -> str:
@@ -84,6 +84,15 @@ def mark_progress(df: pd.DataFrame, simulated, lang: str) -> pd.DataFrame:
     flag = pd.Series(simulated, index=df.index, dtype=bool)
     out = df.copy()
     out.insert(0, "progress_data", flag.map({True: w["demo"], False: w["real"]}))
+    return out
+
+
+def red_list_shown(red: pd.DataFrame) -> pd.DataFrame:
+    """The red list as the report, the deck and the bulletin show it (a new frame): without
+    the leaders column when the table names no leader (a column of blanks says nothing)."""
+    out = red.copy()
+    if "leaders" in out.columns and not out["leaders"].fillna("").astype(str).str.strip().any():
+        out = out.drop(columns="leaders")
     return out
 
 
@@ -244,9 +253,15 @@ class DistrictReport:
 
     def red_list_html(self) -> str:
         """The red list (挂牌督办), every row, or a sentence when no task is red."""
+        w = text(self.lang)
         if self.red.empty:
-            return f"<p>{html.escape(text(self.lang)['no_red'])}</p>"
-        return self.table(self.red, max_rows=None, progress=True)
+            return f"<p>{html.escape(w['no_red'])}</p>"
+        note = w["progress_note"].format(source=w["demo"] if self.simulated else w["real"])
+        return (
+            f'<p class="ts-note">{html.escape(note)}</p><div class="ts-red">'
+            + self.table(red_list_shown(self.red), max_rows=None)
+            + "</div>"
+        )
 
     def ranking_html(self) -> str:
         """位次排名: the 红黄榜 (best and worst lead units) and the ranked units, by the ranking

@@ -15,10 +15,11 @@ TEXT = {
         "compare_title": "区县目标任务对比分析",
         "as_of": "截至日期",
         "generated": "生成时间",
-        "version": "taskstats 版本",
+        "version": "程序版本",
+        "as_of_each": "各区截至日期见表",
         "parameters": "参数",
         "raw_files": "原始文件",
-        "sha256": "SHA-256",
+        "sha256": "文件校验值（哈希）",
         "simulated": "注意：本报告的进度数据为模拟数据（没有真实进度台账），"
         "仅用于演示，不反映实际工作情况。",
         "headline": "总体情况",
@@ -47,6 +48,7 @@ TEXT = {
         "no_red": "当前没有红灯任务。",
         "rules": "亮灯规则",
         "progress_source": "进度数据",
+        "progress_note": "进度数据：{source}（下表各行同此）",
         "real": "真实台账",
         "demo": "模拟数据",
         "themes": "规模与分工|协同与泛指单位|任务来源|目标可量化程度|进度（各区县按本区截至日期）",
@@ -61,6 +63,7 @@ TEXT = {
         "as_of": "As of",
         "generated": "Generated",
         "version": "taskstats version",
+        "as_of_each": "as-of dates by district: see the table",
         "parameters": "Parameters",
         "raw_files": "Raw files",
         "sha256": "SHA-256",
@@ -92,6 +95,7 @@ TEXT = {
         "no_red": "No task is red.",
         "rules": "Light rules",
         "progress_source": "Progress data",
+        "progress_note": "Progress data: {source} (every row below)",
         "real": "real ledger",
         "demo": "simulated",
         "themes": "Size and division of work|Coordination and collectives|Sources|"
@@ -126,7 +130,7 @@ COLUMN_LABELS = {
         "load": "总量",
         "top1_share": "最大占比",
         "top3_share": "前三占比",
-        "hhi": "HHI",
+        "hhi": "集中度指数",
         "gini": "基尼系数",
         "quantified": "量化目标",
         "quantified_share": "量化占比",
@@ -232,6 +236,15 @@ def as_of_label(
     open_, close = ("（", "）") if lang == "zh" else (" (", ")")
     rule = AS_OF_GIVEN[lang] if given else AS_OF_RULE[lang]
     return f"{dates}{open_}{rule}{close}"
+
+
+def footer_as_of(days: dict[str, dt.date], lang: str = "zh") -> str:
+    """The as-of date a printed page's footer names: the one date ("截至日期 2020-12-31"), or
+    a pointer to the table when the districts' dates differ ("各区截至日期见表")."""
+    distinct = sorted(set(days.values()))
+    if len(distinct) > 1:
+        return TEXT[lang]["as_of_each"]
+    return f"{TEXT[lang]['as_of']} {distinct[0].isoformat() if distinct else '—'}"
 
 
 # The meeting deck and the 督查通报 (Chinese documents): in wording/meeting.py, named here too.
