@@ -105,7 +105,7 @@ def progress_status(
     status = milestone_status(read.tables, ledger, schedule, days[district])
     click.echo(f"截至日期：{as_of_label(days, {}, given=bool(as_of))}")
     if simulated:
-        click.echo("注意：没有真实进度数据，以下为模拟数据 (simulated data).")
+        click.echo("注意：没有真实进度数据，以下为模拟数据。")
     click.echo(print_table(completion_rates(read.tables, status, by=by)))
     lights = traffic_lights(status, load_rules(rules) if rules else rules_for(read.manifest))
     counts = lights["light"].value_counts()

@@ -16,12 +16,12 @@ from pptx.util import Emu, Inches, Pt
 from taskstats import __version__
 from taskstats.errors import InputError
 from taskstats.io.files import atomic_path
+from taskstats.io.textfit import paginate_rows, row_height
 from taskstats.measures import red_list
 from taskstats.measures.ranking import RankingRules, ranking_board
 from taskstats.report import briefing
 from taskstats.report.comparison import ComparisonReport, prepare_comparison
 from taskstats.report.exports import district_figures
-from taskstats.report.textfit import paginate_rows, row_height
 from taskstats.report.views import DistrictReport, prepare_district, red_list_shown
 from taskstats.report.wording import (
     CHART_TITLES,

@@ -1,6 +1,6 @@
-"""How much room a text takes in a fixed-width cell, measured from its characters: a Chinese
-(wide) character is one em, other characters half of one. Used to split a slide table into
-slides by the height its rows really take, not by a fixed number of rows."""
+"""How much room a text takes in a fixed-width cell (a slide table, a sheet column), measured
+from its characters: a Chinese (wide) character is one em, other characters half of one. Used
+to split a slide table by the height its rows really take, and to size a sheet's rows."""
 
 from __future__ import annotations
 
