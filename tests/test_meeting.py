@@ -121,9 +121,9 @@ def _takeaways(path) -> dict[str, str]:
 
 def test_deck_slides(deck):
     slides = list(Presentation(str(deck)).slides)
-    # title, headline, change since 2020-09-30, 8 charts, 红黄榜, 7 red-list slides (79 red
-    # tasks, as many a slide as their measured heights allow), data quality, provenance
-    assert len(slides) == 21
+    # title, headline, change since 2020-09-30, 8 charts, 红黄榜, 3 red-list slides (as many
+    # tasks a slide as their measured heights allow), data quality, provenance
+    assert len(slides) == 17
     assert Presentation(str(deck)).slide_width * 9 == Presentation(str(deck)).slide_height * 16
     charts = [s for s in slides if any(sh.shape_type == 13 for sh in s.shapes)]
     assert len(charts) == 8
@@ -199,7 +199,7 @@ def test_red_list_slides_hold_every_red_task_once(deck, measures):
         ]
         listed += [row.cells[0].text for row in list(table.rows)[1:]]
     assert sorted(listed) == sorted(measures["red"]["task_id"].astype(str))
-    assert len(listed) == len(set(listed)) == 79
+    assert len(listed) == len(set(listed)) == 34
 
 
 def test_comparison_deck(data, tmp_path):

@@ -57,9 +57,19 @@ def test_footer_names_one_date_or_points_to_the_table():
 
 def test_red_list_without_an_empty_leaders_column():
     red = pd.DataFrame(
-        {"task_id": [3, 8], "text": ["甲", "乙"], "leaders": ["", ""], "reasons": ["x", "y"]}
+        {
+            "task_id": [3, 8],
+            "text": ["甲", "乙"],
+            "leaders": ["", ""],
+            "reasons": ["overdue:2020-06-30", "behind:2020-09-30:3"],
+        }
     )
-    assert list(red_list_shown(red).columns) == ["task_id", "text", "reasons"]
+    shown = red_list_shown(red)
+    assert list(shown.columns) == ["task_id", "text", "reasons"]
+    assert shown["reasons"].tolist() == [
+        "超过完成时限2020-06-30未完成",
+        "连续3次报告滞后（最近节点2020-09-30）",
+    ]
     named = red.assign(leaders=["张三", ""])
     assert list(red_list_shown(named).columns) == ["task_id", "text", "leaders", "reasons"]
     assert list(red.columns) == ["task_id", "text", "leaders", "reasons"]  # not mutated

@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 import taskstats
 from taskstats import progress as pg
 from taskstats.manifest import discover_manifests
+from taskstats.report.wording import reason_text
 
 NOW_JULY = dt.datetime(2020, 7, 5, 9, 0)
 NOW_OCT = dt.datetime(2020, 10, 10, 9, 0)
@@ -101,35 +102,37 @@ def test_round_trip_rates_and_lights(tmp_path, template, dalian, manifests):
     schedule = {"dalian-hightech": pg.schedule_dates(manifests["dalian-hightech"])}
     status = pg.milestone_status(dalian, ledger, schedule, "2020-10-10")
     rates = pg.completion_rates(dalian, status)
-    assert rates.drop(columns=["completion_rate", "on_time_rate"]).values.tolist() == [
-        ["dalian-hightech", 336, 3, 1, 1, 331, 333]
-    ]
+    counts = ["due", "done", "on_track", "behind", "not_started", "not_reported", "overdue"]
+    assert rates[counts].values.tolist() == [[336, 3, 1, 1, 0, 331, 0]]
+    tasks = ["tasks", "tasks_past_deadline", "tasks_done", "tasks_reported", "tasks_on_schedule"]
+    # Tasks 1 and 3 reported 已完成 in September; task 2 reported in June only. No task's own
+    # deadline (its last node, 2020-12-31) has passed, so none is overdue.
+    assert rates[tasks].values.tolist() == [[168, 0, 2, 2, 2]]
     assert rates["completion_rate"].item() == 3 / 336
     assert rates["on_time_rate"].item() == 2 / 336  # task 1's September report came late
+    assert rates["reporting_rate"].item() == 5 / 336
+    assert rates["on_schedule_rate"].item() == 1.0
+    assert rates["done_share"].item() == 2 / 168
+    assert pd.isna(rates["task_completion_rate"].item())
     by_leader = pg.completion_rates(dalian, status, by="leader").set_index("leader")
     assert by_leader.loc["孙龙业", ["due", "done", "on_track"]].tolist() == [72, 1, 1]
     assert by_leader.loc["朱显成", ["due", "behind"]].tolist() == [66, 1]
     lights = pg.traffic_lights(status, pg.load_rules("default")).set_index("task_id")
-    assert lights["light"].value_counts().to_dict() == {"red": 167, "green": 1}
-    assert lights.loc["1", "light"] == "green"
-    assert lights.loc["2", "reasons"] == (
-        "节点2020-06-30逾期未完成；节点2020-09-30逾期未完成；节点2020-06-30报告滞后"
-    )
-    # As of early July only June is due, and the September reports are not yet known.
+    # Red: task 2 (its latest report says 滞后) and the 165 tasks unreported at both due nodes.
+    assert lights["light"].value_counts().to_dict() == {"red": 166, "green": 2}
+    assert lights.loc["1", "light"] == "green" and lights.loc["3", "light"] == "green"
+    assert lights.loc["2", "reasons"] == "behind:2020-06-30:1"
+    assert lights.loc["4", "reasons"] == "not_reported:2020-09-30:2"
+    # As of early July only June is due, and the September reports are not yet known: one
+    # unreported node is yellow, task 2's 滞后 red.
     july = pg.milestone_status(dalian, ledger, schedule, "2020-07-05")
-    assert pg.completion_rates(dalian, july)[["due", "done", "overdue"]].values.tolist() == [
-        [168, 1, 167]
-    ]
-    red = pg.red_list(dalian, pg.traffic_lights(july, pg.load_rules("default")))
-    assert len(red) == 167 and red.iloc[0]["task_id"] == "2"
-
-
-def test_yellow_when_due_soon(dalian, manifests):
-    schedule = {"dalian-hightech": pg.schedule_dates(manifests["dalian-hightech"])}
-    status = pg.milestone_status(dalian, pg.read_ledger("/nonexistent"), schedule, "2020-06-20")
-    lights = pg.traffic_lights(status, pg.load_rules("default"))
-    assert set(lights["light"]) == {"yellow"}
-    assert lights["reasons"].iloc[0] == "节点2020-06-30将于10天内到期，尚未完成"
+    assert pg.completion_rates(dalian, july)[
+        ["due", "done", "not_reported", "overdue"]
+    ].values.tolist() == [[168, 1, 165, 0]]
+    july_lights = pg.traffic_lights(july, pg.load_rules("default"))
+    assert july_lights["light"].value_counts().to_dict() == {"yellow": 165, "green": 2, "red": 1}
+    red = pg.red_list(dalian, july_lights)
+    assert len(red) == 1 and red.iloc[0]["task_id"] == "2"
 
 
 def test_monthly_rules_escalate(tables, manifests):
@@ -139,9 +142,10 @@ def test_monthly_rules_escalate(tables, manifests):
     rules = pg.rules_for(manifests["qingdao-westcoast"])
     assert rules.name == "monthly"
     one_missed = pg.traffic_lights(pg.milestone_status(qd, empty, schedule, "2020-08-05"), rules)
-    assert set(one_missed["light"]) == {"yellow"}  # July missed: a monthly node
+    assert set(one_missed["light"]) == {"yellow"}  # July not reported: a warning
+    assert one_missed["reasons"].iloc[0] == "not_reported:2020-07-31:1"
     two = pg.traffic_lights(pg.milestone_status(qd, empty, schedule, "2020-09-05"), rules)
-    assert two["reasons"].iloc[0] == "连续2个节点未完成"
+    assert two["reasons"].iloc[0] == "not_reported:2020-08-31:2"
     assert set(two["light"]) == {"red"}
 
 
@@ -389,18 +393,21 @@ def test_load_rules_from_a_user_file(tmp_path):
             "district": ["d"] * 4,
             "task_id": ["1", "1", "2", "3"],
             "milestone": ["2021-06-30", "2021-12-31", "2021-06-30", "2021-06-30"],
-            "status": ["behind", "done", "not_started", "on_track"],
-            "reported": [True, True, False, True],
+            "status": ["behind", "not_reported", "not_started", "on_track"],
+            "reported": [True, False, True, True],
             "due": [True, False, True, True],
-            "overdue": [True, False, True, True],
+            "deadline": [False, True, True, True],
+            "overdue": [False, False, True, False],
             "on_time": [False, False, False, False],
             "days_left": [-10, 174, -10, -10],
             "quarter_end": [True, True, True, True],
         }
     )
     lights = pg.traffic_lights(status, rules)
-    assert lights["light"].tolist() == ["red", "green", "green"]  # overdue alone is not red here
-    assert lights["reasons"].tolist() == ["节点2021-06-30报告滞后", "", ""]
+    # Task 1's latest report says 滞后; overdue alone is not red here.
+    assert lights["light"].tolist() == ["red", "green", "green"]
+    assert lights["reasons"].tolist() == ["behind:2021-06-30:1", "", ""]
+    assert reason_text(lights["reasons"].iloc[0]) == "节点2021-06-30报告滞后"
     bad = tmp_path / "bad.toml"
     bad.write_text('[[rule]]\nlight = "blue"\nwhen = "status"\n', encoding="utf-8")
     with pytest.raises(taskstats.InputError, match="'light' must be red or yellow"):
@@ -448,4 +455,5 @@ def test_a_task_with_its_own_deadline_gets_that_node(tmp_path):
     }
     lights = pg.traffic_lights(status, pg.load_rules("default")).set_index("task_id")
     assert lights["light"].to_dict() == {"1": "red", "2": "green", "3": "green", "4": "green"}
-    assert lights.loc["1", "reasons"] == "节点2021-06-30逾期未完成"
+    # Past its own deadline (6月底前) with no report: overdue, whatever else holds.
+    assert lights.loc["1", "reasons"] == "overdue:2021-06-30"

@@ -131,16 +131,19 @@ def test_every_score_by_hand(ranking):
     out, _ = ranking
     got = out.set_index("unit")
     # unit: due, done, on time, red, yellow, missing, score, rank
+    # Every task's own deadline is its last node, 2020-10-20: within 15 days of the as-of
+    # date, so yellow unless reported 已完成 there (task 7 only); a due node 未报送 once is
+    # yellow, twice in a row red; a checkpoint unreported is not red.
     #   戊: 4 due, 4 done, 3 on time (task 6 late), yellow task 6 → 60 + 30 - 2        = 88
-    #   甲: 4 due, 3 done, 3 on time, red task 2, yellow task 1, 1 missing
-    #       → 45 + 30 - 5 - 2 - 1                                                     = 67
-    #   乙: the same as 甲 (task 5's second node missing)                             = 67
+    #   甲: 4 due, 3 done, 3 on time, yellow tasks 1 and 2 (task 2: 09-30 未报送), 1 missing
+    #       → 45 + 30 - 4 - 1                                                         = 70
+    #   乙: the same as 甲 (task 5's second node missing)                             = 70
     #   丁: 4 due, none reported: red tasks 8 and 9, 4 missing → -10 - 4              = -14
     #   丙: 2 due (fewer than 3): listed apart; 60 + 40 - 2                           = 98
     expected = {
         "戊单位": (4, 4, 1.0, 0.75, 0, 1, 0, 1, 88.0, 1),
-        "甲单位": (4, 3, 0.75, 0.75, 1, 1, 1, 0, 67.0, 2),
-        "乙单位": (4, 3, 0.75, 0.75, 1, 1, 1, 0, 67.0, 2),
+        "甲单位": (4, 3, 0.75, 0.75, 0, 2, 1, 0, 70.0, 2),
+        "乙单位": (4, 3, 0.75, 0.75, 0, 2, 1, 0, 70.0, 2),
         "丁单位": (4, 0, 0.0, 0.0, 2, 0, 4, 0, -14.0, 4),
     }
     for unit, (
@@ -165,8 +168,8 @@ def test_every_score_by_hand(ranking):
     # Each score is the sum of its parts, and each part is weight × measure.
     assert got.loc["甲单位", "part_completion_rate"] == pytest.approx(45)
     assert got.loc["甲单位", "part_on_time_rate"] == pytest.approx(30)
-    assert got.loc["甲单位", "part_red"] == pytest.approx(-5)
-    assert got.loc["甲单位", "part_yellow"] == pytest.approx(-2)
+    assert got.loc["甲单位", "part_red"] == pytest.approx(0)
+    assert got.loc["甲单位", "part_yellow"] == pytest.approx(-4)
     assert got.loc["甲单位", "part_missing_reports"] == pytest.approx(-1)
     parts = out.filter(like="part_").sum(axis=1)
     assert (parts.round(2) == out["score"]).all()

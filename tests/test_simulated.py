@@ -21,8 +21,10 @@ def test_a_simulated_district_report_marks_cards_and_rows(tmp_path):
     red = r.red_list_html()
     assert red.count("<td>模拟数据</td>") == len(r.red)
     assert "<th>进度数据</th>" in r.table(r.rates["unit"], progress=True)
-    # Tasks 21, 63 and 76 lost their text in the source: the red list says so.
-    assert red.count("<td>（原文缺失，见数据质量）</td>") == 3
+    # Tasks 21, 63 and 76 lost their text in the source; of them only task 21 is red (滞后 at
+    # its deadline 2020-12-31; 63 and 76 reported 已完成 there): the red list says so.
+    assert red.count("<td>（原文缺失，见数据质量）</td>") == 1
+    assert "<td>超过完成时限2020-12-31未完成；节点2020-12-31报告滞后</td>" in red
 
 
 def test_a_mixed_comparison_says_which_district_is_simulated(tmp_path):

@@ -60,8 +60,12 @@ def progress_import(files: tuple[Path, ...], district: str | None, store: Path |
     tables = concat_tables([r.tables for r in reads])
     manifests = {r.manifest.slug: r.manifest for r in reads}
     result = import_progress(files, tables, manifests, store_dir=store, district=district)
+    from taskstats.report.wording import IMPORT_OLDER
+
     for name in result.skipped_files:
         click.echo(f"{name}: imported before, skipped")
+    if result.older:
+        click.echo(IMPORT_OLDER["zh"].format(n=result.older))
     click.echo(
         f"Appended {result.appended} report(s) from {len(result.imported_files)} file(s) "
         f"to {result.ledger_path}"
@@ -70,7 +74,12 @@ def progress_import(files: tuple[Path, ...], district: str | None, store: Path |
 
 @progress.command("status")
 @click.argument("district")
-@click.option("--as-of", "as_of", default=None, help="Date, e.g. 2020-10-15 (default today).")
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    help="Date, e.g. 2020-10-15 (default: the latest reporting node on or before today).",
+)
 @click.option(
     "--by",
     type=click.Choice(["district", "leader", "unit", "source", "section"]),
@@ -78,40 +87,50 @@ def progress_import(files: tuple[Path, ...], district: str | None, store: Path |
     show_default=True,
 )
 @click.option("--rules", default=None, help="Rule set name or .toml file (default: manifest's).")
+@click.option(
+    "--progress",
+    type=click.Choice(["auto", "real", "demo", "none"]),
+    default="auto",
+    show_default=True,
+    help="Which reports: the real ledger if it has any (auto), real, simulated, none.",
+)
 @click.option("--store", type=click.Path(file_okay=False, path_type=Path))
 def progress_status(
-    district: str, as_of: str | None, by: str, rules: str | None, store: Path | None
+    district: str,
+    as_of: str | None,
+    by: str,
+    rules: str | None,
+    progress: str,
+    store: Path | None,
 ) -> None:
-    """Print completion rates and the red list (挂牌督办) of DISTRICT as of a date."""
+    """Print completion rates, 未报送 and the red list (挂牌督办) of DISTRICT as of a date."""
     from taskstats.datasets import read_districts
-    from taskstats.progress import (
-        as_of_dates,
-        completion_rates,
-        ledger_for,
-        load_rules,
-        milestone_status,
-        red_list,
-        rules_for,
-        schedule_dates,
-        traffic_lights,
-    )
+    from taskstats.progress import completion_rates, progress_snapshot, rules_for, schedule_dates
+    from taskstats.report.wording import LEDGER_SOURCE, as_of_label, periods_text, reason_text
 
     read = read_districts(district)[0]
-    ledger, simulated = ledger_for([district], store)
-    from taskstats.report.wording import as_of_label
-
     schedule = {district: schedule_dates(read.manifest)}
-    days = as_of_dates(schedule, as_of)
-    status = milestone_status(read.tables, ledger, schedule, days[district])
-    click.echo(f"截至日期：{as_of_label(days, {}, given=bool(as_of))}")
-    if simulated:
-        click.echo("注意：没有真实进度数据，以下为模拟数据。")
-    click.echo(print_table(completion_rates(read.tables, status, by=by)))
-    lights = traffic_lights(status, load_rules(rules) if rules else rules_for(read.manifest))
-    counts = lights["light"].value_counts()
-    shown = "、".join(f"{LIGHT_WORDS[k]}{counts.get(k, 0)}项" for k in ("red", "yellow", "green"))
+    snap = progress_snapshot(
+        read.tables,
+        progress,
+        schedule,
+        as_of,
+        rules or rules_for(read.manifest),
+        store_dir=store,
+        trend=False,
+    )
+    click.echo(f"截至日期：{as_of_label(snap.as_of, {}, given=bool(as_of))}")
+    click.echo(periods_text(snap.as_of[district], snap.previous[district]))
+    click.echo(f"进度数据：{LEDGER_SOURCE['zh'][snap.source]}")
+    rates = snap.rates if by == "district" else completion_rates(read.tables, snap.status, by=by)
+    click.echo(print_table(rates))
+    row = snap.figures.iloc[0]
+    shown = "、".join(f"{LIGHT_WORDS[k]}{int(row[k])}项" for k in ("red", "yellow", "green"))
     click.echo(f"\n亮灯：{shown}")
-    click.echo(print_table(red_list(read.tables, lights)[["task_id", "lead_units", "reasons"]]))
+    click.echo(f"未报送：{int(row['not_reported'])}个节点")
+    red = snap.red[["task_id", "lead_units", "reasons"]].copy()
+    red["reasons"] = red["reasons"].map(reason_text)
+    click.echo(print_table(red))
 
 
 @main.command("demo-progress")

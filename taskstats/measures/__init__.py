@@ -28,6 +28,7 @@ from taskstats.measures.status import current_reports, milestone_status
 from taskstats.measures.workload import (
     attribute,
     coordination,
+    lead_units,
     leader_units,
     leader_workload,
     unit_workload,
@@ -44,6 +45,7 @@ __all__ = [
     "concentration",
     "coordination",
     "current_reports",
+    "lead_units",
     "leader_units",
     "leader_workload",
     "measurability",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from taskstats.measures.nodes import joined_lead_units
 from taskstats.tidy.schema import STATUSES, TaskTables
 
 
@@ -20,15 +21,25 @@ class RuleSet:
 
 
 LIGHT_LEVELS = {"green": 0, "yellow": 1, "red": 2}
-RULE_KINDS = {"overdue", "status", "due_within", "consecutive"}
+# What a rule can look at (each one reads the task's current state, as of the as-of date):
+# overdue: past the task's own deadline without 已完成 (ongoing tasks never);
+# behind: the task's latest report says 滞后 (``count``: that many reported nodes in a row);
+# not_reported: 未报送 at the latest due node (``count``: that many due nodes in a row);
+# due_within: the task's own deadline falls within ``days`` days (inclusive), not done;
+# status: the task's latest report is ``status`` (a word a unit writes).
+RULE_KINDS = {"overdue", "behind", "not_reported", "due_within", "status"}
+# Reason codes: ``kind:node`` or ``kind:node:figure`` (a run length or days left), joined with
+# ";"; the wording package turns them into text (``reason_text``).
+REASON_SEP = ";"
 
 
 def traffic_lights(status: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     """A light per task (red, yellow, green) from a rule set, each with its reasons.
 
     Returns:
-        One row per district and task: ``light`` and ``reasons`` (the rules that set it,
-        in Chinese, joined with "；").
+        One row per district and task: ``light`` and ``reasons``, the codes of the rules that
+        set it (``overdue:2020-06-30``, ``not_reported:2020-11-30:2``…, joined with ";"), for
+        :func:`taskstats.report.wording.reason_text` to word.
     """
     nodes = _Nodes.of(status)
     level = np.zeros(nodes.tasks, dtype=np.int8)
@@ -42,7 +53,7 @@ def traffic_lights(status: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     reasons = np.full(nodes.tasks, "", dtype=object)
     if fired:
         # The reasons are those of the rules at the task's highest level, rule by rule and
-        # node by node, each text once.
+        # node by node, each code once.
         rows = np.concatenate([r for _, _, r, _ in fired])
         task = nodes.task[rows]
         lvl = np.concatenate([np.full(len(r), v, np.int8) for v, _, r, _ in fired])
@@ -57,7 +68,9 @@ def traffic_lights(status: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
         text = np.asarray(texts, dtype=object)[reason].tolist()
         starts = np.flatnonzero(np.r_[True, task[1:] != task[:-1]])
         ends = np.r_[starts[1:], len(task)]
-        reasons[task[starts]] = ["；".join(text[a:b]) for a, b in zip(starts, ends, strict=True)]
+        reasons[task[starts]] = [
+            REASON_SEP.join(text[a:b]) for a, b in zip(starts, ends, strict=True)
+        ]
     names = np.array(list(LIGHT_LEVELS))
     first = nodes.first
     heads = nodes.status[["district", "task_id"]].iloc[first].astype(str)
@@ -143,68 +156,88 @@ def _texts(texts: list[str], rows: np.ndarray, fmt, *columns: np.ndarray) -> np.
     return codes + start
 
 
+def _last(nodes: _Nodes, mask: np.ndarray) -> np.ndarray:
+    """Per task, its last row (nodes run by date) where ``mask`` holds; -1 where none."""
+    last = np.full(nodes.tasks, -1, dtype=np.int64)
+    where = np.flatnonzero(mask)
+    np.maximum.at(last, nodes.task[where], where)
+    return last
+
+
+def _run(nodes: _Nodes, pool: np.ndarray, hit: np.ndarray) -> np.ndarray:
+    """Per task, how many of its last ``pool`` rows in a row are ``hit`` rows."""
+    rows = np.flatnonzero(pool)
+    task = nodes.task[rows]
+    count = np.bincount(task, minlength=nodes.tasks)
+    starts = np.cumsum(count) - count
+    position = np.arange(len(rows)) - starts[task]
+    last_miss = np.full(nodes.tasks, -1, dtype=np.int64)
+    miss = ~hit[rows]
+    np.maximum.at(last_miss, task[miss], position[miss])
+    return count - 1 - last_miss
+
+
 def _fire(rule: dict, nodes: _Nodes, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """The rows (of ``nodes.status``) where a rule fires, and a reason code for each."""
     when = rule["when"]
     day = nodes.milestone_names
+    due = nodes.flag("due")
+    latest_due = _last(nodes, due)
+    have = latest_due >= 0
     if when == "overdue":
-        hit = nodes.flag("overdue")
-        which = rule.get("nodes", "any")
-        if which == "quarter_end":
-            hit = hit & nodes.flag("quarter_end")
-        elif which == "month_end":
-            hit = hit & ~nodes.flag("quarter_end")
-        rows = np.flatnonzero(hit)
-        return rows, _texts(texts, rows, lambda m: f"节点{day[m]}逾期未完成", nodes.milestone)
-    if when == "status":
-        wanted = rule.get("status", "滞后")
-        hit = (nodes.flag("due") | nodes.flag("reported")) & nodes.eq(
-            "status", STATUSES.get(wanted, wanted)
+        rows = latest_due[have]
+        rows = rows[nodes.flag("overdue")[rows]]
+        deadline = _last(nodes, nodes.flag("deadline") & due)
+        return rows, _texts(
+            texts, rows, lambda m: f"overdue:{day[m]}", nodes.milestone[deadline[nodes.task]]
         )
-        rows = np.flatnonzero(hit)
-        return rows, _texts(texts, rows, lambda m: f"节点{day[m]}报告{wanted}", nodes.milestone)
+    if when in ("behind", "status"):
+        code = "behind" if when == "behind" else STATUSES.get(rule["status"], rule["status"])
+        reported = nodes.flag("reported")
+        latest = _last(nodes, reported)
+        rows = latest[latest >= 0]
+        hit = nodes.eq("status", code)
+        rows = rows[hit[rows]]
+        count = int(rule.get("count", 1))
+        run = _run(nodes, reported, hit)
+        rows = rows[run[nodes.task[rows]] >= count]
+        return rows, _texts(
+            texts, rows, lambda m, n: f"{code}:{day[m]}:{n}", nodes.milestone, _spread(nodes, run)
+        )
+    if when == "not_reported":
+        count = int(rule.get("count", 1))
+        hit = nodes.eq("status", "not_reported")
+        rows = latest_due[have]
+        rows = rows[hit[rows]]
+        run = _run(nodes, due, hit)
+        rows = rows[run[nodes.task[rows]] >= count]
+        runs = _spread(nodes, run)
+        return rows, _texts(
+            texts, rows, lambda m, n: f"not_reported:{day[m]}:{n}", nodes.milestone, runs
+        )
     if when == "due_within":
+        # The task's own deadline node, not yet due, not reported 已完成 (an early report
+        # of 已完成 at the deadline node counts).
         days = int(rule.get("days", 15))
         left = nodes.status["days_left"].to_numpy().astype(np.int64)
-        hit = ~nodes.flag("due") & (left <= days) & ~nodes.eq("status", "done")
+        hit = nodes.flag("deadline") & ~due & (left <= days) & ~nodes.eq("status", "done")
         rows = np.flatnonzero(hit)
         return rows, _texts(
-            texts,
-            rows,
-            lambda m, n: f"节点{day[m]}将于{n}天内到期，尚未完成",
-            nodes.milestone,
-            left,
+            texts, rows, lambda m, n: f"due_within:{day[m]}:{n}", nodes.milestone, left
         )
-    if when == "consecutive":
-        # The run of missed nodes that ends each task's due nodes.
-        count = int(rule.get("count", 2))
-        due = np.flatnonzero(nodes.flag("due"))
-        task = nodes.task[due]
-        missed = nodes.flag("overdue")[due]
-        bounds = np.r_[0, np.flatnonzero(task[1:] != task[:-1]) + 1, len(task)]
-        starts = bounds[:-1] if len(task) else bounds[:0]
-        position = np.arange(len(task)) - np.repeat(starts, np.diff(bounds) if len(task) else 0)
-        last_ok = np.full(nodes.tasks, -1, dtype=np.int64)
-        np.maximum.at(last_ok, task[~missed], position[~missed])
-        run = np.zeros(len(nodes.task), dtype=np.int64)
-        run[due] = position - last_ok[task]
-        last = np.zeros(len(nodes.task), dtype=bool)
-        last[due[bounds[1:] - 1] if len(task) else due] = True
-        rows = np.flatnonzero(last & (run >= count))
-        return rows, _texts(texts, rows, lambda n: f"连续{n}个节点未完成", run)
     return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
 
 
+def _spread(nodes: _Nodes, per_task: np.ndarray) -> np.ndarray:
+    """A per-task figure on every row of the task."""
+    return per_task[nodes.task]
+
+
 def red_list(tables: TaskTables, lights: pd.DataFrame) -> pd.DataFrame:
-    """The red-light tasks (挂牌督办), with text, lead units, leaders and reasons."""
+    """The red-light tasks (挂牌督办), with text, lead units, leaders and reason codes."""
     red = lights[lights["light"] == "red"]
     tasks = tables.tasks[["district", "task_id", "seq", "text", "source"]]
-    units = (
-        tables.task_units[tables.task_units["role"] == "lead"]
-        .groupby(["district", "task_id"])["unit"]
-        .agg("、".join)
-        .rename("lead_units")
-    )
+    units = joined_lead_units(tables)
     leaders = (
         tables.task_leaders.groupby(["district", "task_id"])["leader"]
         .agg("、".join)
@@ -216,6 +249,3 @@ def red_list(tables: TaskTables, lights: pd.DataFrame) -> pd.DataFrame:
     return out[
         ["district", "task_id", "text", "lead_units", "leaders", "source", "reasons"]
     ].reset_index(drop=True)
-
-
-# --- simulated ledgers -----------------------------------------------------------------------

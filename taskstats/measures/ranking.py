@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from taskstats.measures.nodes import lead_units
 from taskstats.measures.rates import completion_rates
 from taskstats.tidy.schema import TaskTables
 
@@ -17,7 +18,7 @@ RANKING_MEASURES = {
     "on_time_rate": "done by the milestone / due nodes",
     "red": "red-light tasks the unit leads",
     "yellow": "yellow-light tasks the unit leads",
-    "missing_reports": "due nodes with no report",
+    "missing_reports": "due nodes not reported (未报送)",
     "done_late": "due nodes done after the milestone",
 }
 
@@ -66,7 +67,7 @@ def unit_ranking(
         units first, best first, then those listed apart.
     """
     rates = completion_rates(tables, status, by="unit")
-    lead = _lead_units(tables)
+    lead = lead_units(tables)
     per_task = _node_counts(status)
     counts = lead.merge(per_task, on=["district", "task_id"], how="left").fillna(0)
     counts = counts.groupby(["district", "unit"])[["missing_reports", "done_late"]].sum()
@@ -114,12 +115,6 @@ def ranking_board(ranking: pd.DataFrame, size: int = 3) -> tuple[pd.DataFrame, p
     worst = ranked["rank"].max() if len(ranked) else 0
     bottom = ranked[(ranked["rank"] > worst - size) & ~ranked.index.isin(top.index)]
     return top.reset_index(drop=True), bottom.iloc[::-1].reset_index(drop=True)
-
-
-def _lead_units(tables: TaskTables) -> pd.DataFrame:
-    units = tables.task_units
-    named = units[(units["role"] == "lead") & ~units["collective"]]
-    return named[["district", "task_id", "unit"]].astype(str).drop_duplicates()
 
 
 def _node_counts(status: pd.DataFrame) -> pd.DataFrame:

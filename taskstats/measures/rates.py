@@ -8,15 +8,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from taskstats.measures.status import (
-    STATUS_CODES,
-    Grid,
-    Reports,
-    day_number,
-    schedule_frame,
-    status_at,
-)
-from taskstats.tidy.schema import TaskTables
+from taskstats.measures.nodes import Grid, Reports, day_number
+from taskstats.measures.status import schedule_frame, status_at
+from taskstats.tidy.schema import STATUS_CODES, TaskTables, iso_date
 
 
 def completion_rates(
@@ -24,18 +18,28 @@ def completion_rates(
     status: pd.DataFrame,
     *,
     by: str = "district",
+    lights: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Milestones due, done, on track, behind, not started and overdue, with rates.
+    """Nodes due by state, tasks done and on schedule, and the rates that say what they count.
 
     Args:
         tables: The tidy tables (for leaders, units, sources and sections).
         status: :func:`milestone_status` output.
         by: ``district``, ``leader``, ``unit`` (lead units), ``source`` or ``section``.
+        lights: :func:`traffic_lights` output: adds ``red``, ``yellow``, ``green`` (the
+            group's tasks by light) and ``light`` (the group's worst task's light).
 
     Returns:
-        One row per group: ``due``, ``done``, ``on_track``, ``behind``, ``not_started``,
-        ``overdue`` (all counted over due milestones), ``completion_rate`` (done / due) and
-        ``on_time_rate`` (done by the milestone / due); NaN rates where nothing is due.
+        One row per group. Node counts over due nodes: ``due``, ``done``, ``on_track``,
+        ``behind``, ``not_started``, ``not_reported``, ``overdue``. Task counts: ``tasks``,
+        ``tasks_past_deadline`` (own deadline passed; ongoing tasks never), ``tasks_done``
+        (已完成 at the task's latest due node), ``tasks_done_past_deadline``,
+        ``tasks_reported`` (reported at the latest due node), ``tasks_on_schedule`` (done or
+        序时推进 there). Rates (NaN where the denominator is 0): ``task_completion_rate``
+        (任务完成率: done / tasks past their deadline), ``done_share`` (done / all tasks),
+        ``on_schedule_rate`` (序时进度率: done or on schedule / tasks reported),
+        ``reporting_rate`` (报送率: reported / due nodes), ``completion_rate`` (done / due
+        nodes) and ``on_time_rate`` (done by the node / due nodes).
     """
     if by not in ("district", "leader", "unit", "source", "section"):
         raise ValueError("by must be 'district', 'leader', 'unit', 'source' or 'section'")
@@ -45,22 +49,67 @@ def completion_rates(
         per_task[by] = tables.tasks[by].to_numpy()[per_task["_task"].to_numpy()]
     elif by in ("leader", "unit"):
         per_task = per_task.merge(_people_of_tasks(tables, by), on="_task")
+    if lights is not None:
+        per_task = _with_lights(tables, per_task, lights)
     counts = per_task.drop(columns="_task").groupby(keys, sort=False, observed=True).sum()
     out = counts.astype("int64").reset_index()
-    out["completion_rate"] = out["done"] / out["due"].where(out["due"] > 0)
-    out["on_time_rate"] = out["on_time"] / out["due"].where(out["due"] > 0)
+
+    def ratio(num: str, den: str) -> pd.Series:
+        return out[num] / out[den].where(out[den] > 0)
+
+    out["task_completion_rate"] = ratio("tasks_done_past_deadline", "tasks_past_deadline")
+    out["done_share"] = ratio("tasks_done", "tasks")
+    out["on_schedule_rate"] = ratio("tasks_on_schedule", "tasks_reported")
+    out["reported"] = out["due"] - out["not_reported"]
+    out["reporting_rate"] = ratio("reported", "due")
+    out["completion_rate"] = ratio("done", "due")
+    out["on_time_rate"] = ratio("on_time", "due")
     out = out.astype({k: str for k in keys})
-    return out.drop(columns="on_time")
+    if lights is not None:
+        out["light"] = np.where(
+            out["red"] > 0, "red", np.where(out["yellow"] > 0, "yellow", "green")
+        )
+    return out.drop(columns=["on_time", "reported"])
 
 
-_COUNTED = ["due", "done", "on_track", "behind", "not_started", "overdue", "on_time"]
+def _with_lights(tables: TaskTables, per_task: pd.DataFrame, lights: pd.DataFrame) -> pd.DataFrame:
+    """Per task: 1 in the column of its light (red, yellow, green)."""
+    index = pd.MultiIndex.from_frame(tables.tasks[["district", "task_id"]].astype(str))
+    rows = index.get_indexer(pd.MultiIndex.from_frame(lights[["district", "task_id"]].astype(str)))
+    light = pd.Series(lights["light"].astype(str).to_numpy(), index=rows)
+    light = light[light.index >= 0]
+    of_task = light.reindex(per_task["_task"].to_numpy()).to_numpy()
+    out = per_task.copy()
+    for name in ("red", "yellow", "green"):
+        out[name] = (of_task == name).astype(np.int64)
+    return out
+
+
+_COUNTED = [
+    "due",
+    "done",
+    "on_track",
+    "behind",
+    "not_started",
+    "not_reported",
+    "overdue",
+    "on_time",
+]
+_TASK_COUNTS = [
+    "tasks",
+    "tasks_past_deadline",
+    "tasks_done",
+    "tasks_done_past_deadline",
+    "tasks_reported",
+    "tasks_on_schedule",
+]
 
 
 def _task_counts(tables: TaskTables, status: pd.DataFrame) -> pd.DataFrame:
     """Per task in ``status`` (in order of appearance): its due nodes counted by state."""
     task = status["_task"].to_numpy()
     due = status["due"].to_numpy(dtype=bool)
-    code = pd.Categorical(status["status"], categories=STATUS_CODES).codes
+    code = pd.Categorical(status["status"], categories=list(STATUS_CODES)).codes
     n = len(tables.tasks)
     t, c = task[due], code[due]
     counts = {"due": np.bincount(t, minlength=n)}
@@ -68,11 +117,29 @@ def _task_counts(tables: TaskTables, status: pd.DataFrame) -> pd.DataFrame:
         counts[str(name)] = np.bincount(t[c == i], minlength=n)
     for name in ("overdue", "on_time"):
         counts[name] = np.bincount(t[status[name].to_numpy(dtype=bool)[due]], minlength=n)
+    # The task's state: that of its latest due node (rows run task by task, nodes by date).
+    latest = np.full(n, -1, dtype=np.int64)
+    where = np.flatnonzero(due)
+    np.maximum.at(latest, task[where], where)
+    state = np.where(latest >= 0, code[latest.clip(0)], -1)
+    past = np.zeros(n, dtype=bool)
+    past[task[due & status["deadline"].to_numpy(dtype=bool)]] = True
+    counts["tasks"] = np.ones(n, dtype=np.int64)
+    counts["tasks_past_deadline"] = past.astype(np.int64)
+    counts["tasks_done"] = (state == _CODE["done"]).astype(np.int64)
+    counts["tasks_done_past_deadline"] = (past & (state == _CODE["done"])).astype(np.int64)
+    counts["tasks_reported"] = ((state >= 0) & (state != _CODE["not_reported"])).astype(np.int64)
+    counts["tasks_on_schedule"] = np.isin(state, [_CODE["done"], _CODE["on_track"]]).astype(
+        np.int64
+    )
     rows = pd.unique(task)
     out = pd.DataFrame({"_task": rows, "district": tables.tasks["district"].to_numpy()[rows]})
-    for name in _COUNTED:
+    for name in _COUNTED + _TASK_COUNTS:
         out[name] = counts[name][rows]
     return out
+
+
+_CODE = {name: i for i, name in enumerate(STATUS_CODES)}
 
 
 def _people_of_tasks(tables: TaskTables, by: str) -> pd.DataFrame:
@@ -94,14 +161,21 @@ def completion_trend(
     schedules: dict[str, Sequence[dt.date]],
     *,
     by: str = "district",
+    until: dt.date | str | None = None,
 ) -> pd.DataFrame:
-    """Completion rates as of each milestone: the trend over reporting periods."""
+    """Completion rates as of each reporting node: the trend over reporting periods.
+
+    Args:
+        until: The as-of date: the trend has no point after it.
+    """
     own = schedule_frame(schedules)
-    if by == "district":
-        out = _district_trend(tables, ledger, schedules, own)
-        return out
+    if until is not None:
+        own = own[own["milestone"] <= iso_date(until)]
     grid = Grid.of(tables, schedules)  # the grid and the ledger's reports built once
     reports = Reports.of(tables, ledger, grid) if len(ledger) else None
+    if by == "district" and (reports is None or reports.unit is None):
+        # The fast path: one report per node, tallies updated day by day.
+        return _district_trend(tables, grid, reports, own)
     frames = []
     for day in sorted(set(own["milestone"])):
         # Each district's trend is read at its own milestones only.
@@ -115,20 +189,15 @@ def completion_trend(
 
 
 def _district_trend(
-    tables: TaskTables,
-    ledger: pd.DataFrame,
-    schedules: dict[str, Sequence[dt.date]],
-    own: pd.DataFrame,
+    tables: TaskTables, grid: Grid, reports: Reports | None, own: pd.DataFrame
 ) -> pd.DataFrame:
-    """The per-district trend: the grid's nodes tallied by district and milestone, and the
+    """The per-district trend: the grid's nodes tallied by district and node, and the
     tallies updated day by day for the nodes with new reports only."""
-    grid = Grid.of(tables, schedules)
-    reports = Reports.of(tables, ledger, grid) if len(ledger) else None
     names = grid.names
     n, m = len(names), len(grid.days)
     cell = grid.district[grid.task] * m + np.searchsorted(grid.days, grid.milestone)
     nodes_in = np.bincount(cell, minlength=n * m).reshape(n, m)
-    tally = np.zeros((n * m, 4), dtype=np.int64)  # done, on_track, behind, on_time
+    tally = np.zeros((n * m, 5), dtype=np.int64)  # done, on_track, behind, not_started, on_time
     state = np.full(len(grid.task), -1, dtype=np.int8)  # the latest report's status code
     timely = np.zeros(len(grid.task), dtype=bool)  # ... done by the milestone
     days = sorted(set(own["milestone"]))
@@ -153,19 +222,23 @@ def _district_trend(
         passed = grid.days <= day_number(day)
         due = np.append(nodes_in[:, passed].sum(axis=1), 0)[codes]
         counts = np.vstack(
-            [tally.reshape(n, m, 4)[:, passed, :].sum(axis=1), np.zeros((1, 4), np.int64)]
+            [tally.reshape(n, m, 5)[:, passed, :].sum(axis=1), np.zeros((1, 5), np.int64)]
         )[codes]
-        part = pd.DataFrame(counts, columns=["done", "on_track", "behind", "on_time"])
+        part = pd.DataFrame(
+            counts, columns=["done", "on_track", "behind", "not_started", "on_time"]
+        )
         part.insert(0, "due", due)
         part.insert(0, "district", districts)
         rows.append(part.assign(as_of=day))
     if not rows:
         return pd.DataFrame()
     out = pd.concat(rows, ignore_index=True).astype(
-        {k: "int64" for k in ("due", "done", "on_track", "behind", "on_time")}
+        {k: "int64" for k in ("due", "done", "on_track", "behind", "not_started", "on_time")}
     )
-    out["not_started"] = out["due"] - out["done"] - out["on_track"] - out["behind"]
-    out["overdue"] = out["due"] - out["done"]
+    out["not_reported"] = (
+        out["due"] - out["done"] - out["on_track"] - out["behind"] - out["not_started"]
+    )
+    out["reporting_rate"] = (out["due"] - out["not_reported"]) / out["due"].where(out["due"] > 0)
     out["completion_rate"] = out["done"] / out["due"].where(out["due"] > 0)
     out["on_time_rate"] = out["on_time"] / out["due"].where(out["due"] > 0)
     out = out[
@@ -176,7 +249,8 @@ def _district_trend(
             "on_track",
             "behind",
             "not_started",
-            "overdue",
+            "not_reported",
+            "reporting_rate",
             "completion_rate",
             "on_time_rate",
             "as_of",
@@ -189,9 +263,9 @@ def _retally(
     tally: np.ndarray, cells: np.ndarray, code: np.ndarray, timely: np.ndarray, sign: int
 ) -> None:
     """Add (or, with sign -1, remove) nodes' latest reports to the per-cell tallies."""
-    for i in range(3):
+    for i in range(4):
         np.add.at(tally[:, i], cells[code == i], sign)
-    np.add.at(tally[:, 3], cells[timely], sign)
+    np.add.at(tally[:, 4], cells[timely], sign)
 
 
 # --- warnings --------------------------------------------------------------------------------

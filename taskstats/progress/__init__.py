@@ -21,12 +21,20 @@ from taskstats.progress.ledger import (
 from taskstats.progress.schedule import (
     as_of_dates,
     load_rules,
+    previous_node,
     rules_for,
     schedule_dates,
     schedules_for,
 )
 from taskstats.progress.scoring import bundled_rankings, load_ranking_rules
 from taskstats.progress.sheets import ImportResult, import_progress
+from taskstats.progress.snapshot import (
+    LEDGER_SOURCES,
+    PROGRESS_CHOICES,
+    Snapshot,
+    choose_ledger,
+    progress_snapshot,
+)
 from taskstats.progress.template import SHEET_COLUMNS, template_rows, write_template
 from taskstats.tidy.schema import LEDGER_COLUMNS, STATUS_COLUMNS, STATUSES
 
@@ -34,13 +42,17 @@ __all__ = [
     "DEMO_FILE",
     "LEDGER_COLUMNS",
     "LEDGER_FILE",
+    "LEDGER_SOURCES",
+    "PROGRESS_CHOICES",
     "SHEET_COLUMNS",
     "STATUSES",
     "STATUS_COLUMNS",
     "ImportResult",
     "RuleSet",
+    "Snapshot",
     "as_of_dates",
     "bundled_rankings",
+    "choose_ledger",
     "completion_rates",
     "completion_trend",
     "current_reports",
@@ -51,6 +63,8 @@ __all__ = [
     "load_ranking_rules",
     "load_rules",
     "milestone_status",
+    "previous_node",
+    "progress_snapshot",
     "read_ledger",
     "red_list",
     "rules_for",

@@ -84,6 +84,7 @@ def demo_ledger(
                         "contact": "",
                         "reported_on": reported_on,
                         "simulated": True,
+                        "unit": "",
                     }
                 )
             )

@@ -13,7 +13,7 @@ from taskstats import config
 from taskstats.errors import ProgressError
 from taskstats.io.files import atomic_paths, restore_formulas, save_csv
 from taskstats.io.memory import release_memory
-from taskstats.tidy.schema import LEDGER_COLUMNS
+from taskstats.tidy.schema import LEDGER_COLUMNS, OPTIONAL_LEDGER_COLUMNS
 
 LEDGER_FILE = "ledger.csv"
 DEMO_FILE = "demo_ledger.csv"
@@ -41,6 +41,9 @@ def read_ledger(
     if not path.exists():
         return empty_ledger()
     wanted = None if districts is None else list(districts)
+    if columns:
+        # A ledger written before a column existed lacks it: read without, filled below.
+        columns = [c for c in columns if c not in OPTIONAL_LEDGER_COLUMNS or c in _header(path)]
     ledger = _read_columnar(path, columns, wanted)
     if ledger is None:
         try:
@@ -56,7 +59,7 @@ def read_ledger(
         if columns:
             missing = set(columns) - set(ledger.columns)
         else:
-            missing = set(LEDGER_COLUMNS) - set(ledger.columns)
+            missing = set(LEDGER_COLUMNS) - set(ledger.columns) - set(OPTIONAL_LEDGER_COLUMNS)
         if missing:
             raise ProgressError(f"{path}: the progress ledger lacks {', '.join(sorted(missing))}")
         if wanted is not None:
@@ -70,6 +73,12 @@ def read_ledger(
 
 
 _COLUMNAR_STAMP = b"taskstats.ledger"
+
+
+def _header(path: Path) -> list[str]:
+    """The ledger CSV's column names."""
+    with path.open(encoding="utf-8-sig") as f:
+        return f.readline().strip().split(",")
 
 
 def _columnar_path(path: Path) -> Path:

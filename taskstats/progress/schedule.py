@@ -11,7 +11,7 @@ from pathlib import Path
 from taskstats.errors import InputError
 from taskstats.measures.lights import RULE_KINDS, RuleSet
 from taskstats.tidy.manifest import Manifest, schedule_dates
-from taskstats.tidy.schema import iso_date
+from taskstats.tidy.schema import STATUSES, iso_date
 
 
 def as_of_dates(
@@ -22,9 +22,10 @@ def as_of_dates(
 ) -> dict[str, dt.date]:
     """The one as-of rule, used by ``progress status``, the district report and the comparison.
 
-    A date given applies to every district. Otherwise each district is read as of today, or as
-    of its own last milestone once its plan year is over (whichever is earlier), so a district
-    shows the same figures in its report, in the comparison and in the CLI.
+    A date given applies to every district. Otherwise each district is read as of its latest
+    reporting node on or before ``today`` (its last node once the plan year is over; today
+    itself before its first node), so a district shows the same figures in its report, in the
+    comparison and in the CLI.
 
     Raises:
         InputError: ``as_of`` is not a date.
@@ -33,7 +34,22 @@ def as_of_dates(
         day = dt.date.fromisoformat(iso_date(as_of))
         return {d: day for d in schedules}
     today = today or dt.date.today()
-    return {d: min(today, max(dates)) if dates else today for d, dates in schedules.items()}
+    out = {}
+    for d, dates in schedules.items():
+        passed = [day for day in dates if day <= today]
+        out[d] = max(passed) if passed else today
+    return out
+
+
+def previous_node(dates: Sequence[dt.date], as_of: dt.date) -> dt.date | None:
+    """The previous period's date: the reporting node before the as-of date's node (the
+    latest node on or before ``as_of``); None when there is none."""
+    ordered = sorted(set(dates))
+    current = [d for d in ordered if d <= as_of]
+    if not current:
+        return None
+    earlier = [d for d in ordered if d < current[-1]]
+    return earlier[-1] if earlier else None
 
 
 def schedules_for(
@@ -102,4 +118,10 @@ def load_rules(name_or_path: str | Path = "default") -> RuleSet:
                 f"{', '.join(sorted(RULE_KINDS))}",
                 path=path,
             )
+        for key, low in (("count", 1), ("days", 0)):
+            if key in rule and (not isinstance(rule[key], int) or rule[key] < low):
+                raise InputError(f"rule {i}: '{key}' must be a whole number ≥ {low}", path=path)
+        if rule["when"] == "status" and rule.get("status") not in STATUSES:
+            words = ", ".join(STATUSES)
+            raise InputError(f"rule {i}: 'status' must be one of {words}", path=path)
     return RuleSet(str(data.get("name", path.stem)), str(data.get("description", "")), rules)

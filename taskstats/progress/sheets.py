@@ -34,6 +34,7 @@ HEADER_ALIASES = {  # progress-sheet header words, per ledger field
     "contact": ("责任处室及负责人", "contact"),
     "reported_on": ("填报日期", "reported_on"),
     "district": ("区县", "district"),
+    "unit": ("报送单位", "填报单位", "unit"),
 }
 
 
@@ -42,6 +43,7 @@ class ImportResult:
     """What an import did: rows appended, files skipped as already imported."""
 
     appended: int = 0
+    older: int = 0  # rows older (by 填报日期) than reports already held: kept, not used
     imported_files: list[str] = field(default_factory=list)
     skipped_files: list[str] = field(default_factory=list)
     ledger_path: Path | None = None
@@ -120,7 +122,8 @@ def import_progress(
             row["import_id"] = by_file[row["file_sha256"]]
             row["imported_at"] = now.isoformat(timespec="seconds")
             row["simulated"] = False
-        new = pd.DataFrame(batch, columns=LEDGER_COLUMNS)
+        new = pd.DataFrame(batch, columns=LEDGER_COLUMNS).fillna({"unit": ""})
+        result.older = older_than_held(new, ledger)
         combined = pd.concat([ledger, new], ignore_index=True) if len(ledger) else new
         write_ledger(combined, store / LEDGER_FILE)
         result.appended = len(new)
@@ -163,6 +166,7 @@ def _parse_file(
         header_at, columns = find_header(
             sheet.rows, HEADER_ALIASES, {"task_id", "milestone", "status"}
         )
+        unit = sheet_unit(sheet.name, tables, district)
         if columns is None:
             what = "is empty" if not sheet.rows else "has no progress header (序号, 节点, 状态)"
             problems.append(f"{path}, sheet {sheet.name!r}: the sheet {what}")
@@ -179,6 +183,7 @@ def _parse_file(
                 for name, i in columns.items()
             }
             row_district = record.pop("district", "") or district
+            record["unit"] = record.get("unit", "") or unit
             if not any(
                 record.get(k)
                 for k in ("standard", "progress", "status", "evidence", "contact", "reported_on")
@@ -283,7 +288,8 @@ def _check_row(
                 f"({earliest} to {now.date()})"
             )
     if milestone is not None and task_id:
-        key = (district, task_id, milestone.isoformat())
+        # Co-lead units report on the same task and node, each once.
+        key = (district, task_id, milestone.isoformat(), record.get("unit", ""))
         if key in seen:
             problems.append(
                 f"{where}: duplicate row for task {task_id} at {milestone}; first at {seen[key]}"
@@ -302,7 +308,33 @@ def _check_row(
         "evidence": record.get("evidence", ""),
         "contact": record.get("contact", ""),
         "reported_on": reported_on.isoformat() if reported_on else "",
+        "unit": record.get("unit", ""),
     }
+
+
+def sheet_unit(name: str, tables: TaskTables, district: str | None) -> str:
+    """The reporting unit a sheet stands for: the lead unit it is named after (as ``taskstats
+    template --by-unit`` names sheets, at most 28 characters), else none ("")."""
+    units = tables.task_units
+    lead = units[(units["role"] == "lead") & (units["district"] == district)]["unit"]
+    for unit in pd.unique(lead.astype(str)):
+        cleaned = "".join(ch for ch in unit if ch not in "[]:*?/\\").strip()
+        if name in (unit, cleaned[:28]):
+            return unit
+    return ""
+
+
+def older_than_held(new: pd.DataFrame, ledger: pd.DataFrame) -> int:
+    """How many new rows are dated (填报日期) before a report already held for the same task,
+    node and unit: they stay in the history and change no figure."""
+    if ledger.empty or new.empty:
+        return 0
+    keys = ["district", "task_id", "milestone", "unit"]
+    held = ledger[[*keys, "reported_on"]].astype(str)
+    held = held[held["reported_on"] != ""].groupby(keys)["reported_on"].max().rename("held")
+    rows = new[[*keys, "reported_on"]].astype(str).join(held, on=keys)
+    dated = (rows["reported_on"] != "") & rows["held"].notna()
+    return int((dated & (rows["reported_on"] < rows["held"].fillna(""))).sum())
 
 
 # --- the ledger as of a date -------------------------------------------------------------------

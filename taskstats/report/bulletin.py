@@ -28,7 +28,6 @@ from taskstats.report.wording import (
     BULLETIN,
     COLUMN_LABELS,
     MEETING,
-    change_verb,
     date_zh,
     rule_short,
 )
@@ -137,6 +136,7 @@ def _write(
             on_track=int(r["on_track"]),
             behind=int(r["behind"]),
             not_started=int(r["not_started"]),
+            not_reported=int(r["not_reported"]),
             rate=briefing.pct(r["completion_rate"]),
             on_time=briefing.pct(r["on_time_rate"]),
         ),
@@ -144,19 +144,11 @@ def _write(
     if change is None:
         _para(doc, BULLETIN["overall_first"])
     else:
-        a, b = change.rates_before.iloc[0], change.rates_now.iloc[0]
+        rates, lights = change.sentences()
         _para(
             doc,
             BULLETIN["overall_change"].format(
-                before=date_zh(change.before),
-                a=briefing.pct(a["completion_rate"]),
-                b=briefing.pct(b["completion_rate"]),
-                verb=change_verb(a["completion_rate"], b["completion_rate"]),
-                c=briefing.pct(a["on_time_rate"]),
-                d=briefing.pct(b["on_time_rate"]),
-                verb2=change_verb(a["on_time_rate"], b["on_time_rate"]),
-                red=len(change.turned_red),
-                green=len(change.turned_green),
+                before=date_zh(change.before), rates=rates, lights=lights
             ),
         )
 

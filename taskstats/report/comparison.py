@@ -19,13 +19,11 @@ from taskstats.measures import (
     leader_workload,
     source_mix,
 )
-from taskstats.progress.schedule import as_of_dates
 from taskstats.report.html import header_html, html_table
 from taskstats.report.views import (
     PROGRESS_CHOICES,
     display_name,
     mark_progress,
-    progress_ledger,
     raw_files,
     section_html,
 )
@@ -189,27 +187,28 @@ def prepare_comparison(
     reads = read_districts(list(districts) if districts else None, raw_dir=raw_dir)
     tables = concat_tables([r.tables for r in reads])
     schedules = {r.manifest.slug: pg.schedule_dates(r.manifest) for r in reads}
-    ledgers, simulated, by_district = [], False, {}
-    for r in reads:
-        ledger, sim = progress_ledger(
-            r, {r.manifest.slug: schedules[r.manifest.slug]}, progress, store_dir
+    # Each district through the one progress pipeline, with its own ledger choice and rules.
+    snaps = {
+        r.manifest.slug: pg.progress_snapshot(
+            r.tables,
+            progress,
+            {r.manifest.slug: schedules[r.manifest.slug]},
+            as_of,
+            pg.rules_for(r.manifest),
+            store_dir=store_dir,
         )
-        ledgers.append(ledger)
-        simulated = simulated or sim
-        by_district[r.manifest.slug] = sim
-    ledger = pd.concat(ledgers, ignore_index=True) if ledgers else pg.empty_ledger()
-    days = as_of_dates(schedules, as_of)
+        for r in reads
+    }
+    by_district = {slug: snap.simulated for slug, snap in snaps.items()}
+    simulated = any(by_district.values())
+    days = {slug: snap.as_of[slug] for slug, snap in snaps.items()}
     day = max(days.values()) if days else dt.date.today()
-    status = pg.milestone_status(tables, ledger, schedules, days)
-    lights = pd.concat(
-        [
-            pg.traffic_lights(
-                status[status["district"] == r.manifest.slug], pg.rules_for(r.manifest)
-            )
-            for r in reads
-        ],
-        ignore_index=True,
-    )
+
+    def joined(name: str) -> pd.DataFrame:
+        frames = [getattr(snap, name) for snap in snaps.values()]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    lights = joined("lights")
     return ComparisonReport(
         reads=reads,
         as_of=day,
@@ -230,7 +229,7 @@ def prepare_comparison(
         workload=leader_workload(tables),
         mix=source_mix(tables),
         lights=lights,
-        rates=pg.completion_rates(tables, status),
-        trend=pg.completion_trend(tables, ledger, schedules),
+        rates=joined("rates"),
+        trend=joined("trend"),
         top=top,
     )

@@ -16,13 +16,13 @@ from taskstats.errors import InputError
 from taskstats.io.files import file_sha256
 from taskstats.measures import (
     concentration,
+    lead_units,
     leader_workload,
     measurability,
     source_mix,
     unit_workload,
 )
 from taskstats.measures.ranking import RankingRules, ranking_board, unit_ranking
-from taskstats.progress.schedule import as_of_dates
 from taskstats.progress.scoring import load_ranking_rules
 from taskstats.report.coverage import Coverage, coverage_html, prepare_coverage
 from taskstats.report.html import header_html, html_table
@@ -33,12 +33,13 @@ from taskstats.report.wording import (
     as_of_label,
     parameters_text,
     pct,
+    reason_text,
     rule_name,
     text,
 )
 from taskstats.tidy import TaskTables
 
-PROGRESS_CHOICES = ("auto", "real", "demo")
+PROGRESS_CHOICES = pg.PROGRESS_CHOICES
 
 
 def raw_files(reads: Sequence[DistrictRead]) -> list[tuple[str, str]]:
@@ -87,10 +88,11 @@ def mark_progress(df: pd.DataFrame, simulated, lang: str) -> pd.DataFrame:
     return out
 
 
-def red_list_shown(red: pd.DataFrame) -> pd.DataFrame:
-    """The red list as the report, the deck and the bulletin show it (a new frame): without
-    the leaders column when the table names no leader (a column of blanks says nothing)."""
-    out = red.copy()
+def red_list_shown(red: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The red list as the report, the deck and the bulletin show it (a new frame): the
+    reasons in words, and no leaders column when the table names no leader (a column of
+    blanks says nothing)."""
+    out = red.assign(reasons=red["reasons"].map(lambda c: reason_text(c, lang)))
     if "leaders" in out.columns and not out["leaders"].fillna("").astype(str).str.strip().any():
         out = out.drop(columns="leaders")
     return out
@@ -126,6 +128,7 @@ class DistrictReport:
     ranking_rules: RankingRules | None = None
     ledger: pd.DataFrame | None = None  # the progress reports the figures come from
     schedule: dict[str, list[dt.date]] = field(default_factory=dict)
+    snapshot: pg.Snapshot | None = None  # the progress pipeline's figures, all of them
     generated_at: dt.datetime = field(default_factory=dt.datetime.now)
 
     @property
@@ -198,13 +201,11 @@ class DistrictReport:
         red tasks. The page, the deck and the bulletin all show these."""
         t = self.tables
         named_leaders = t.task_leaders.loc[~t.task_leaders["collective"], "leader"].nunique()
-        lead_units = t.task_units.loc[
-            (t.task_units["role"] == "lead") & ~t.task_units["collective"], "unit"
-        ].nunique()
-        district = self.rates["district"]
-        rate = district["completion_rate"].iloc[0] if len(district) else float("nan")
+        leading = len(lead_units(self.units))
+        figures = self.snapshot.figures.iloc[0]  # the progress pipeline's headline figures
         quantified = t.tasks["quantified"].mean()
-        return [len(t.tasks), named_leaders, lead_units, quantified, rate, len(self.red)]
+        rate = figures["completion_rate"]
+        return [len(t.tasks), named_leaders, leading, quantified, rate, int(figures["red"])]
 
     def headline_html(self) -> str:
         """The headline figures as a row of boxes."""
@@ -242,11 +243,23 @@ class DistrictReport:
     def units_html(self, frame: pd.DataFrame | None = None, key: str = "collectives") -> str:
         """The lead-unit table (named units ranked), then the collectives in a table apart;
         ``leaders_html`` does the same for the leaders."""
-        frame = self.units if frame is None else frame
-        named = frame[~frame["collective"]].drop(columns="collective")
+        units = frame is None
+        frame = self.units if units else frame
+        named = frame[~frame["collective"]]
         collectives = frame[frame["collective"]].drop(columns=["rank", "collective"])
         heading = f"<h3>{html.escape(text(self.lang)[key])}</h3>"
-        return self.table(named) + (heading + self.table(collectives) if len(collectives) else "")
+        note = ""
+        if units:  # the lead units the cards count; units that only support said in one line
+            leading = lead_units(frame)
+            others = named.loc[~named["unit"].isin(leading["unit"]), "unit"]
+            named = leading
+            if len(others):
+                said = text(self.lang)["support_only"].format(
+                    n=len(others), units="、".join(others)
+                )
+                note = f'<p class="ts-note">{html.escape(said)}</p>'
+        shown = self.table(named.drop(columns="collective"))
+        return shown + note + (heading + self.table(collectives) if len(collectives) else "")
 
     def leaders_html(self) -> str:
         return self.units_html(self.workload, "collective_leaders")
@@ -259,7 +272,7 @@ class DistrictReport:
         note = w["progress_note"].format(source=w["demo"] if self.simulated else w["real"])
         return (
             f'<p class="ts-note">{html.escape(note)}</p><div class="ts-red">'
-            + self.table(red_list_shown(self.red), max_rows=None)
+            + self.table(red_list_shown(self.red, self.lang), max_rows=None)
             + "</div>"
         )
 
@@ -341,18 +354,18 @@ def prepare_district(
         raise InputError(f"progress must be one of {', '.join(PROGRESS_CHOICES)}")
     read = read_districts(district, raw_dir=raw_dir)[0]
     schedule = {district: pg.schedule_dates(read.manifest)}
-    ledger, simulated = progress_ledger(read, schedule, progress, store_dir)
-    day = as_of_dates(schedule, as_of)[district]
     t = read.tables
-    status = pg.milestone_status(t, ledger, schedule, day)
-    rules = pg.rules_for(read.manifest)
+    snap = pg.progress_snapshot(
+        t, progress, schedule, as_of, pg.rules_for(read.manifest), store_dir=store_dir
+    )
+    day = snap.as_of[district]
+    status, lights, rules, ledger = snap.status, snap.lights, snap.rules, snap.ledger
     ranking_rules = ranking if isinstance(ranking, RankingRules) else load_ranking_rules(ranking)
-    lights = pg.traffic_lights(status, rules)
     return DistrictReport(
         read=read,
         as_of=day,
         lang=language,
-        simulated=simulated,
+        simulated=snap.simulated,
         parameters={
             "district": district,
             "as_of": day.isoformat() if as_of else "auto",
@@ -367,12 +380,12 @@ def prepare_district(
         measurability=measurability(t),
         status=status,
         rates={
-            by: completion_order(pg.completion_rates(t, status, by=by), by)
+            by: completion_order(pg.completion_rates(t, status, by=by, lights=lights), by)
             for by in ("district", "leader", "unit", "source", "section")
         },
         lights=lights,
-        red=pg.red_list(t, lights),
-        trend=pg.completion_trend(t, ledger, schedule),
+        red=snap.red,
+        trend=snap.trend,
         rules=rules,
         files=raw_files([read]),
         coverage=_coverage(read),
@@ -380,26 +393,8 @@ def prepare_district(
         ranking_rules=ranking_rules,
         ledger=ledger,
         schedule=schedule,
+        snapshot=snap,
     )
-
-
-def progress_ledger(
-    read: DistrictRead, schedule: dict, progress: str, store_dir: str | Path | None
-) -> tuple[pd.DataFrame, bool]:
-    slug = read.manifest.slug
-    if progress == "demo":
-        return pg.demo_ledger(read.tables, schedule), True
-    ledger, simulated = pg.ledger_for([slug], store_dir)
-    if progress == "real":
-        if simulated:
-            raise InputError(
-                f"no real progress reports for {slug}; import some with "
-                "`taskstats progress import` or use progress='auto'"
-            )
-        return ledger, False
-    if simulated and ledger.empty:
-        return pg.demo_ledger(read.tables, schedule), True
-    return ledger, simulated
 
 
 def _coverage(read: DistrictRead) -> Coverage | None:

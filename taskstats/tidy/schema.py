@@ -17,6 +17,12 @@ INFO, WARNING = "info", "warning"
 SOURCES = ("province", "city", "self", "unknown")
 # Progress states as a unit writes them (状态), and their codes.
 STATUSES = {"已完成": "done", "序时推进": "on_track", "滞后": "behind", "未启动": "not_started"}
+# Every state a node can be in: the four a unit writes, and 未报送 (no report by the as-of date).
+# The order is the codes' order in the status tables.
+STATUS_CODES = ("done", "on_track", "behind", "not_started", "not_reported")
+# From least advanced to most: a task with several lead units is in the least advanced state of
+# its units' reports (behind if any says 滞后, done only when all say 已完成).
+STATUS_SEVERITY = ("behind", "not_reported", "not_started", "on_track", "done")
 # The progress ledger: every report ever imported, one row each.
 LEDGER_COLUMNS = [
     "import_id",
@@ -35,7 +41,11 @@ LEDGER_COLUMNS = [
     "contact",
     "reported_on",
     "simulated",
+    "unit",
 ]
+# Ledger columns an older ledger may lack (read as empty): ``unit``, the reporting unit (the
+# lead unit whose sheet the row came from, or the sheet's unit column; empty: the whole task).
+OPTIONAL_LEDGER_COLUMNS = ("unit",)
 # The ledger columns that milestone status, rates and lights need.
 STATUS_COLUMNS = [
     "import_id",
@@ -47,6 +57,7 @@ STATUS_COLUMNS = [
     "status",
     "reported_on",
     "simulated",
+    "unit",
 ]
 
 

@@ -8,6 +8,8 @@ import datetime as dt
 
 from taskstats.errors import InputError
 from taskstats.report.wording import charts, coverage, meeting
+from taskstats.report.wording import progress as _progress_words
+from taskstats.report.wording.progress import STATUS_WORDS
 
 TEXT = {
     "zh": {
@@ -54,6 +56,7 @@ TEXT = {
         "themes": "规模与分工|协同与泛指单位|任务来源|目标可量化程度|进度（各区县按本区截至日期）",
         "simulated_cards": "带“（模拟）”的数字来自模拟进度数据。",
         "no_units": "本表未列牵头单位。",
+        "support_only": "另有{n}个单位只参与配合、未牵头任务：{units}。",
         "no_due": "截至该日尚无到期节点。",
         "chart_alt": "图表",
     },
@@ -102,6 +105,7 @@ TEXT = {
         "Measurable targets|Progress (each district at its own as-of date)",
         "simulated_cards": "Figures marked (simulated) come from simulated progress data.",
         "no_units": "This table names no lead units.",
+        "support_only": "{n} more units only support, leading no task: {units}.",
         "no_due": "No milestone is due yet.",
         "chart_alt": "chart",
     },
@@ -113,7 +117,6 @@ COLUMN_LABELS = {
         "name": "区县",
         "leader": "分管领导",
         "unit": "单位",
-        "tasks": "任务数",
         "weighted": "加权任务量",
         "sole": "独立负责",
         "share": "占本区任务",
@@ -141,6 +144,18 @@ COLUMN_LABELS = {
         "on_track": "序时推进",
         "behind": "滞后",
         "not_started": "未启动",
+        "not_reported": "未报送",
+        "missing_units": "未报送单位",
+        "tasks": "任务数",
+        "tasks_done": "已完成任务",
+        "task_completion_rate": "任务完成率",
+        "done_share": "完成任务占比",
+        "on_schedule_rate": "序时进度率",
+        "reporting_rate": "报送率",
+        "tasks_past_deadline": "已到期任务",
+        "tasks_done_past_deadline": "到期已完成任务",
+        "tasks_reported": "已报送任务",
+        "tasks_on_schedule": "完成或序时任务",
         "overdue": "逾期未完成",
         "completion_rate": "完成率",
         "on_time_rate": "按时完成率",
@@ -211,9 +226,9 @@ LABELS = charts.LABELS
 
 
 AS_OF_RULE = {
-    "zh": "未指定日期时，各区县取今天与本区县最后一个节点中较早的一天",
-    "en": "unless a date is given, each district is read as of today or its own last milestone, "
-    "whichever is earlier",
+    "zh": "未指定日期时，各区县取今天及以前最近的一个报送节点（年度结束后为最后一个节点）",
+    "en": "unless a date is given, each district is read as of its latest reporting node on or "
+    "before today (its last node once the year is over)",
 }
 
 AS_OF_GIVEN = {"zh": "指定日期，各区县相同", "en": "the date given, for every district"}
@@ -246,6 +261,12 @@ def footer_as_of(days: dict[str, dt.date], lang: str = "zh") -> str:
         return TEXT[lang]["as_of_each"]
     return f"{TEXT[lang]['as_of']} {distinct[0].isoformat() if distinct else '—'}"
 
+
+# The progress cycle's words: in wording/progress.py, named here too.
+IMPORT_OLDER = _progress_words.IMPORT_OLDER
+LEDGER_SOURCE = _progress_words.LEDGER_SOURCE
+periods_text = _progress_words.periods_text
+reason_text = _progress_words.reason_text
 
 # The meeting deck and the 督查通报 (Chinese documents): in wording/meeting.py, named here too.
 BULLETIN = meeting.BULLETIN
@@ -299,6 +320,7 @@ VALUE_LABELS = {
         "kind": QUALITY_KINDS,
         "across": {"leader": "分管领导", "lead_unit": "牵头单位"},
         "role": {"lead": "牵头", "support": "配合"},
+        "status": STATUS_WORDS["zh"],
     },
     "en": {
         "source": {
@@ -308,6 +330,7 @@ VALUE_LABELS = {
             "unknown": "not stated",
         },
         "across": {"leader": "leaders", "lead_unit": "lead units"},
+        "status": STATUS_WORDS["en"],
     },
 }
 YES_NO = {"zh": ("是", "否"), "en": ("yes", "no")}
