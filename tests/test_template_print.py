@@ -57,3 +57,27 @@ def test_template_prints_landscape_with_the_header_on_every_page(sheet, tmp_path
             text = page.extract_text() or ""
             # Every column on the page, the header on every page.
             assert "序号" in text and "完成标准" in text and "填报日期" in text, page.page_number
+        printed = "".join((p.extract_text() or "").replace("\n", "") for p in pdf.pages[1:])
+    # Rows are as tall as their text: the longest task is printed to its last characters
+    ws = load_workbook(sheet)["推进表"]
+    longest = max((c.value or "" for c in ws["B"][1:]), key=len)
+    assert longest[-8:] in printed
+
+
+def test_template_instructions_list_its_own_nodes_and_year(sheet):
+    wb = load_workbook(sheet)
+    nodes = sorted({c.value for c in wb["推进表"]["F"][1:]})
+    lines = [row[0] for row in wb["填表说明"].iter_rows(values_only=True) if row[0]]
+    assert lines[1] == f"节点（共{len(nodes)}个）：{'、'.join(nodes)}"
+    assert len(nodes) == 3 and nodes[0] == "2020-06-30"
+    assert "10. 填报日期，格式为 2020-06-30。" in lines
+
+
+def test_sheet_rows_are_as_tall_as_their_text():
+    from taskstats.progress.template import sheet_row_height
+
+    short = [1, "短", "甲", "", "", "2026-06-30", "", "", "", "", "", ""]
+    # 50-wide task column: 23.75 ems a line; 100 Chinese characters take 5 lines
+    long = [1, "长" * 100, "甲", "", "", "2026-06-30", "", "", "", "", "", ""]
+    assert sheet_row_height(short) == 2 * 15 + 3
+    assert sheet_row_height(long) == 5 * 15 + 3

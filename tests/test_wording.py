@@ -1,21 +1,30 @@
-"""Every word a reader sees is Chinese in a zh report: pages, chart texts, the .xlsx pack."""
+"""Every word a reader sees is Chinese in a zh report: pages, chart texts, the .xlsx pack, the
+deck, the bulletin, the printed PDF and every command's table."""
 
 from __future__ import annotations
 
 import html.parser
 import re
+import shutil
+import subprocess
 
 import matplotlib.pyplot as plt
 import pytest
+from click.testing import CliRunner
 from conftest import RAW
+from docx import Document
 from openpyxl import load_workbook
+from pptx import Presentation
 
 from taskstats import report
+from taskstats.cli import main
 from taskstats.report import charts
 from taskstats.report.exports import district_figures
 
-# Words allowed on a Chinese page: measures known by these names, the hash, formats, the tool.
-ALLOWED = {"HHI", "Gini", "SHA", "PNG", "SVG", "PDF", "taskstats"}
+# Words allowed on a Chinese page: file formats only (the hash is in <code>, the version a number).
+ALLOWED = {"PNG", "SVG", "PDF"}
+# A file's SHA-256 hash, shown as it is (in <code> on a page, in a cell of a slide).
+HASH = re.compile(r"[0-9a-f]{64}")
 # File names (raw files, exports) and versions are shown as they are.
 FILE_NAME = re.compile(r"[\w./-]+\.(txt|xlsx|xls|docx|pdf|html|png|svg|csv)\b|\b\d+\.\d+[\w.+-]*")
 
@@ -55,7 +64,7 @@ def visible_text(page: str) -> str:
 
 def test_the_visible_text_check_can_fail():
     page = "<p>工作量集中度 leader <code>ab12</code> HHI 0.1.0 a/b_c.txt</p><style>x{}</style>"
-    assert ascii_words(visible_text(page)) == {"leader"}
+    assert ascii_words(visible_text(page)) == {"leader", "HHI"}
 
 
 def _data_words(tables) -> set[str]:
@@ -149,3 +158,105 @@ def test_an_english_report_reads_in_english(tmp_path):
     cards = r.headline_html()
     assert "Milestones done<span" in cards and "(simulated)" in cards
     assert not re.search(r"[\u4e00-\u9fff]", visible_text(cards))
+
+
+# --- the deck, the bulletin, the printed page, the commands -------------------------------------
+
+
+def _meeting_document(kind: str, tmp_path):
+    out = tmp_path / f"d.{'pptx' if kind == 'deck' else 'docx'}"
+    args = [kind, "dalian-hightech", "--as-of", "2020-10-15", "--raw-dir", str(RAW)]
+    result = CliRunner().invoke(main, [*args, "--store", str(tmp_path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_the_deck_is_chinese(tmp_path, tables):
+    prs = Presentation(str(_meeting_document("deck", tmp_path)))
+    texts = []
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                texts.append(shape.text_frame.text)
+            if shape.has_table:
+                texts += [c.text for row in shape.table.rows for c in row.cells]
+    text = HASH.sub(" ", " ".join(texts))  # the files' hashes are shown as they are
+    assert ascii_words(text) - _data_words(tables) == set()
+    assert "原始文件" in text  # the provenance slide was read
+
+
+def test_the_bulletin_is_chinese(tmp_path, tables):
+    doc = Document(str(_meeting_document("bulletin", tmp_path)))
+    texts = [p.text for p in doc.paragraphs]
+    texts += [c.text for table in doc.tables for row in table.rows for c in row.cells]
+    assert set().union(*map(ascii_words, texts)) - _data_words(tables) == set()
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs pdftotext (poppler-utils)")
+def test_the_printed_report_is_chinese(rendered, tables, tmp_path):
+    from taskstats.report.printing import find_chromium, print_pdf
+
+    if not find_chromium():
+        pytest.skip("needs Chromium")
+    out, _ = rendered
+    pdf = print_pdf(out / "dalian-hightech.html", tmp_path / "r.pdf")
+    said = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True)
+    text = said.stdout.decode("utf-8")
+    assert "原始文件" in text and "文件校验值" in text  # the provenance is printed
+    # The files' names (dalian-hightech/000_….txt) and hashes wrap in their narrow cells and
+    # come out of the PDF in pieces: a piece made only of them is set aside
+    pieces = re.compile(r"(dalian|hightech|txt|[0-9a-f])+")
+    words = ascii_words(HASH.sub(" ", text)) - _data_words(tables)
+    assert {w for w in words if not pieces.fullmatch(w)} == set()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["compare"],
+        ["workload", "dalian-hightech"],
+        ["workload", "dalian-hightech", "--of", "unit"],
+        ["workload", "dalian-hightech", "--by", "section"],
+        ["progress", "status", "dalian-hightech", "--as-of", "2020-10-15"],
+    ],
+)
+def test_every_command_table_is_chinese(args, tables, tmp_path):
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert ascii_words(result.output) - _data_words(tables) == set(), result.output
+    assert not re.search(r"\d\.\d{3,}", result.output)  # no raw floats (0.551587)
+    assert "dalian-hightech" not in result.output and "大连高新区" in result.output
+
+
+def test_the_ingest_summary_is_chinese(tables, tmp_path):
+    result = CliRunner().invoke(main, ["ingest", "--out-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    said = result.output.replace(str(tmp_path), " ")  # the folder is named as it is
+    assert ascii_words(said) - _data_words(tables) == set(), result.output
+    assert "读取行数" in result.output and "大连高新区" in result.output
+
+
+def test_command_figures_are_formatted():
+    import pandas as pd
+
+    from taskstats.report.wording import cli_frame
+
+    df = pd.DataFrame(
+        {
+            "district": ["dalian-hightech", "x"],
+            "tasks": [168.0, 72.0],
+            "weighted": [44.0, 32.5],
+            "top_leader_share": [0.273810, float("nan")],
+            "collective": [False, True],
+        }
+    )
+    shown = cli_frame(df, "zh", {"dalian-hightech": "大连高新区"})
+    assert shown.to_dict("list") == {
+        "区县": ["大连高新区", "x"],
+        "任务数": ["168", "72"],
+        "加权任务量": ["44.00", "32.50"],
+        "最忙领导占比": ["27.4%", "—"],
+        "泛指": ["否", "是"],
+    }
+    side = cli_frame(df, "zh", {"dalian-hightech": "大连高新区"}, transpose=True)
+    assert list(side.columns) == ["大连高新区", "x"] and side.loc["任务数", "x"] == "72"

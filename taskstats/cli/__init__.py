@@ -127,15 +127,35 @@ def dated_options(command):
     return progress_options(command, language=False)
 
 
-def print_table(df: pd.DataFrame, lang: str = "zh") -> str:
-    """A table for the terminal, headed and worded as the reports are (``--csv`` keeps codes)."""
-    from taskstats.report.wording import COLUMN_LABELS, label_values
+def print_table(df: pd.DataFrame, lang: str = "zh", *, transpose: bool = False) -> str:
+    """A table for the terminal, headed and worded as the reports are (``--csv`` keeps codes):
+    districts by name, shares and rates as percentages, counts as integers, other numbers to
+    two decimals, gaps as "—". ``transpose``: one column per district, one row per measure."""
+    from taskstats.report.wording import cli_frame
 
     if df.empty:
         return "（无）" if lang == "zh" else "(nothing)"
-    labels = COLUMN_LABELS.get(lang, {})
-    shown = label_values(df, lang).rename(columns=lambda c: labels.get(c, c))
-    return shown.to_string(index=False)
+    shown = cli_frame(df, lang, district_names(df, lang), transpose=transpose)
+    with pd.option_context("display.unicode.east_asian_width", True):
+        return shown.to_string(index=transpose)
+
+
+def district_names(df: pd.DataFrame, lang: str = "zh") -> dict[str, str]:
+    """The names of the districts a table lists (slug to name, from their manifests under the
+    raw folder; a slug stays as it is when its manifest is not there)."""
+    from taskstats import config
+    from taskstats.errors import TaskstatsError
+    from taskstats.report.views import display_name
+    from taskstats.tidy.manifest import discover_manifests
+
+    if "district" not in df.columns:
+        return {}
+    wanted = set(df["district"].astype(str))
+    try:
+        manifests = discover_manifests(config.raw_data_dir())
+    except TaskstatsError:
+        return {}
+    return {m.slug: display_name(m, lang) for m in manifests if m.slug in wanted}
 
 
 # The commands, grouped by what they work on, register themselves on ``main``.

@@ -9,6 +9,7 @@ import pandas as pd
 
 from taskstats.cli import main, print_table
 from taskstats.io.engines import LAYOUTS
+from taskstats.report.wording import INGEST_SUMMARY
 
 
 @main.command()
@@ -33,11 +34,16 @@ def ingest(districts: tuple[str, ...], raw_dir: Path | None, out_dir: Path | Non
     click.echo(print_table(summary))
     total = len(tables.tasks)
     click.echo(
-        f"\n{total} tasks, {len(tables.task_units)} unit assignments, "
-        f"{len(tables.task_leaders)} leader assignments, {len(tables.quality)} anomalies."
+        "\n"
+        + INGEST_SUMMARY.format(
+            tasks=total,
+            units=len(tables.task_units),
+            leaders=len(tables.task_leaders),
+            anomalies=len(tables.quality),
+            files="、".join(OUTPUT_FILES),
+            out=out_dir or config.processed_data_dir(),
+        )
     )
-    out = out_dir or config.processed_data_dir()
-    click.echo(f"Wrote {', '.join(OUTPUT_FILES)} to {out}")
 
 
 @main.command()
@@ -130,7 +136,7 @@ def compare(districts: tuple[str, ...], as_csv: bool) -> None:
     from taskstats.measures import compare_districts
 
     table = compare_districts(load(list(districts) or None))
-    click.echo(table.to_csv(index=False) if as_csv else table.set_index("district").T.to_string())
+    click.echo(table.to_csv(index=False) if as_csv else print_table(table, transpose=True))
 
 
 @main.command()

@@ -29,6 +29,7 @@ from taskstats.measures.rates import completion_rates, completion_trend
 from taskstats.measures.status import current_reports, milestone_status
 from taskstats.measures.workload import (
     coordination,
+    lead_units,
     leader_units,
     leader_workload,
     unit_workload,
@@ -46,6 +47,7 @@ __all__ = [
     "concentration",
     "coordination",
     "current_reports",
+    "lead_units",
     "leader_units",
     "leader_workload",
     "link_commitments",

@@ -121,6 +121,14 @@ def leader_units(
 # --- units -----------------------------------------------------------------------------------
 
 
+def lead_units(units: pd.DataFrame) -> pd.DataFrame:
+    """The 牵头单位 of a ``unit_workload`` table (a new frame, in its order): the named units
+    that lead at least one task; collectives and units that only support are left out. The
+    one count of lead units that the cards, the chart, the table, the deck and the bulletin
+    show."""
+    return units[~units["collective"] & (units["led"] > 0)].reset_index(drop=True)
+
+
 def unit_workload(
     tables: TaskTables,
     *,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pandas as pd
 
 from taskstats.errors import InputError
 from taskstats.io.files import atomic_path, neutralise_formulas
+from taskstats.io.textfit import text_ems
 from taskstats.progress.schedule import schedule_dates
 from taskstats.tidy import TaskTables
 from taskstats.tidy.manifest import Manifest
@@ -43,7 +45,7 @@ INSTRUCTIONS = [
     "8. 证明材料，列出能证明工作进展或完成的文本、图片、视频、统计数据等材料，如方案、合同、"
     "会议的照片/签到簿/纪要、项目验收报告等。每个工作节点都要列明相应的证明材料。",
     "9. 责任处室及负责人，指本单位负责该项任务的责任处室及其具体负责人。",
-    "10. 填报日期，格式为 2020-06-30。",
+    "10. 填报日期，格式为 {example}。",
     "未到节点或尚无进展的行可以留空；已填写内容的行必须选择状态。",
 ]
 META_SHEET = "_taskstats"
@@ -123,10 +125,11 @@ def write_template(
     info = wb.active
     info.title = INSTRUCTION_SHEET
     info.append([f"{manifest.name} 目标任务推进表（样表）"])
-    info.append([f"节点：{'、'.join(d.isoformat() for d in milestones)}"])
+    nodes = sorted(set(rows["milestone"]))  # the schedule's and the tasks' own deadlines
+    info.append([f"节点（共{len(nodes)}个）：{'、'.join(nodes)}"])
     info.append([])
     for line in INSTRUCTIONS:
-        info.append([line])
+        info.append([line.format(example=nodes[0] if nodes else milestones[0].isoformat())])
     info.column_dimensions["A"].width = 110
     _print_setup(info, header=False)
     if by_unit:
@@ -191,11 +194,27 @@ def _fill_sheet(ws, rows: pd.DataFrame) -> None:
     )
     dv.add(f"{status_col}2:{status_col}{max(2, len(rows) + 1)}")
     ws.add_data_validation(dv)
+    for r, record in enumerate(rows.itertuples(index=False), 2):
+        ws.row_dimensions[r].height = sheet_row_height(record)
     ws.freeze_panes = "C2"
     _print_setup(ws)
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
+
+
+LINE_POINTS = 15.0  # one line of 11-point text in a spreadsheet row
+
+
+def sheet_row_height(values: Sequence) -> float:
+    """The height (points) a sheet row needs to show its pre-filled text whole, wrapped in its
+    column (a column's width counts half-em characters), so that no task text is cut on a
+    printed page; at least two lines, room to write in."""
+    lines = 2
+    for value, (_, _, prefilled, width) in zip(values, SHEET_COLUMNS, strict=True):
+        if prefilled and isinstance(value, str) and value:
+            lines = max(lines, math.ceil(text_ems(value) / (width * 0.5 * 0.95)))
+    return lines * LINE_POINTS + 3
 
 
 def _print_setup(ws, *, header: bool = True) -> None:

@@ -56,6 +56,7 @@ def district_takeaways(report: DistrictReport) -> dict[str, str]:
             who="、".join(top["leader"]),
             tasks=int(top["tasks"].iloc[0]),
             share=pct(top["share"].iloc[0]),
+            scope=report.read.manifest.scope_word,
         )
     units = _first(report.units[~report.units["collective"]], "led")
     key = "lead_units" if len(units) == 1 else "lead_units_tie"

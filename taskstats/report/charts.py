@@ -17,6 +17,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from taskstats.errors import ReportError
+from taskstats.measures import lead_units
 from taskstats.report.style import (
     CJK_FAMILIES,
     FIGURE,
@@ -158,11 +159,12 @@ def leader_load_chart(workload: pd.DataFrame, *, lang: str = "zh", title: str = 
 def lead_units_chart(
     units: pd.DataFrame, *, top: int = 15, lang: str = "zh", title: str = ""
 ) -> Figure:
-    """Bars of the top named units: tasks led and supported (``unit_workload``), in the order of
-    the unit table; the title says how many are shown of how many."""
+    """Bars of the top lead units (:func:`~taskstats.measures.lead_units`, the units the cards
+    count): tasks led and supported, in the order of the unit table; the title says how many
+    lead units are shown of how many."""
     lab = _labels(lang)
     fig, ax = _figure()
-    every = units[~units["collective"]]
+    every = lead_units(units)
     named = every.head(top).iloc[::-1]
     if named.empty:
         _empty(ax, lab["no_units"])

@@ -31,6 +31,7 @@ from taskstats.report.wording import (
     SIMULATED_DISTRICTS,
     SIMULATED_MARK,
     as_of_label,
+    footer_as_of,
     parameters_text,
     text,
 )
@@ -124,8 +125,7 @@ class ComparisonReport:
             self.generated_at,
             banner=banner,
             progress=progress,
-            footer=f"{w['compare_title']} · {w['as_of']} "
-            + "—".join(sorted({d.isoformat() for d in self.as_of_by_district.values()})),
+            footer=f"{w['compare_title']} · " + footer_as_of(self.as_of_by_district, self.lang),
         )
 
     def section(self, key: str) -> str:

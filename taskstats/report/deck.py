@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,20 +16,21 @@ from pptx.util import Emu, Inches, Pt
 from taskstats import __version__
 from taskstats.errors import InputError
 from taskstats.io.files import atomic_path
+from taskstats.io.textfit import paginate_rows, row_height
 from taskstats.measures import red_list
 from taskstats.measures.ranking import RankingRules, ranking_board
 from taskstats.report import briefing
 from taskstats.report.comparison import ComparisonReport, prepare_comparison
 from taskstats.report.exports import district_figures
-from taskstats.report.views import DistrictReport, prepare_district
+from taskstats.report.views import DistrictReport, prepare_district, red_list_shown
 from taskstats.report.wording import (
     CHART_TITLES,
+    COLUMN_LABELS,
     MEETING,
     QUALITY_KINDS,
     SEVERITIES,
     TEXT,
     date_zh,
-    reason_text,
     rule_short,
 )
 
@@ -39,7 +39,11 @@ from taskstats.report.wording import (
 EA_FONT = "微软雅黑"
 LATIN_FONT = "Microsoft YaHei"
 FALLBACK_FONT = "Noto Sans CJK SC"
-RED_ROWS_PER_SLIDE = 10
+# The red list's table: its columns (as in the report) and their relative widths, where it
+# starts, and the room it has above the footer (inches), at 10 points.
+RED_COLUMNS = ["task_id", "text", "lead_units", "leaders", "reasons"]
+RED_WIDTHS = {"task_id": 0.7, "text": 5.0, "lead_units": 2.2, "leaders": 1.4, "reasons": 3.0}
+RED_TABLE_TOP, RED_TABLE_WIDTH, RED_TABLE_HEIGHT, RED_FONT_SIZE = 1.75, 12.3, 5.2, 10
 CHART_BOX = (12.333, 5.45)  # inches: where a chart sits on its slide, and the size it is drawn at
 CHART_DPI = 150
 _INK = RGBColor(0x22, 0x2B, 0x38)
@@ -166,33 +170,29 @@ def _board_slide(deck: _Deck, ranking: pd.DataFrame, rules: RankingRules, footer
 
 
 def _red_slides(deck: _Deck, red: pd.DataFrame, footer: str, *, with_district: bool) -> None:
-    header = ["序号", "目标任务", "牵头单位", "责任领导", "亮灯原因"]
-    widths = [0.7, 5.0, 2.2, 1.4, 3.0]
+    """The red list over as many slides as its rows' measured heights need (no row runs off
+    the slide), with the same columns as the report's (no leaders column when none named)."""
+    shown = red_list_shown(red)
+    columns = [c for c in RED_COLUMNS if c in shown.columns]
+    widths = [RED_WIDTHS[c] for c in columns]
     if with_district:
-        header, widths = ["区县", *header], [1.3, 0.6, 4.2, 2.0, 1.2, 3.0]
-    rows = [
-        ([str(r["district_name"])] if with_district else [])
-        + [
-            str(r["task_id"]),
-            str(r["text"]),
-            r["lead_units"],
-            r["leaders"],
-            reason_text(r["reasons"]),
-        ]
-        for r in red.to_dict("records")
-    ]
-    pages = max(1, math.ceil(len(rows) / RED_ROWS_PER_SLIDE))
-    for page in range(pages):
+        columns, widths = ["district_name", *columns], [1.3, *widths]
+    widths = [w * RED_TABLE_WIDTH / sum(widths) for w in widths]
+    header = [COLUMN_LABELS["zh"]["district" if c == "district_name" else c] for c in columns]
+    rows = [[str(r[c]) for c in columns] for r in shown.to_dict("records")]
+    pages = paginate_rows(rows, header, widths, RED_FONT_SIZE, RED_TABLE_HEIGHT)
+    for page, chunk in enumerate(pages):
         title = MEETING["red_list"] + (
-            MEETING["continued"].format(i=page + 1, n=pages) if pages > 1 else ""
+            MEETING["continued"].format(i=page + 1, n=len(pages)) if len(pages) > 1 else ""
         )
         slide = deck.blank(title, footer)
-        chunk = rows[page * RED_ROWS_PER_SLIDE : (page + 1) * RED_ROWS_PER_SLIDE]
         if not chunk:
             deck.sentence(slide, MEETING["no_red"])
             continue
         deck.sentence(slide, f"红灯任务共{len(rows)}项，实行挂牌督办")
-        deck.table(slide, header, chunk, 0.5, 1.75, 12.3, widths, size=10)
+        deck.table(
+            slide, header, chunk, 0.5, RED_TABLE_TOP, RED_TABLE_WIDTH, widths, size=RED_FONT_SIZE
+        )
 
 
 def _quality_slide(deck: _Deck, quality: pd.DataFrame, footer: str) -> None:
@@ -220,7 +220,7 @@ def _provenance_slide(
     slide = deck.blank(MEETING["provenance"], "")
     deck.sentence(slide, MEETING["simulated_line"] if simulated else MEETING["real_line"])
     rows = [[name, sha] for name, sha in files]
-    deck.table(slide, ["原始文件", "SHA-256"], rows, 0.5, 1.75, 12.3, [3.8, 8.5], size=10)
+    deck.table(slide, MEETING["provenance_columns"], rows, 0.5, 1.75, 12.3, [3.8, 8.5], size=10)
     deck.note(
         slide,
         [
@@ -371,6 +371,8 @@ class _Deck:
         table = shape.table
         for j, w in enumerate(widths):
             table.columns[j].width = Inches(w)
+        for i, values in enumerate([header, *rows]):  # each row as tall as its text needs
+            table.rows[i].height = Inches(row_height([str(v) for v in values], widths, size))
         for i, values in enumerate([header, *rows]):
             for j, value in enumerate(values):
                 cell = table.cell(i, j)

@@ -115,7 +115,7 @@ def header_html(
         (print_footer(footer) if footer else "")
         + f'<header class="ts-header"><h1>{e(title)}</h1>{banner}'
         f'<table class="ts-meta">{meta}</table>'
-        f'<details><summary>{e(w["raw_files"])}</summary><table class="ts-meta">'
+        f'<details open><summary>{e(w["raw_files"])}</summary><table class="ts-meta">'
         f"<tr><th>{e(w['raw_files'])}</th><th>{e(w['sha256'])}</th></tr>{files_html}"
         f"</table></details></header>"
     )
@@ -166,6 +166,10 @@ pre {{ white-space: pre-wrap; }}
   h2.ts-break {{ break-before: page; }}
   h3 {{ break-after: avoid; }}
   table {{ font-size: 9pt; }}
+  .ts-table {{ width: 100%; font-size: 8.5pt; line-height: 1.35; margin: 4px 0 10px; }}
+  .ts-table th, .ts-table td {{ padding: 2px 5px; min-width: 0; }}
+  .ts-red .ts-table td:nth-child(2) {{ width: 42%; }}
+  h2 {{ margin-top: 18px; }}
   thead {{ display: table-header-group; }}
   tr, img, .ts-box, .ts-banner, .ts-themes > div {{ break-inside: avoid; }}
   img {{ max-height: 235mm; max-width: 100%; }}

@@ -16,6 +16,7 @@ from taskstats.errors import InputError
 from taskstats.io.files import file_sha256
 from taskstats.measures import (
     concentration,
+    lead_units,
     leader_workload,
     measurability,
     source_mix,
@@ -68,7 +69,7 @@ def completion_order(rates: pd.DataFrame, key: str) -> pd.DataFrame:
 
 
 # Sections that start a new printed page (the others follow on the page they start on).
-PAGE_BREAKS = {"leaders", "completion", "red_list", "quality", "small_multiples"}
+PAGE_BREAKS = {"completion", "red_list", "small_multiples"}
 
 
 def section_html(key: str, lang: str) -> str:
@@ -85,6 +86,16 @@ def mark_progress(df: pd.DataFrame, simulated, lang: str) -> pd.DataFrame:
     flag = pd.Series(simulated, index=df.index, dtype=bool)
     out = df.copy()
     out.insert(0, "progress_data", flag.map({True: w["demo"], False: w["real"]}))
+    return out
+
+
+def red_list_shown(red: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The red list as the report, the deck and the bulletin show it (a new frame): the
+    reasons in words, and no leaders column when the table names no leader (a column of
+    blanks says nothing)."""
+    out = red.assign(reasons=red["reasons"].map(lambda c: reason_text(c, lang)))
+    if "leaders" in out.columns and not out["leaders"].fillna("").astype(str).str.strip().any():
+        out = out.drop(columns="leaders")
     return out
 
 
@@ -196,13 +207,11 @@ class DistrictReport:
         red tasks. The page, the deck and the bulletin all show these."""
         t = self.tables
         named_leaders = t.task_leaders.loc[~t.task_leaders["collective"], "leader"].nunique()
-        lead_units = t.task_units.loc[
-            (t.task_units["role"] == "lead") & ~t.task_units["collective"], "unit"
-        ].nunique()
+        leading = len(lead_units(self.units))
         figures = self.snapshot.figures.iloc[0]  # the progress pipeline's headline figures
         quantified = t.tasks["quantified"].mean()
         rate = figures["completion_rate"]
-        return [len(t.tasks), named_leaders, lead_units, quantified, rate, int(figures["red"])]
+        return [len(t.tasks), named_leaders, leading, quantified, rate, int(figures["red"])]
 
     def headline_html(self) -> str:
         """The headline figures as a row of boxes."""
@@ -240,21 +249,38 @@ class DistrictReport:
     def units_html(self, frame: pd.DataFrame | None = None, key: str = "collectives") -> str:
         """The lead-unit table (named units ranked), then the collectives in a table apart;
         ``leaders_html`` does the same for the leaders."""
-        frame = self.units if frame is None else frame
-        named = frame[~frame["collective"]].drop(columns="collective")
+        units = frame is None
+        frame = self.units if units else frame
+        named = frame[~frame["collective"]]
         collectives = frame[frame["collective"]].drop(columns=["rank", "collective"])
         heading = f"<h3>{html.escape(text(self.lang)[key])}</h3>"
-        return self.table(named) + (heading + self.table(collectives) if len(collectives) else "")
+        note = ""
+        if units:  # the lead units the cards count; units that only support said in one line
+            leading = lead_units(frame)
+            others = named.loc[~named["unit"].isin(leading["unit"]), "unit"]
+            named = leading
+            if len(others):
+                said = text(self.lang)["support_only"].format(
+                    n=len(others), units="、".join(others)
+                )
+                note = f'<p class="ts-note">{html.escape(said)}</p>'
+        shown = self.table(named.drop(columns="collective"))
+        return shown + note + (heading + self.table(collectives) if len(collectives) else "")
 
     def leaders_html(self) -> str:
         return self.units_html(self.workload, "collective_leaders")
 
     def red_list_html(self) -> str:
         """The red list (挂牌督办), every row, or a sentence when no task is red."""
+        w = text(self.lang)
         if self.red.empty:
-            return f"<p>{html.escape(text(self.lang)['no_red'])}</p>"
-        red = self.red.assign(reasons=self.red["reasons"].map(lambda c: reason_text(c, self.lang)))
-        return self.table(red, max_rows=None, progress=True)
+            return f"<p>{html.escape(w['no_red'])}</p>"
+        note = w["progress_note"].format(source=w["demo"] if self.simulated else w["real"])
+        return (
+            f'<p class="ts-note">{html.escape(note)}</p><div class="ts-red">'
+            + self.table(red_list_shown(self.red, self.lang), max_rows=None)
+            + "</div>"
+        )
 
     def ranking_html(self) -> str:
         """位次排名: the 红黄榜 (best and worst lead units) and the ranked units, by the ranking

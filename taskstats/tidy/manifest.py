@@ -50,6 +50,7 @@ MAX_MANIFEST_BYTES = 1_000_000
 MAX_SCHEDULE_NODES = 400  # milestones in a [schedule]; a monthly plan over three years is 36
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")  # \Z: "abc\n" is not a slug
 _KEYS = {
+    "scope",
     "slug",
     "name",
     "name_en",
@@ -89,6 +90,8 @@ class Manifest:
         default_source: Source given to tasks whose table has no source column.
         documents: Other bundled documents (narratives, notices) kept beside the table.
         unit_prefix: The district-level prefix that 发改局 and 区发改局 differ by.
+        scope: The word the bulletin names the whole area by (全区, 全市, 全省 …); empty: 全
+            and the unit prefix (``scope_word`` gives the word in use).
         unit_aliases: Alias-to-canonical map of unit names.
         leader_aliases: Alias-to-canonical map of leader names.
         section_defaults: Per-section defaults (currently ``source``), keyed by section title.
@@ -109,11 +112,18 @@ class Manifest:
     default_source: str = "unknown"
     documents: tuple[Path, ...] = ()
     unit_prefix: str = "区"
+    scope: str = ""
     unit_aliases: dict[str, str] = field(default_factory=dict)
     leader_aliases: dict[str, str] = field(default_factory=dict)
     section_defaults: dict[str, dict[str, str]] = field(default_factory=dict)
     schedule: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
+
+    @property
+    def scope_word(self) -> str:
+        """The whole area's name in a sentence (全区, 全市, 全省 …): ``scope`` when given,
+        else 全 and the unit prefix."""
+        return self.scope or f"全{self.unit_prefix or '区'}"
 
     def source_for_section(self, section: str, subsection: str = "") -> str:
         """The default source for a task in the given section."""
@@ -186,7 +196,7 @@ def read_manifest(path: str | Path) -> Manifest:
     if year is not None and (not isinstance(year, int) or not 1949 <= year <= 2100):
         raise fail(f"year {year!r} must be a whole year such as 2020, or left out if unknown")
 
-    for key in ("name_en", "encoding", "sheet", "unit_prefix"):
+    for key in ("name_en", "encoding", "sheet", "unit_prefix", "scope"):
         if key in data and not isinstance(data[key], str):
             raise fail(f"'{key}' must be a string, not {type(data[key]).__name__}")
     try:
@@ -234,6 +244,7 @@ def read_manifest(path: str | Path) -> Manifest:
         default_source=default_source,
         documents=documents,
         unit_prefix=str(data.get("unit_prefix", "区")),
+        scope=str(data.get("scope", "")).strip(),
         unit_aliases=str_map("unit_aliases"),
         leader_aliases=str_map("leader_aliases"),
         section_defaults={k: dict(v) for k, v in section_defaults.items()},

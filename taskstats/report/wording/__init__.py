@@ -17,10 +17,11 @@ TEXT = {
         "compare_title": "区县目标任务对比分析",
         "as_of": "截至日期",
         "generated": "生成时间",
-        "version": "taskstats 版本",
+        "version": "程序版本",
+        "as_of_each": "各区截至日期见表",
         "parameters": "参数",
         "raw_files": "原始文件",
-        "sha256": "SHA-256",
+        "sha256": "文件校验值（哈希）",
         "simulated": "注意：本报告的进度数据为模拟数据（没有真实进度台账），"
         "仅用于演示，不反映实际工作情况。",
         "headline": "总体情况",
@@ -49,11 +50,13 @@ TEXT = {
         "no_red": "当前没有红灯任务。",
         "rules": "亮灯规则",
         "progress_source": "进度数据",
+        "progress_note": "进度数据：{source}（下表各行同此）",
         "real": "真实台账",
         "demo": "模拟数据",
         "themes": "规模与分工|协同与泛指单位|任务来源|目标可量化程度|进度（各区县按本区截至日期）",
         "simulated_cards": "带“（模拟）”的数字来自模拟进度数据。",
         "no_units": "本表未列牵头单位。",
+        "support_only": "另有{n}个单位只参与配合、未牵头任务：{units}。",
         "no_due": "截至该日尚无到期节点。",
         "chart_alt": "图表",
     },
@@ -63,6 +66,7 @@ TEXT = {
         "as_of": "As of",
         "generated": "Generated",
         "version": "taskstats version",
+        "as_of_each": "as-of dates by district: see the table",
         "parameters": "Parameters",
         "raw_files": "Raw files",
         "sha256": "SHA-256",
@@ -94,12 +98,14 @@ TEXT = {
         "no_red": "No task is red.",
         "rules": "Light rules",
         "progress_source": "Progress data",
+        "progress_note": "Progress data: {source} (every row below)",
         "real": "real ledger",
         "demo": "simulated",
         "themes": "Size and division of work|Coordination and collectives|Sources|"
         "Measurable targets|Progress (each district at its own as-of date)",
         "simulated_cards": "Figures marked (simulated) come from simulated progress data.",
         "no_units": "This table names no lead units.",
+        "support_only": "{n} more units only support, leading no task: {units}.",
         "no_due": "No milestone is due yet.",
         "chart_alt": "chart",
     },
@@ -127,7 +133,7 @@ COLUMN_LABELS = {
         "load": "总量",
         "top1_share": "最大占比",
         "top3_share": "前三占比",
-        "hhi": "HHI",
+        "hhi": "集中度指数",
         "gini": "基尼系数",
         "quantified": "量化目标",
         "quantified_share": "量化占比",
@@ -245,6 +251,15 @@ def as_of_label(
     open_, close = ("（", "）") if lang == "zh" else (" (", ")")
     rule = AS_OF_GIVEN[lang] if given else AS_OF_RULE[lang]
     return f"{dates}{open_}{rule}{close}"
+
+
+def footer_as_of(days: dict[str, dt.date], lang: str = "zh") -> str:
+    """The as-of date a printed page's footer names: the one date ("截至日期 2020-12-31"), or
+    a pointer to the table when the districts' dates differ ("各区截至日期见表")."""
+    distinct = sorted(set(days.values()))
+    if len(distinct) > 1:
+        return TEXT[lang]["as_of_each"]
+    return f"{TEXT[lang]['as_of']} {distinct[0].isoformat() if distinct else '—'}"
 
 
 # The progress cycle's words: in wording/progress.py, named here too.
@@ -439,6 +454,64 @@ def label_values(df, lang: str = "zh", names: dict[str, str] | None = None):
             lost = out[col].isna() | (out[col].astype(str).str.strip() == "")
             out[col] = out[col].astype(object).where(~lost, MISSING_TEXT[lang])
     return out
+
+
+# What `taskstats ingest` says after its table.
+INGEST_SUMMARY = (
+    "共{tasks}项任务，单位分工{units}条，领导分工{leaders}条，数据质量提示{anomalies}条。\n"
+    "已写入{files}，位于{out}"
+)
+
+
+# Columns a command prints whose report name means something else (a count, not a list).
+CLI_LABELS = {
+    "zh": {
+        "rows_seen": "读取行数",
+        "units": "单位数",
+        "leaders": "领导数",
+        "warnings": "警告",
+        "notes": "提示",
+        "lead_units": "牵头单位",
+    },
+    "en": {"rows_seen": "Rows read", "units": "Units", "leaders": "Leaders", "notes": "Notes"},
+}
+
+
+def cli_value(value, column: str, whole: bool = True) -> str:
+    """One figure as a command prints it: a share as a percentage, a whole number as an
+    integer (``whole``: its column holds only whole numbers), another number to two decimals,
+    a gap as "—"."""
+    import pandas as pd
+
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "—"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if column in SHARE_COLUMNS and column not in ("gini", "hhi"):
+        return f"{value:.1%}"
+    if whole and float(value).is_integer() and column not in ("gini", "hhi"):
+        return str(int(value))
+    return f"{value:.2f}"
+
+
+def cli_frame(df, lang: str = "zh", names: dict[str, str] | None = None, *, transpose=False):
+    """A new frame of text as a command prints it (:func:`cli_value`), coded values in words,
+    headed in ``lang``; ``transpose``: districts as columns, the measures as rows."""
+    import pandas as pd
+
+    labels = {**COLUMN_LABELS.get(lang, {}), **CLI_LABELS.get(lang, {})}
+    out = label_values(df, lang, names)
+    for col in out.columns:
+        if pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col]):
+            values = df[col].dropna()
+            whole = bool((values == values.round()).all())
+            out[col] = [cli_value(v, col, whole) for v in df[col].tolist()]
+    if transpose:
+        out = out.set_index("district").T
+        out.index = [labels.get(c, c) for c in out.index]
+        out.columns.name = None
+        return out
+    return out.rename(columns=lambda c: labels.get(c, c))
 
 
 # The exploration notebook (taskstats.report.explore).

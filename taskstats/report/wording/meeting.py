@@ -22,9 +22,11 @@ MEETING = {
     "quality": "数据质量提示",
     "quality_takeaway": "读取原始表格时发现{n}处需要留意的情况，涉及数据已按规则处理并记录",
     "provenance": "数据来源与说明",
-    "provenance_files": "原始文件（SHA-256）",
+    "provenance_files": "原始文件及其校验值（哈希）",
+    "provenance_columns": ["原始文件", "文件校验值（哈希）"],
     "provenance_rules": "亮灯规则：{lights}；排名规则：{ranking}",
-    "provenance_tool": "由 taskstats {version} 于 {time} 根据原始文件生成，图表与数字均由程序计算",
+    "provenance_tool": "由任务统计程序（{version}版）于 {time} 根据原始文件生成，"
+    "图表与数字均由程序计算",
     "districts": "区县数",
     "total_tasks": "目标任务",
     "score": "得分",
@@ -50,8 +52,8 @@ CHART_TITLES = {
 
 # One sentence per chart; every figure in braces comes from a measure.
 TAKEAWAYS = {
-    "leader_load": "{who}分管{tasks}项，占全区{share}，居首位",
-    "leader_load_tie": "{who}各分管{tasks}项，各占全区{share}，并列首位",
+    "leader_load": "{who}分管{tasks}项，占{scope}{share}，居首位",
+    "leader_load_tie": "{who}各分管{tasks}项，各占{scope}{share}，并列首位",
     "lead_units": "{who}牵头{led}项，居各牵头单位首位",
     "lead_units_tie": "{who}各牵头{led}项，并列各牵头单位首位",
     "source_mix": "{what}{tasks}项，占{share}，为最大来源",
@@ -81,7 +83,7 @@ BULLETIN = {
     "opening": "根据工作安排，{office}对照任务分解表和推进计划，对截至{date}的重点工作任务"
     "推进情况开展了专项督查，现将有关情况通报如下。",
     "h_overall": "一、总体情况",
-    "overall": "全区共有目标任务{tasks}项，截至{date}到期节点{due}个，其中已完成{done}个、"
+    "overall": "{scope}共有目标任务{tasks}项，截至{date}到期节点{due}个，其中已完成{done}个、"
     "序时推进{on_track}个、滞后{behind}个、未启动{not_started}个、未报送{not_reported}个；"
     "节点完成率{rate}，按时完成率{on_time}。",
     "overall_change": "与上期（{before}）相比，{rates}；{lights}。",
@@ -113,7 +115,6 @@ BULLETIN = {
         "给予通报表扬。",
     ],
     "h_annex": "附件：挂牌督办任务清单（红灯任务）",
-    "annex_columns": ["序号", "目标任务", "牵头单位", "责任领导", "亮灯原因"],
     "ranking_columns": [
         "位次",
         "牵头单位",

@@ -1,0 +1,135 @@
+"""Pages, slides and documents that read right: the printed page, the deck's measured red-list
+slides, the bulletin's line breaks, the scope word, the words a Chinese reader sees."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from taskstats.io.textfit import paginate_rows, row_height, text_ems, text_lines
+from taskstats.report import charts
+from taskstats.report.bulletin import glued
+from taskstats.report.html import PAGE, header_html
+from taskstats.report.views import PAGE_BREAKS, red_list_shown
+from taskstats.report.wording import footer_as_of
+from taskstats.tidy.manifest import read_manifest
+
+J = "\u2060"
+
+
+# --- the printed report ------------------------------------------------------------------------
+
+
+def test_provenance_is_open_and_in_chinese():
+    page = header_html(
+        "大连高新区目标任务分析报告",
+        [("a.txt", "ab" * 32)],
+        "2020-10-15",
+        "区县：大连高新区",
+        False,
+        "zh",
+        dt.datetime(2026, 12, 3, 10, 0),
+    )
+    assert "<details open><summary>原始文件</summary>" in page  # printed with its files
+    assert "<th>文件校验值（哈希）</th>" in page and "<th>程序版本</th>" in page
+    assert "SHA-256" not in page and "taskstats 版本" not in page
+
+
+def test_print_layout_is_dense():
+    css = PAGE.split("@media print")[1]
+    assert ".ts-table {{ width: 100%; font-size: 8.5pt;" in css
+    assert ".ts-red .ts-table td:nth-child(2) {{ width: 42%; }}" in css
+    # Page 1 goes on with the leaders; only the main parts start a new page.
+    assert sorted(PAGE_BREAKS) == ["completion", "red_list", "small_multiples"]
+
+
+def test_footer_names_one_date_or_points_to_the_table():
+    one = {"a": dt.date(2020, 12, 31), "b": dt.date(2020, 12, 31)}
+    two = {"a": dt.date(2012, 12, 31), "b": dt.date(2020, 12, 25), "c": dt.date(2020, 6, 30)}
+    assert footer_as_of(one) == "截至日期 2020-12-31"
+    assert footer_as_of(two) == "各区截至日期见表"
+    assert footer_as_of({}) == "截至日期 —"
+
+
+def test_red_list_without_an_empty_leaders_column():
+    red = pd.DataFrame(
+        {
+            "task_id": [3, 8],
+            "text": ["甲", "乙"],
+            "leaders": ["", ""],
+            "reasons": ["overdue:2020-06-30", "behind:2020-09-30:3"],
+        }
+    )
+    shown = red_list_shown(red)
+    assert list(shown.columns) == ["task_id", "text", "reasons"]
+    assert shown["reasons"].tolist() == [
+        "超过完成时限2020-06-30未完成",
+        "连续3次报告滞后（最近节点2020-09-30）",
+    ]
+    named = red.assign(leaders=["张三", ""])
+    assert list(red_list_shown(named).columns) == ["task_id", "text", "leaders", "reasons"]
+    assert list(red.columns) == ["task_id", "text", "leaders", "reasons"]  # not mutated
+
+
+# --- charts in the report: SVG with text as text; saved charts keep paths ---------------------
+
+
+def test_saved_svg_draws_text_as_paths_whatever_the_setting(tmp_path):
+    charts.set_style()
+    fig, ax = plt.subplots()
+    ax.set_title("牵头单位任务量")
+    with plt.rc_context({"svg.fonttype": "none"}):  # as in the report's kernel
+        buf = io.StringIO()
+        fig.savefig(buf, format="svg")
+        assert re.search(r"<text [^>]*>牵头单位任务量</text>", buf.getvalue())
+        target = charts.save_figure(fig, tmp_path / "c.svg")
+    plt.close(fig)
+    assert not re.search(r"<text[ >]", target.read_text(encoding="utf-8"))
+
+
+# --- the deck's red list, paginated by measured height ----------------------------------------
+
+
+def test_text_is_measured_in_ems():
+    assert text_ems("牵头单位") == 4.0
+    assert text_ems("第12项") == 3.0
+    # 1.2 in less 0.2 in of margins at 10 pt: 7.2 ems a line
+    assert text_lines("一二三四五六七", 1.2, 10) == 1
+    assert text_lines("一二三四五六七八", 1.2, 10) == 2
+    assert text_lines("一\n二", 1.2, 10) == 2
+    assert row_height(["一二三四五六七八", "x"], [1.2, 1.2], 10) == 2 * 12 / 72 + 0.1
+
+
+def test_rows_are_split_by_the_room_they_take():
+    header = ["序号", "任务"]
+    short, tall = ["1", "短"], ["2", "长" * 70]  # 1 line; 70 ems at 7.2 a line: 10 lines
+    widths = [1.2, 1.2]
+    assert row_height(tall, widths, 10) == 10 * 12 / 72 + 0.1
+    pages = paginate_rows([short, tall, short, short], header, widths, 10, 2.0)
+    assert [len(p) for p in pages] == [1, 1, 2]
+    assert paginate_rows([], header, widths, 10, 2.0) == [[]]
+
+
+# --- the bulletin ----------------------------------------------------------------------------
+
+
+def test_no_line_break_inside_a_bracket():
+    assert glued("红灯2项（第3、8项）。") == f"红灯2项（{J}第{J}3{J}、{J}8{J}项{J}）。"
+    long = "（第" + "、".join(str(n) for n in range(10, 30)) + "项）"
+    assert glued(long).startswith(f"（{J}第{J}1{J}0{J}、11")
+    assert glued("没有括号") == "没有括号"
+
+
+def test_scope_word_from_the_manifest(tmp_path):
+    (tmp_path / "t.txt").write_text("x", encoding="utf-8")
+    base = 'slug = "x-y"\nname = "某省"\nraw_file = "t.txt"\n'
+    (tmp_path / "manifest.toml").write_text(base, encoding="utf-8")
+    assert read_manifest(tmp_path / "manifest.toml").scope_word == "全区"
+    (tmp_path / "manifest.toml").write_text(base + 'unit_prefix = "市"\n', encoding="utf-8")
+    assert read_manifest(tmp_path / "manifest.toml").scope_word == "全市"
+    (tmp_path / "manifest.toml").write_text(base + 'scope = "全省"\n', encoding="utf-8")
+    assert read_manifest(tmp_path / "manifest.toml").scope_word == "全省"
