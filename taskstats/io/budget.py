@@ -24,7 +24,8 @@ class Budget:
 
     Attributes:
         unpacked_bytes: A package's parts (.xlsx, .docx, .ods), uncompressed, in all.
-        part_bytes: One part of a package (a sheet's or a document's XML), uncompressed.
+        part_bytes: One parsed part of a package (a sheet's or a document's XML, not a
+            picture), uncompressed.
         shared_strings_bytes: An .xlsx workbook's shared-strings part, uncompressed.
         styles_bytes: An .xlsx workbook's styles part, uncompressed.
         rows: The rows of one laid-out table or sheet (the highest row number of a sheet).
