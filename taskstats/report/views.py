@@ -28,10 +28,12 @@ from taskstats.report.html import header_html, html_table
 from taskstats.report.wording import (
     BULLETIN,
     LABELS,
+    PREVIOUS_LABEL,
     SIMULATED_MARK,
     as_of_label,
     parameters_text,
     pct,
+    previous_text,
     reason_text,
     rule_name,
     text,
@@ -147,7 +149,11 @@ class DistrictReport:
             extra={
                 text(self.lang)["rules"]: rule_name(
                     self.rules.name, self.rules.description, self.lang
-                )
+                ),
+                PREVIOUS_LABEL[self.lang]: previous_text(
+                    self.snapshot.previous[self.read.manifest.slug] if self.snapshot else None,
+                    self.lang,
+                ),
             },
             footer=f"{self.name} · {text(self.lang)['as_of']} {self.as_of.isoformat()}",
         )
