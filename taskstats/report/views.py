@@ -29,10 +29,12 @@ from taskstats.report.html import header_html, html_table
 from taskstats.report.wording import (
     BULLETIN,
     LABELS,
+    PREVIOUS_LABEL,
     SIMULATED_MARK,
     as_of_label,
     parameters_text,
     pct,
+    previous_text,
     reason_text,
     rule_name,
     text,
@@ -145,7 +147,11 @@ class DistrictReport:
         """Title and provenance: raw files and hashes, as-of date, parameters, version, time;
         for a table read from a scan, that it was read by OCR and whether it was reviewed."""
         extra = {
-            text(self.lang)["rules"]: rule_name(self.rules.name, self.rules.description, self.lang)
+            text(self.lang)["rules"]: rule_name(self.rules.name, self.rules.description, self.lang),
+            PREVIOUS_LABEL[self.lang]: previous_text(
+                self.snapshot.previous[self.read.manifest.slug] if self.snapshot else None,
+                self.lang,
+            ),
         }
         scan = self.read.result.scan
         if scan is not None:
