@@ -220,7 +220,7 @@ def _document(item: Handout, district: str, as_of: dt.date, reply_by: dt.date, b
             ]
             for r in tasks.itertuples()
         ],
-        [10, 72, 22, 18, 14, 30],
+        [13, 62, 25, 18, 14, 34],
     )
     para(words["due_heading"], size=13, bold=True, font="黑体")
     if item.due.empty:
@@ -229,7 +229,7 @@ def _document(item: Handout, district: str, as_of: dt.date, reply_by: dt.date, b
         table(
             words["due_columns"],
             [[r.task_id, r.text, r.milestone, words["due_ask"]] for r in item.due.itertuples()],
-            [10, 92, 22, 42],
+            [13, 86, 25, 42],
         )
     for r in tasks[tasks["light"] == "red"].itertuples():
         doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
