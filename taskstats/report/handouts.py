@@ -64,7 +64,7 @@ def handouts(
         if until
         else pd.DataFrame(columns=["task_id", "text", "milestone"])
     )
-    tasks = _task_rows(tables, status, snapshot.lights, district)
+    tasks = task_progress(tables, status, snapshot.lights, district)
     if only == "red":
         tasks = tasks[tasks["light"] == "red"]
     elif only == "due":
@@ -96,7 +96,7 @@ def _owners(tables: TaskTables, district: str, by: str) -> pd.DataFrame:
     return rows[["task_id", "name"]].astype(str).drop_duplicates()
 
 
-def _task_rows(
+def task_progress(
     tables: TaskTables, status: pd.DataFrame, lights: pd.DataFrame, district: str
 ) -> pd.DataFrame:
     """Each task's deadline (its own, else the plan's last node), latest status at a due node
