@@ -331,3 +331,105 @@ def test_no_ledger_says_so_and_counts_every_due_node_unreported():
     assert snap.source == "none" and len(snap.ledger) == 0
     # Every task has two due nodes 未报送 in a row: all five red.
     assert snap.figures.iloc[0][["due", "not_reported", "red"]].tolist() == [11, 11, 5]
+
+
+# --- returns imported: co-lead units in one batch, an older file after a newer one -------------
+
+
+@pytest.fixture
+def district(tmp_path):
+    folder = tmp_path / "raw" / "colead-test"
+    folder.mkdir(parents=True)
+    (folder / "table.txt").write_text(
+        "序号\t目标任务\t牵头单位\n1\t建成社区食堂10个\t区民政局、区发改局\n2\t新建公园3座\t区城管局\n",
+        encoding="utf-8",
+    )
+    (folder / "manifest.toml").write_text(
+        'slug = "colead-test"\nname = "测试区"\nyear = 2020\nraw_file = "table.txt"\n'
+        '[schedule]\nkind = "dates"\ndates = ["2020-10-31", "2020-11-30", "2020-12-31"]\n',
+        encoding="utf-8",
+    )
+    read = taskstats.read_districts("colead-test", raw_dir=tmp_path / "raw")[0]
+    return read.tables, {"colead-test": read.manifest}
+
+
+def _returns(path, rows):
+    lines = ["序号,节点,状态,填报日期,报送单位", *(",".join(r) for r in rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_co_lead_returns_import_together_and_an_older_file_changes_nothing(tmp_path, district):
+    tables_, manifests = district
+    store = tmp_path / "store"
+    now = dt.datetime(2020, 12, 2, 9, 0)
+
+    def load(paths):
+        return pg.import_progress(
+            paths, tables_, manifests, store_dir=store, district="colead-test", now=now
+        )
+
+    october = [
+        _returns(tmp_path / "a-oct.csv", [("1", "2020-10-31", "已完成", "2020-10-30", "区民政局")]),
+        _returns(tmp_path / "b-oct.csv", [("1", "2020-10-31", "滞后", "2020-10-29", "区发改局")]),
+    ]
+    assert load(october).appended == 2  # one batch, no "duplicate row"
+    november = _returns(
+        tmp_path / "a-nov.csv",
+        [
+            ("1", "2020-11-30", "已完成", "2020-11-28", "区民政局"),
+            ("1", "2020-11-30", "已完成", "2020-11-28", "区发改局"),
+            ("2", "2020-11-30", "序时推进", "2020-11-28", "区城管局"),
+        ],
+    )
+    assert load([november]).appended == 3
+    schedule = {"colead-test": pg.schedule_dates(manifests["colead-test"])}
+
+    def figures():
+        snap = pg.progress_snapshot(tables_, pg.read_ledger(store), schedule, NOV, "default")
+        return snap.figures.iloc[0][["done", "not_reported", "red"]].tolist()
+
+    # Task 1: behind in October (区发改局 says 滞后), done in November (both units say so);
+    # task 2: October 未报送 (yellow once), November on schedule. Nothing red.
+    assert figures() == [1, 1, 0]
+    # 区民政局's October file again, now also saying 序时推进 on the November node (dated
+    # 10-30), imported after November's: kept, counted as older, no figure moves.
+    resent = _returns(
+        tmp_path / "a-oct-again.csv",
+        [
+            ("1", "2020-10-31", "已完成", "2020-10-30", "区民政局"),
+            ("1", "2020-11-30", "序时推进", "2020-10-30", "区民政局"),
+        ],
+    )
+    result = load([resent])
+    assert (result.appended, result.older) == (2, 1)
+    assert figures() == [1, 1, 0]
+    assert len(pg.read_ledger(store)) == 7
+    # A repeated row within one unit's file is still an error.
+    twice = _returns(
+        tmp_path / "twice.csv",
+        [
+            ("2", "2020-12-31", "序时推进", "2020-11-30", "区城管局"),
+            ("2", "2020-12-31", "已完成", "2020-11-30", "区城管局"),
+        ],
+    )
+    with pytest.raises(taskstats.ProgressError, match="duplicate row for task 2 at 2020-12-31"):
+        load([twice])
+
+
+def test_a_by_unit_sheet_names_its_reporting_unit(tmp_path, district):
+    from openpyxl import load_workbook
+
+    tables_, manifests = district
+    path = pg.write_template(tables_, manifests["colead-test"], tmp_path / "t.xlsx", by_unit=True)
+    wb = load_workbook(path)
+    for name in ("区民政局", "区发改局"):
+        ws = wb[name]
+        header = [c.value for c in ws[1]]
+        ws.cell(2, header.index("状态") + 1).value = "已完成"
+        ws.cell(2, header.index("填报日期") + 1).value = "2020-10-30"
+    wb.save(path)
+    store = tmp_path / "store"
+    now = dt.datetime(2020, 12, 2, 9, 0)
+    assert pg.import_progress([path], tables_, manifests, store_dir=store, now=now).appended == 2
+    assert sorted(pg.read_ledger(store)["unit"].astype(str)) == ["区发改局", "区民政局"]

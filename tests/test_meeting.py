@@ -120,9 +120,9 @@ def _takeaways(path) -> dict[str, str]:
 
 def test_deck_slides(deck):
     slides = list(Presentation(str(deck)).slides)
-    # title, headline, change since 2020-09-30, 8 charts, 红黄榜, 8 red-list slides (79 red
+    # title, headline, change since 2020-09-30, 8 charts, 红黄榜, 4 red-list slides (34 red
     # tasks, 10 a slide), data quality, provenance
-    assert len(slides) == 22
+    assert len(slides) == 18
     assert Presentation(str(deck)).slide_width * 9 == Presentation(str(deck)).slide_height * 16
     charts = [s for s in slides if any(sh.shape_type == 13 for sh in s.shapes)]
     assert len(charts) == 8
@@ -187,7 +187,7 @@ def test_red_list_slides_hold_every_red_task_once(deck, measures):
         assert len(tables) == 1 and len(tables[0].rows) <= 11  # a header and ten tasks
         listed += [row.cells[0].text for row in list(tables[0].rows)[1:]]
     assert sorted(listed) == sorted(measures["red"]["task_id"].astype(str))
-    assert len(listed) == len(set(listed)) == 79
+    assert len(listed) == len(set(listed)) == 34
 
 
 def test_comparison_deck(data, tmp_path):

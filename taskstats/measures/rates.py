@@ -18,6 +18,7 @@ def completion_rates(
     status: pd.DataFrame,
     *,
     by: str = "district",
+    lights: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Nodes due by state, tasks done and on schedule, and the rates that say what they count.
 
@@ -25,6 +26,8 @@ def completion_rates(
         tables: The tidy tables (for leaders, units, sources and sections).
         status: :func:`milestone_status` output.
         by: ``district``, ``leader``, ``unit`` (lead units), ``source`` or ``section``.
+        lights: :func:`traffic_lights` output: adds ``red``, ``yellow``, ``green`` (the
+            group's tasks by light) and ``light`` (the group's worst task's light).
 
     Returns:
         One row per group. Node counts over due nodes: ``due``, ``done``, ``on_track``,
@@ -46,6 +49,8 @@ def completion_rates(
         per_task[by] = tables.tasks[by].to_numpy()[per_task["_task"].to_numpy()]
     elif by in ("leader", "unit"):
         per_task = per_task.merge(_people_of_tasks(tables, by), on="_task")
+    if lights is not None:
+        per_task = _with_lights(tables, per_task, lights)
     counts = per_task.drop(columns="_task").groupby(keys, sort=False, observed=True).sum()
     out = counts.astype("int64").reset_index()
 
@@ -60,7 +65,24 @@ def completion_rates(
     out["completion_rate"] = ratio("done", "due")
     out["on_time_rate"] = ratio("on_time", "due")
     out = out.astype({k: str for k in keys})
+    if lights is not None:
+        out["light"] = np.where(
+            out["red"] > 0, "red", np.where(out["yellow"] > 0, "yellow", "green")
+        )
     return out.drop(columns=["on_time", "reported"])
+
+
+def _with_lights(tables: TaskTables, per_task: pd.DataFrame, lights: pd.DataFrame) -> pd.DataFrame:
+    """Per task: 1 in the column of its light (red, yellow, green)."""
+    index = pd.MultiIndex.from_frame(tables.tasks[["district", "task_id"]].astype(str))
+    rows = index.get_indexer(pd.MultiIndex.from_frame(lights[["district", "task_id"]].astype(str)))
+    light = pd.Series(lights["light"].astype(str).to_numpy(), index=rows)
+    light = light[light.index >= 0]
+    of_task = light.reindex(per_task["_task"].to_numpy()).to_numpy()
+    out = per_task.copy()
+    for name in ("red", "yellow", "green"):
+        out[name] = (of_task == name).astype(np.int64)
+    return out
 
 
 _COUNTED = [

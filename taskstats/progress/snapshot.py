@@ -86,6 +86,8 @@ class Snapshot:
         change: One row per district: the figures now and at the previous period, and the
             tasks that turned red and turned green (see :func:`period_change`).
         trend: :func:`~taskstats.measures.completion_trend` up to the as-of date.
+        rates_before, lights_before: The rates and lights at the previous period (the
+            districts that have one; empty otherwise).
     """
 
     as_of: dict[str, dt.date]
@@ -101,6 +103,8 @@ class Snapshot:
     figures: pd.DataFrame
     change: pd.DataFrame
     trend: pd.DataFrame
+    rates_before: pd.DataFrame
+    lights_before: pd.DataFrame
 
     @property
     def simulated(self) -> bool:
@@ -176,6 +180,8 @@ def progress_snapshot(
         figures=figures,
         change=period_change(figures, lights, before),
         trend=trend_frame,
+        rates_before=before[0] if before else pd.DataFrame(),
+        lights_before=before[1] if before else pd.DataFrame(),
     )
 
 
@@ -224,7 +230,7 @@ def _previous_figures(
     previous: dict[str, dt.date | None],
     rules: RuleSet,
 ) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """The figures and lights at each district's previous period (districts with one)."""
+    """The rates and lights at each district's previous period (districts with one)."""
     had = {d: day for d, day in previous.items() if day is not None}
     if not had:
         return None
@@ -237,7 +243,7 @@ def _previous_figures(
     )
     status = milestone_status(sub, ledger, {d: schedules[d] for d in had}, had)
     lights = traffic_lights(status, rules)
-    return headline_figures(completion_rates(sub, status), lights), lights
+    return completion_rates(sub, status), lights
 
 
 def period_change(
@@ -265,14 +271,12 @@ def period_change(
         out["turned_green"] = 0
         out["direction"] = ""
         return out[_CHANGE_COLUMNS]
-    then, then_lights = before
-    prior = then.set_index("district")
+    then_rates, then_lights = before
+    prior = headline_figures(then_rates, then_lights).set_index("district")
     out["red_before"] = out["district"].map(prior["red"]).astype("Int64")
     out["not_reported_before"] = out["district"].map(prior["not_reported"]).astype("Int64")
     out["completion_rate_before"] = out["district"].map(prior["completion_rate"]).astype(float)
-    both = lights.merge(then_lights, on=["district", "task_id"], suffixes=("", "_before"))
-    turned_red = both[(both["light"] == "red") & (both["light_before"] != "red")]
-    turned_green = both[(both["light"] == "green") & (both["light_before"] != "green")]
+    turned_red, turned_green = turned(lights, then_lights)
     out["turned_red"] = out["district"].map(turned_red.groupby("district").size())
     out["turned_green"] = out["district"].map(turned_green.groupby("district").size())
     out[["turned_red", "turned_green"]] = out[["turned_red", "turned_green"]].fillna(0)
@@ -284,6 +288,16 @@ def period_change(
         np.where(now > was, "up", np.where(now < was, "down", "same")),
     )
     return out[_CHANGE_COLUMNS]
+
+
+def turned(lights: pd.DataFrame, before: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The tasks that turned red (red now, not before) and turned green (green now, yellow or
+    red before): ``district`` and ``task_id`` each."""
+    key = ["district", "task_id"]
+    both = lights[[*key, "light"]].merge(before[[*key, "light"]], on=key, suffixes=("", "_was"))
+    red = both.loc[(both["light"] == "red") & (both["light_was"] != "red"), key]
+    green = both.loc[(both["light"] == "green") & (both["light_was"] != "green"), key]
+    return red.reset_index(drop=True), green.reset_index(drop=True)
 
 
 _CHANGE_COLUMNS = [

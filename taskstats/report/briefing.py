@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 import pandas as pd
 
-from taskstats.measures import completion_rates, milestone_status, traffic_lights
+from taskstats.progress.snapshot import turned
 from taskstats.report.comparison import ComparisonReport
 from taskstats.report.views import DistrictReport
 from taskstats.report.wording import (
@@ -189,38 +188,24 @@ class PeriodChange:
 
 
 def previous_period(report: DistrictReport) -> PeriodChange | None:
-    """The change since the previous reporting date, or None when the ledger has none.
-
-    The previous date is the district's last milestone before the report's as-of date; it
-    counts only when the ledger has reports known by then. The figures then are the report's
-    own ledger and rules read at that date (nothing is read again).
-    """
+    """The change since the previous period (the reporting node before the as-of node), from
+    the report's progress snapshot; None when there is no previous node or nothing was
+    reported by then."""
     snap = report.snapshot
-    day = snap.previous.get(report.read.manifest.slug) if snap is not None else None
-    if day is None or report.ledger is None:
+    if snap is None or snap.rates_before.empty or snap.ledger.empty:
         return None
-    status = milestone_status(report.tables, report.ledger, report.schedule, day)
-    if not status["reported"].any():
+    day = snap.previous[report.read.manifest.slug]
+    if day is None or not (snap.ledger["reported_on"].astype(str) <= day.isoformat()).any():
         return None
-    lights = traffic_lights(status, report.rules)
-    before = SimpleNamespace(
-        as_of=day,
-        lights=lights,
-        rates={"district": completion_rates(report.tables, status)},
-        red=lights[lights["light"] == "red"],
-    )
-    key = ["district", "task_id"]
-    both = report.lights[[*key, "light"]].merge(
-        before.lights[[*key, "light"]], on=key, suffixes=("", "_before")
-    )
+    turned_red, turned_green = turned(report.lights, snap.lights_before)
     return PeriodChange(
-        before=before.as_of,
+        before=day,
         now=report.as_of,
-        rates_before=before.rates["district"],
+        rates_before=snap.rates_before,
         rates_now=report.rates["district"],
-        turned_red=both.loc[(both["light"] == "red") & (both["light_before"] != "red"), key],
-        turned_green=both.loc[(both["light"] == "green") & (both["light_before"] != "green"), key],
-        red_before=len(before.red),
+        turned_red=turned_red,
+        turned_green=turned_green,
+        red_before=int((snap.lights_before["light"] == "red").sum()),
         red_now=len(report.red),
     )
 

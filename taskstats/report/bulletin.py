@@ -20,13 +20,13 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from taskstats.io.files import atomic_path
+from taskstats.measures.nodes import lead_units
 from taskstats.measures.ranking import RankingRules, ranking_board
 from taskstats.report import briefing
 from taskstats.report.views import DistrictReport, prepare_district, ranking_rows
 from taskstats.report.wording import (
     BULLETIN,
     MEETING,
-    change_verb,
     date_zh,
     reason_text,
     rule_short,
@@ -129,6 +129,7 @@ def _write(
             on_track=int(r["on_track"]),
             behind=int(r["behind"]),
             not_started=int(r["not_started"]),
+            not_reported=int(r["not_reported"]),
             rate=briefing.pct(r["completion_rate"]),
             on_time=briefing.pct(r["on_time_rate"]),
         ),
@@ -136,19 +137,11 @@ def _write(
     if change is None:
         _para(doc, BULLETIN["overall_first"])
     else:
-        a, b = change.rates_before.iloc[0], change.rates_now.iloc[0]
+        rates, lights = change.sentences()
         _para(
             doc,
             BULLETIN["overall_change"].format(
-                before=date_zh(change.before),
-                a=briefing.pct(a["completion_rate"]),
-                b=briefing.pct(b["completion_rate"]),
-                verb=change_verb(a["completion_rate"], b["completion_rate"]),
-                c=briefing.pct(a["on_time_rate"]),
-                d=briefing.pct(b["on_time_rate"]),
-                verb2=change_verb(a["on_time_rate"], b["on_time_rate"]),
-                red=len(change.turned_red),
-                green=len(change.turned_green),
+                before=date_zh(change.before), rates=rates, lights=lights
             ),
         )
 
@@ -242,7 +235,7 @@ def lights_by_unit(report: DistrictReport) -> pd.DataFrame:
     """Red and yellow tasks by lead unit: counts and the tasks' numbers (``第3、8、15项``); the
     reasons of each light are in the 附件 table, so the text stays short enough to read."""
     lit = report.lights[report.lights["light"].isin(["red", "yellow"])]
-    lead = _lead_units(report)
+    lead = lead_units(report.tables, named_only=False)
     rows = lit.merge(lead, on=["district", "task_id"], how="left").fillna(
         {"unit": BULLETIN["no_lead_unit"]}
     )
@@ -272,7 +265,9 @@ def overdue_by_unit(report: DistrictReport) -> pd.DataFrame:
     """Overdue nodes by lead unit: their number and the tasks concerned, most first."""
     status = report.status
     late = status.loc[status["overdue"], ["district", "task_id", "milestone"]].astype(str)
-    rows = late.merge(_lead_units(report), on=["district", "task_id"], how="left")
+    rows = late.merge(
+        lead_units(report.tables, named_only=False), on=["district", "task_id"], how="left"
+    )
     rows = rows.fillna({"unit": BULLETIN["no_lead_unit"]})
     out = []
     for unit, group in rows.groupby("unit", sort=False):
@@ -282,12 +277,6 @@ def overdue_by_unit(report: DistrictReport) -> pd.DataFrame:
         out.append({"unit": unit, "count": len(group), "tasks": listed})
     frame = pd.DataFrame(out, columns=["unit", "count", "tasks"])
     return frame.sort_values(["count", "unit"], ascending=[False, True])
-
-
-def _lead_units(report: DistrictReport) -> pd.DataFrame:
-    units = report.tables.task_units
-    lead = units[units["role"] == "lead"][["district", "task_id", "unit"]].astype(str)
-    return lead.drop_duplicates()
 
 
 # --- Word -------------------------------------------------------------------------------------

@@ -288,14 +288,13 @@ def _completion_axes(
     if key == "source":
         data[key] = data[key].map(lambda s: lab.get(s, s))
     data = data.iloc[::-1]
-    colors = [
-        LIGHT_COLORS["red"]
-        if r < 0.6
-        else LIGHT_COLORS["yellow"]
-        if r < 0.85
-        else LIGHT_COLORS["green"]
-        for r in data["completion_rate"]
-    ]
+    # Each bar in the light of its group's worst task, by the district's rule set (rates
+    # computed with lights); green where the rates carry no lights.
+    colors = (
+        [LIGHT_COLORS[str(light)] for light in data["light"]]
+        if "light" in data.columns
+        else [LIGHT_COLORS["green"]] * len(data)
+    )
     ax.barh(data[key].astype(str), data["completion_rate"], color=colors)
     for y, (r, d, n) in enumerate(
         zip(data["completion_rate"], data["done"], data["due"], strict=True)

@@ -28,10 +28,12 @@ from taskstats.report.html import header_html, html_table
 from taskstats.report.wording import (
     BULLETIN,
     LABELS,
+    PREVIOUS_LABEL,
     SIMULATED_MARK,
     as_of_label,
     parameters_text,
     pct,
+    previous_text,
     reason_text,
     rule_name,
     text,
@@ -147,7 +149,11 @@ class DistrictReport:
             extra={
                 text(self.lang)["rules"]: rule_name(
                     self.rules.name, self.rules.description, self.lang
-                )
+                ),
+                PREVIOUS_LABEL[self.lang]: previous_text(
+                    self.snapshot.previous[self.read.manifest.slug] if self.snapshot else None,
+                    self.lang,
+                ),
             },
             footer=f"{self.name} · {text(self.lang)['as_of']} {self.as_of.isoformat()}",
         )
@@ -193,10 +199,10 @@ class DistrictReport:
         lead_units = t.task_units.loc[
             (t.task_units["role"] == "lead") & ~t.task_units["collective"], "unit"
         ].nunique()
-        district = self.rates["district"]
-        rate = district["completion_rate"].iloc[0] if len(district) else float("nan")
+        figures = self.snapshot.figures.iloc[0]  # the progress pipeline's headline figures
         quantified = t.tasks["quantified"].mean()
-        return [len(t.tasks), named_leaders, lead_units, quantified, rate, len(self.red)]
+        rate = figures["completion_rate"]
+        return [len(t.tasks), named_leaders, lead_units, quantified, rate, int(figures["red"])]
 
     def headline_html(self) -> str:
         """The headline figures as a row of boxes."""
@@ -354,7 +360,7 @@ def prepare_district(
         measurability=measurability(t),
         status=status,
         rates={
-            by: completion_order(pg.completion_rates(t, status, by=by), by)
+            by: completion_order(pg.completion_rates(t, status, by=by, lights=lights), by)
             for by in ("district", "leader", "unit", "source", "section")
         },
         lights=lights,

@@ -251,6 +251,8 @@ def as_of_label(
 IMPORT_OLDER = _progress_words.IMPORT_OLDER
 LEDGER_SOURCE = _progress_words.LEDGER_SOURCE
 periods_text = _progress_words.periods_text
+previous_text = _progress_words.previous_text
+PREVIOUS_LABEL = _progress_words.PREVIOUS_LABEL
 reason_text = _progress_words.reason_text
 
 # The meeting deck and the 督查通报 (Chinese documents): in wording/meeting.py, named here too.

@@ -82,10 +82,9 @@ BULLETIN = {
     "推进情况开展了专项督查，现将有关情况通报如下。",
     "h_overall": "一、总体情况",
     "overall": "全区共有目标任务{tasks}项，截至{date}到期节点{due}个，其中已完成{done}个、"
-    "序时推进{on_track}个、滞后{behind}个、未启动{not_started}个；节点完成率{rate}，"
-    "按时完成率{on_time}。",
-    "overall_change": "与上期（{before}）相比，节点完成率由{a}{verb}至{b}，"
-    "按时完成率由{c}{verb2}至{d}；{red}项任务转为红灯，{green}项任务转为绿灯。",
+    "序时推进{on_track}个、滞后{behind}个、未启动{not_started}个、未报送{not_reported}个；"
+    "节点完成率{rate}，按时完成率{on_time}。",
+    "overall_change": "与上期（{before}）相比，{rates}；{lights}。",
     "overall_first": "本期为首次通报，暂无上期数据可比。",
     "h_lights": "二、亮灯情况",
     "lights": "按照{rules}亮灯规则，红灯任务{red}项、黄灯任务{yellow}项、绿灯任务{green}项。"
