@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
+import socket
+import sys
+import time
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -19,6 +23,8 @@ from taskstats.io.budget import Budget
 from taskstats.io.engines import ENGINES, LAYOUTS, Engine, read_sheets, sniff
 from taskstats.io.grid import Row, Sheet
 from taskstats.io.ods import read_ods
+from taskstats.io.run import network_namespace, run_program
+from taskstats.io.text import read_text
 from taskstats.tidy import manifest
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -161,3 +167,49 @@ def test_unknown_layout_is_refused(tmp_path):
     path.write_text("序号\t工作任务\n1\t推进\n", encoding="utf-8")
     with pytest.raises(taskstats.InputError, match="unknown layout 'pptx'; use one of auto, cells"):
         engines.read_sheets(path, layout="pptx")
+
+
+def test_read_text_is_size_checked(tmp_path, monkeypatch):
+    path = tmp_path / "report.txt"
+    path.write_text("一、工作总结\n" * 10, encoding="utf-8")
+    monkeypatch.setenv("TASKSTATS_MAX_BYTES", "50")
+    with pytest.raises(taskstats.InputError, match="raise TASKSTATS_MAX_BYTES"):
+        read_text(path)
+    fifo = tmp_path / "fifo.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(taskstats.InputError, match=r"a pipe \(FIFO\), not a regular file"):
+        read_text(fifo)
+
+
+def test_runner_kills_the_whole_group_on_timeout(tmp_path):
+    marker = f"{time.time_ns()}"
+    sleeper = f"{sys.executable} -c 'import time; time.sleep(60)' sleeper-{marker}"
+    command = ["sh", "-c", f"{sleeper} & wait"]  # the grandchild outlives sh unless killed
+    start = time.perf_counter()
+    done = run_program(command, folder=tmp_path, timeout=1)
+    assert done.timed_out
+    assert time.perf_counter() - start < 10
+    time.sleep(0.2)
+    left = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            line = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if f"sleeper-{marker}".encode() in line:
+            left.append(pid)
+    assert left == []
+
+
+@pytest.mark.skipif(not network_namespace(), reason="no user namespaces here")
+def test_runner_has_no_network(tmp_path):
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        code = f"import socket; print(socket.socket().connect_ex(('127.0.0.1', {port})))"
+        done = run_program([sys.executable, "-c", code], folder=tmp_path, timeout=30)
+    assert done.returncode == 0
+    assert done.stdout.strip() != b"0"  # refused: the child's loopback is its own
+    env = run_program(["sh", "-c", "echo $TMPDIR $HOME"], folder=tmp_path, timeout=30)
+    assert env.stdout.decode().split() == [str(tmp_path / "tmp"), str(tmp_path / "home")]

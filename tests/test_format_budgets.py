@@ -114,6 +114,18 @@ def test_word_unpacking_beyond_the_budget(tmp_path):
     refused(path, "bytes in the document unpacked", "100,000,000", "TASKSTATS_MAX_UNPACKED_BYTES")
 
 
+def test_word_part_beyond_the_budget(tmp_path):
+    path = write_docx(tmp_path / "part.docx", table([HEAD]) + "<w:p/>" * 6_000_000)  # 36 MB
+    assert path.stat().st_size < 1_000_000
+    refused(path, "bytes in one part (word/document.xml) unpacked", "TASKSTATS_MAX_PART_BYTES")
+
+
+def test_word_with_a_large_picture_is_read(tmp_path):
+    rows = [HEAD, cell("1") + cell("推进改革") + cell("区发改局")]
+    path = write_docx(tmp_path / "picture.docx", table(rows), extra=40)  # 40 MB of media
+    assert taskstats.read_table(path).tasks["text"].tolist() == ["推进改革"]
+
+
 def test_word_table_of_too_many_rows(tmp_path):
     rows = [HEAD] + [cell(str(i)) + cell("推进") + cell("区发改局") for i in range(1, 100_001)]
     path = write_docx(tmp_path / "rows.docx", table(rows))
@@ -181,8 +193,14 @@ def test_pdf_nested_forms_drawing_a_billion_times(tmp_path):
     path = write_pdf(tmp_path / "forms.pdf", objects)
     assert path.stat().st_size < 10_000
     start = time.perf_counter()
-    refused(path, "drawing operators on page 1 (forms included)", "TASKSTATS_MAX_PAGE_OPERATORS")
-    assert time.perf_counter() - start < 20
+    refused(path, "more than 2,000 forms and images drawn on page 1", "TASKSTATS_MAX_PAGE_OBJECTS")
+    assert time.perf_counter() - start < 10  # 4 s at 2,000 draws, a loaded machine's worst
+
+
+def test_pdf_page_of_too_many_operators(tmp_path, monkeypatch):
+    monkeypatch.setenv("TASKSTATS_MAX_PAGE_OPERATORS", "1000")  # the default: 100,000
+    path = write_pdf(tmp_path / "ops.pdf", one_page(b"<< >>", stream(b"0 0 m " * 1_001)))
+    refused(path, "more than 1,000 drawing operators on page 1", "TASKSTATS_MAX_PAGE_OPERATORS")
 
 
 def test_pdf_page_of_half_a_million_characters(tmp_path):
@@ -288,6 +306,60 @@ def test_xlsx_shared_strings_beyond_the_budget(tmp_path):
     refused(path, "bytes of shared strings (xl/sharedStrings.xml) unpacked", "50,000,000")
 
 
+_ODS = "application/vnd.oasis.opendocument.spreadsheet"
+
+
+def write_ods(path: Path, rows: str) -> Path:
+    """An .ods whose one sheet holds ``rows`` (table:table-row elements), a few hundred bytes."""
+    ns = " ".join(
+        f'xmlns:{p}="urn:oasis:names:tc:opendocument:xmlns:{p}:1.0"'
+        for p in ("office", "table", "text")
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="表">{rows}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), _ODS)
+        z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+        z.writestr(
+            "META-INF/manifest.xml",
+            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:'
+            '1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+            f'manifest:media-type="{_ODS}"/></manifest:manifest>',
+        )
+    return path
+
+
+X = '<table:table-cell office:value-type="string"{}><text:p>x</text:p></table:table-cell>'
+
+
+@pytest.mark.parametrize(
+    ("row", "needles"),
+    [
+        (  # a cell repeated a billion columns: calamine stops at the format's 16,384
+            "<table:table-row>" + X.format(' table:number-columns-repeated="1000000000"'),
+            ("16,384 columns in sheet '表'", "TASKSTATS_MAX_COLUMNS"),
+        ),
+        (  # a row repeated a billion times: calamine stops at 1,048,576
+            '<table:table-row table:number-rows-repeated="1000000000">' + X.format(""),
+            ("1,048,576 rows in sheet '表'", "TASKSTATS_MAX_ROWS"),
+        ),
+        (  # a span that is not a whole number
+            "<table:table-row>" + X.format(' table:number-rows-spanned="1e9"'),
+            ("not a readable .ods workbook", "'1e9'"),
+        ),
+    ],
+)
+def test_ods_repeated_and_spanned_beyond_the_budget(tmp_path, row, needles):
+    path = write_ods(tmp_path / "bomb.ods", row + "</table:table-row>")
+    assert path.stat().st_size < 1_000
+    start = time.perf_counter()
+    refused(path, *needles)
+    assert time.perf_counter() - start < 20
+
+
 def test_a_budget_is_raised_by_its_variable(tmp_path, monkeypatch):
     cells = '<td colspan="600">x</td>' * 2
     path = tmp_path / "wide.html"
@@ -363,15 +435,15 @@ def test_libreoffice_fetches_nothing_named_in_a_document(tmp_path):
     assert requests == []
 
 
-def _converters() -> list[str]:
-    """The command lines of running processes started for a conversion."""
+def _converters(folder: Path) -> list[str]:
+    """The command lines of running processes started for a conversion under ``folder``."""
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             line = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
-        if "taskstats-convert-" in line:
+        if f"{folder}/taskstats-convert-" in line:
             found.append(line)
     return found
 
@@ -379,10 +451,11 @@ def _converters() -> list[str]:
 @needs_soffice
 def test_libreoffice_killed_whole_on_timeout(tmp_path, monkeypatch):
     monkeypatch.setenv("TASKSTATS_MAX_SECONDS", "1")
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))  # this test's conversions only
     path = write_odt(tmp_path / "slow.odt", "file:///nonexistent.png")
     refused(path, "LibreOffice did not convert an OpenDocument file within 1 s")
     time.sleep(0.5)
-    assert _converters() == []
+    assert _converters(tmp_path) == []
 
 
 def test_no_writable_temporary_folder(tmp_path, monkeypatch):

@@ -24,7 +24,8 @@ class Budget:
 
     Attributes:
         unpacked_bytes: A package's parts (.xlsx, .docx, .ods), uncompressed, in all.
-        part_bytes: One part of a package (a sheet's or a document's XML), uncompressed.
+        part_bytes: One parsed part of a package (a sheet's or a document's XML, not a
+            picture), uncompressed.
         shared_strings_bytes: An .xlsx workbook's shared-strings part, uncompressed.
         styles_bytes: An .xlsx workbook's styles part, uncompressed.
         rows: The rows of one laid-out table or sheet (the highest row number of a sheet).
@@ -35,12 +36,15 @@ class Budget:
         pages: The pages of a PDF.
         page_chars: The characters drawn on one PDF page.
         page_operators: The operators run to draw one PDF page (those of nested forms too).
+        page_objects: The XObjects (forms, images) drawn on one PDF page, nested ones included:
+            each draw of a form costs pdfminer a new interpreter and a parse of its stream, so
+            2^30 draws from 7 KB are refused here within a second, long before the operators.
         stream_bytes: One compressed PDF stream, decompressed.
         seconds: How long a child process (a converter, a native reader) may run.
     """
 
     unpacked_bytes: int = 100_000_000
-    part_bytes: int = 100_000_000
+    part_bytes: int = 30_000_000  # a 52 MB document.xml parses into 660 MB
     shared_strings_bytes: int = 50_000_000
     styles_bytes: int = 20_000_000
     rows: int = 100_000
@@ -51,6 +55,7 @@ class Budget:
     pages: int = 500
     page_chars: int = 100_000
     page_operators: int = 100_000
+    page_objects: int = 2_000
     stream_bytes: int = 100_000_000
     seconds: int = 60
 

@@ -145,6 +145,8 @@ def read_workbook(
                     rows.append(Row(i, values, ws.title))
             unsaved = scans[ws.title].unsaved_formulas if ws.title in scans else []
             sheets.append(Sheet(ws.title, rows, list(unsaved)))
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
     except (
         zipfile.BadZipFile,
         InvalidFileException,
@@ -156,6 +158,7 @@ def read_workbook(
         ValueError,
         TypeError,
         AttributeError,
+        BaseException,  # any other library error (a recursion, memory) is the file's
     ) as exc:
         raise InputError(
             f"not a readable .xlsx workbook ({type(exc).__name__}: {exc}); it may be damaged, "

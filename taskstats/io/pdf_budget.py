@@ -82,7 +82,7 @@ def lay_out(page, budget: Budget, path: str | Path, name: str) -> None:
     class Interpreter(PDFPageInterpreter):
         def __getattribute__(self, attr: str):
             if attr.startswith("do_"):  # looked up twice for each operator it runs
-                counter.operator()
+                counter.operator(attr == "do_Do")
             return object.__getattribute__(self, attr)
 
     device = Device(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
@@ -93,14 +93,21 @@ def lay_out(page, budget: Budget, path: str | Path, name: str) -> None:
 class _Counter:
     def __init__(self, path: str | Path, budget: Budget, name: str) -> None:
         self.path, self.budget, self.name = path, budget, name
-        self.lookups = self.chars = 0
+        self.lookups = self.chars = self.draws = 0
 
-    def operator(self) -> None:
+    def operator(self, draws_object: bool = False) -> None:
+        """One lookup of an operator (two for each it runs); ``Do`` draws an XObject."""
         self.lookups += 1
         if self.lookups > 2 * self.budget.page_operators:
             raise self.budget.refusal(
                 self.path, "page_operators", f"drawing operators on {self.name} (forms included)"
             )
+        if draws_object:
+            self.draws += 1
+            if self.draws > 2 * self.budget.page_objects:
+                raise self.budget.refusal(
+                    self.path, "page_objects", f"forms and images drawn on {self.name} (nested)"
+                )
 
     def char(self) -> None:
         self.chars += 1

@@ -31,6 +31,7 @@ _PART_LIMITS = {
     "xl/sharedStrings.xml": ("shared_strings_bytes", "bytes of shared strings"),
     "xl/styles.xml": ("styles_bytes", "bytes of styles"),
 }
+_PARSED = (".xml", ".rels", ".vml")  # the parts a reader parses (the rest: media)
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -89,8 +90,10 @@ def scan_workbook(
 def check_package(zf: zipfile.ZipFile, path: str | Path, budget: Budget, what: str) -> None:
     """Refuse a zip package (.xlsx, .docx, .ods) whose parts unpack beyond the budget.
 
-    A part's declared size bounds what :mod:`zipfile` gives back, so the check holds against a
-    part that lies about it.
+    Every part counts toward ``unpacked_bytes``; the parts that are parsed (XML, relationships,
+    VML) are each held to ``part_bytes`` too, while pictures and other media, never parsed, are
+    not (a Word document with a large scanned page embedded is read). A part's declared size
+    bounds what :mod:`zipfile` gives back, so the check holds against a part that lies about it.
 
     Raises:
         InputError: The package, or one part, unpacks to more than its limit.
@@ -100,6 +103,8 @@ def check_package(zf: zipfile.ZipFile, path: str | Path, budget: Budget, what: s
         path, "unpacked_bytes", sum(i.file_size for i in infos), f"bytes in the {what} unpacked"
     )
     for info in infos:
+        if info.filename not in _PART_LIMITS and not info.filename.lower().endswith(_PARSED):
+            continue  # media: never parsed
         limit, what_part = _PART_LIMITS.get(info.filename, ("part_bytes", "bytes in one part"))
         budget.check(path, limit, info.file_size, f"{what_part} ({info.filename}) unpacked")
 
