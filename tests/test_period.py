@@ -136,3 +136,38 @@ def test_units_that_stopped_or_started_reporting_by_hand(tiny):
     assert reporting_changes(
         tiny.tables, with_units, (None, dt.date(2021, 9, 30)), (dt.date(2021, 9, 30), AS_OF)
     )[["unit", "reports_before", "reports_now"]].values.tolist() == [["区民政局", 3, 5]]
+
+
+def test_explorer_progress_table_filters_and_exports(tiny, tmp_path):
+    from openpyxl import load_workbook
+
+    from taskstats.report.explore import export_table, progress_table
+
+    schedule = {"xiamen-test": pg.schedule_dates(tiny.manifest)}
+    ledger = _ledger().assign(unit=["区民政局", "", "", "区民政局", "", "", "区城管局", ""])
+    snap = pg.progress_snapshot(tiny.tables, ledger, schedule, AS_OF, "default", trend=False)
+    names = {"xiamen-test": "测试区"}
+    table = progress_table(tiny.tables, snap, names)
+    assert list(table.columns) == [
+        "区县",
+        "序号",
+        "目标任务",
+        "完成时限",
+        "最新状态",
+        "亮灯",
+        "报送单位",
+    ]
+    assert table[["序号", "完成时限", "最新状态", "亮灯", "报送单位"]].values.tolist() == [
+        ["1", "2021-12-31", "滞后", "红灯", "区民政局"],
+        ["2", "2021-12-31", "已完成", "绿灯", ""],
+        ["3", "2021-11-15", "序时推进", "黄灯", "区城管局"],
+        ["4", "2021-12-31", "未报送", "黄灯", ""],
+    ]
+    yellow = progress_table(tiny.tables, snap, names, light="yellow")
+    assert yellow["序号"].tolist() == ["3", "4"]
+    soon = progress_table(tiny.tables, snap, names, due_by="2021-11-30")
+    assert soon["序号"].tolist() == ["3"]
+    target = export_table(yellow, tmp_path / "筛选.xlsx")
+    rows = list(load_workbook(target)["任务"].iter_rows(values_only=True))
+    assert rows[0][0] == "区县" and [r[1] for r in rows[1:]] == ["3", "4"]
+    assert rows[1][0] == "测试区"

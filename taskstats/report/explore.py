@@ -197,3 +197,61 @@ def explorer(tables: TaskTables, names: dict[str, str] | None = None):
         chart_out,
     ]
     return widgets.VBox(rows)
+
+
+def progress_table(
+    tables: TaskTables,
+    snapshot,
+    names: dict[str, str] | None = None,
+    *,
+    light: str | None = None,
+    due_by: str | None = None,
+) -> pd.DataFrame:
+    """One row per task with its deadline, latest status, light and reporting units, in
+    Chinese (a new frame), from :func:`taskstats.progress_snapshot`.
+
+    Args:
+        tables: The tidy tables (already filtered, if wanted).
+        snapshot: The progress snapshot of their districts.
+        names: District names by slug.
+        light: Keep only tasks of this light (``red``, ``yellow``, ``green``).
+        due_by: Keep only tasks whose deadline falls on or before this date (YYYY-MM-DD).
+    """
+    from taskstats.report.handouts import task_progress
+    from taskstats.report.wording.returns import EXPLORE_PROGRESS
+
+    frames = []
+    ledger = snapshot.ledger
+    for district in _districts(tables):
+        rows = task_progress(tables, snapshot.status, snapshot.lights, district)
+        units = {}
+        if "unit" in ledger and len(ledger):
+            mine = ledger[(ledger["district"] == district) & (ledger["unit"].astype(str) != "")]
+            units = mine.groupby("task_id")["unit"].agg(lambda u: "、".join(dict.fromkeys(u)))
+        frames.append(rows.assign(district=district, units=rows["task_id"].map(units).fillna("")))
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if out.empty:
+        return pd.DataFrame(columns=list(EXPLORE_PROGRESS["columns"].values()))
+    if light:
+        out = out[out["light"] == light]
+    if due_by:
+        out = out[(out["deadline"] != "") & (out["deadline"] <= due_by)]
+    words = EXPLORE_PROGRESS
+    out = out.assign(
+        district=out["district"].map(lambda d: (names or {}).get(d, d)),
+        status=out["status"].map(words["status"]).fillna(words["not_yet"]),
+        light=out["light"].map(words["light"]),
+    )
+    columns = words["columns"]
+    return out[list(columns)].rename(columns=columns).reset_index(drop=True)
+
+
+def export_table(frame: pd.DataFrame, target: str | Path, sheet: str = "任务") -> Path:
+    """Write a (filtered) table to .xlsx, formulas neutralised, replaced atomically."""
+    from taskstats.io.files import atomic_path, neutralise_formulas
+
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(target) as tmp:
+        neutralise_formulas(frame).to_excel(tmp, sheet_name=sheet, index=False, engine="openpyxl")
+    return target

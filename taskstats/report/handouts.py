@@ -64,7 +64,7 @@ def handouts(
         if until
         else pd.DataFrame(columns=["task_id", "text", "milestone"])
     )
-    tasks = _task_rows(tables, status, snapshot.lights, district)
+    tasks = task_progress(tables, status, snapshot.lights, district)
     if only == "red":
         tasks = tasks[tasks["light"] == "red"]
     elif only == "due":
@@ -96,7 +96,7 @@ def _owners(tables: TaskTables, district: str, by: str) -> pd.DataFrame:
     return rows[["task_id", "name"]].astype(str).drop_duplicates()
 
 
-def _task_rows(
+def task_progress(
     tables: TaskTables, status: pd.DataFrame, lights: pd.DataFrame, district: str
 ) -> pd.DataFrame:
     """Each task's deadline (its own, else the plan's last node), latest status at a due node
@@ -220,7 +220,7 @@ def _document(item: Handout, district: str, as_of: dt.date, reply_by: dt.date, b
             ]
             for r in tasks.itertuples()
         ],
-        [10, 72, 22, 18, 14, 30],
+        [13, 62, 25, 18, 14, 34],
     )
     para(words["due_heading"], size=13, bold=True, font="黑体")
     if item.due.empty:
@@ -229,7 +229,7 @@ def _document(item: Handout, district: str, as_of: dt.date, reply_by: dt.date, b
         table(
             words["due_columns"],
             [[r.task_id, r.text, r.milestone, words["due_ask"]] for r in item.due.itertuples()],
-            [10, 92, 22, 42],
+            [13, 86, 25, 42],
         )
     for r in tasks[tasks["light"] == "red"].itertuples():
         doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)

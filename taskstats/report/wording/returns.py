@@ -267,3 +267,24 @@ CHANGES = {
         "newly_done": "新完成节点",
     },
 }
+
+EXPLORE_PROGRESS = {
+    "columns": {
+        "district": "区县",
+        "task_id": "序号",
+        "text": "目标任务",
+        "deadline": "完成时限",
+        "status": "最新状态",
+        "light": "亮灯",
+        "units": "报送单位",
+    },
+    "status": {
+        "done": "已完成",
+        "on_track": "序时推进",
+        "behind": "滞后",
+        "not_started": "未启动",
+        "not_reported": "未报送",
+    },
+    "light": {"red": "红灯", "yellow": "黄灯", "green": "绿灯"},
+    "not_yet": "未到节点",
+}
