@@ -4,6 +4,7 @@ ledger."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -58,7 +59,10 @@ def test_every_output_shows_the_same_figures(tmp_path, tables, kind):
         # 336 due nodes (two per task), 3 reported: 333 未报送; red: task 2 (滞后) and the
         # 165 tasks unreported at both nodes; done: task 1's June node.
         assert (red, missing, int(fig["done"]), int(fig["due"])) == (166, 333, 1, 336)
-    # The district report: its cards and rates.
+    # The district report: both dates (as of 2020-10-15, node 2020-09-30; the previous period
+    # is the node before it), its cards and rates.
+    assert r.snapshot.previous == {DISTRICT: dt.date(2020, 6, 30)}
+    assert "<th>上期</th><td>2020-06-30</td>" in r.header_html().replace("\n", "")
     assert r.headline_numbers()[4] == rate and r.headline_numbers()[5] == red
     assert int(r.rates["district"].iloc[0]["not_reported"]) == missing
     # The comparison's row for the district.

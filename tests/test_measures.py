@@ -136,13 +136,17 @@ def test_unit_workload_by_hand():
 
 
 def test_weights_sum_to_tasks_with_a_named_assignee():
+    """The weighted rule (Coded.shares): a task shared by n named leaders or lead units counts
+    1/n for each, so a district's weights sum to its tasks that name one."""
     tiny = _tiny()
-    w = metrics.attribute(tiny.task_leaders, "weighted").groupby("district")["weight"].sum()
-    assert w.to_dict() == {"d": 2.0, "e": 1.0}
-    lead = metrics.attribute(tiny.task_units, "weighted").groupby("district")["weight"].sum()
+    load = metrics.leader_workload(tiny)
+    named = load[~load["collective"]]
+    assert named.groupby("district")["weighted"].sum().to_dict() == {"d": 2.0, "e": 1.0}
+    by_leader = named.set_index(["district", "leader"])["weighted"].to_dict()
+    assert by_leader == {("d", "A"): 1.5, ("d", "B"): 0.5, ("e", "C"): 1.0}
+    units = metrics.unit_workload(tiny)
+    lead = units[~units["collective"]].groupby("district")["weighted_lead"].sum()
     assert lead.to_dict() == {"d": 4.0, "e": 1.0}
-    with pytest.raises(ValueError, match="lead_only applies to units"):
-        metrics.attribute(tiny.task_leaders, "lead_only")
 
 
 def test_source_mix_and_measurability_by_hand():
@@ -308,13 +312,3 @@ def test_leader_units_by_hand():
         ("d", "B", "各相关单位", "support", True, 1),
         ("e", "C", "V", "lead", False, 1),
     ]
-
-
-def test_attribute_and_the_coded_measures_share_one_weighting():
-    """attribute's weighted rule and the weights leader_workload reports are the same numbers."""
-    tiny = _tiny()
-    weights = metrics.attribute(tiny.task_leaders, "weighted")
-    by_leader = weights.groupby(["district", "leader"])["weight"].sum().to_dict()
-    load = metrics.leader_workload(tiny).set_index(["district", "leader"])["weighted"].to_dict()
-    assert by_leader == {("d", "A"): 1.5, ("d", "B"): 0.5, ("e", "C"): 1.0}
-    assert {k: v for k, v in load.items() if k in by_leader} == by_leader

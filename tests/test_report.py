@@ -275,9 +275,12 @@ def test_district_view_figures(tmp_path):
         "dalian-hightech", as_of="2020-12-31", progress="demo", raw_dir=RAW, store_dir=tmp_path
     )
     rates = r.rates["district"].iloc[0]
-    assert (rates["due"], rates["done"], rates["behind"], rates["overdue"]) == (504, 398, 34, 106)
-    assert len(r.red) == (r.lights["light"] == "red").sum() == 79
-    assert r.lights["light"].value_counts().to_dict() == {"green": 89, "red": 79}
+    # At the year end every task's own deadline (2020-12-31) has passed: overdue are the 34
+    # deadline nodes not reported 已完成 (the simulated ledger reports every node: no 未报送).
+    assert (rates["due"], rates["done"], rates["behind"], rates["overdue"]) == (504, 398, 34, 34)
+    assert rates["not_reported"] == 0
+    assert len(r.red) == (r.lights["light"] == "red").sum() == 34
+    assert r.lights["light"].value_counts().to_dict() == {"green": 134, "red": 34}
     assert [name for name, _ in r.files] == [
         "dalian-hightech/000_9d7f559dd9317c00.txt",
         "dalian-hightech/001_7904b49d57e0b06b.txt",
@@ -307,14 +310,15 @@ def test_comparison_view_uses_the_one_as_of_rule(tmp_path):
         assert table.loc[name, "red"] == len(own.red), slug
         assert table.loc[name, "completion_rate"] == own.rates["district"]["completion_rate"][0]
     assert table["red"].to_dict() == {
-        "大连高新区": 79,
-        "南京市鼓楼区": 46,
-        "青岛西海岸新区": 99,
-        "泉州市鲤城区": 45,
+        "大连高新区": 34,
+        "南京市鼓楼区": 22,
+        "青岛西海岸新区": 54,
+        "泉州市鲤城区": 30,
     }
     assert c.shown == ["qingdao-westcoast", "dalian-hightech"]  # the two largest
     assert set(c.shown_rows(c.mix)["district"]) == {"青岛西海岸新区", "大连高新区"}
-    assert "未指定日期时，各区县取今天与本区县最后一个节点中较早的一天" in c.header_html()
+    rule = "未指定日期时，各区县取今天及以前最近的一个报送节点（年度结束后为最后一个节点）"
+    assert rule in c.header_html()
 
 
 def test_a_kernel_whose_port_was_taken_is_started_again(tmp_path, monkeypatch):

@@ -7,7 +7,8 @@ Every function takes the tidy tables (:func:`taskstats.load`) and returns a new 
 (tidy) form, ready for seaborn; none reads or writes a file or changes its input. Each accepts
 a subset: ``district``, ``section`` and ``source`` (a value or a list of values).
 
-How tasks are attributed, one mechanism for every measure (:func:`attribute`):
+How tasks are attributed, one mechanism for every measure (``Coded.shares`` over
+:func:`~taskstats.measures.coding.split_shares`, chosen by an ``attribution`` argument):
 
 - ``full``: each named leader or unit counts the task once, so a task shared by three leaders
   counts three times in all.
@@ -26,9 +27,8 @@ from taskstats.measures.ranking import RankingRules, ranking_board, unit_ranking
 from taskstats.measures.rates import completion_rates, completion_trend
 from taskstats.measures.status import current_reports, milestone_status
 from taskstats.measures.workload import (
-    attribute,
     coordination,
-    lead_units,
+    lead_unit_workload,
     leader_units,
     leader_workload,
     unit_workload,
@@ -38,14 +38,13 @@ __all__ = [
     "ATTRIBUTIONS",
     "RankingRules",
     "RuleSet",
-    "attribute",
     "compare_districts",
     "completion_rates",
     "completion_trend",
     "concentration",
     "coordination",
     "current_reports",
-    "lead_units",
+    "lead_unit_workload",
     "leader_units",
     "leader_workload",
     "measurability",

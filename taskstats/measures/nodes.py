@@ -23,25 +23,32 @@ def day_number(iso: str) -> int:
     return int(np.datetime64(iso, "D").astype(np.int64))
 
 
-def lead_units(tables: TaskTables) -> pd.DataFrame:
-    """The named lead units of each task (collective placeholders such as 各镇街 left out, as
-    they do not report on their own), in the order the task names them.
+def lead_units(tables: TaskTables, *, named_only: bool = True) -> pd.DataFrame:
+    """The lead units of each task, in the order the task names them: the one definition the
+    measures, the bulletin, the explorer and the fill-in sheet use.
+
+    Args:
+        named_only: Leave out collective placeholders such as 各镇街 (they do not report, nor
+            are they ranked, on their own).
 
     Returns:
         ``district``, ``task_id``, ``unit``: one row per task and named lead unit.
     """
     units = tables.task_units
-    named = units[(units["role"] == "lead") & ~units["collective"].astype(bool)]
-    out = named[["district", "task_id", "unit"]].astype(str).drop_duplicates()
+    lead = units["role"] == "lead"
+    if named_only:
+        lead &= ~units["collective"].astype(bool)
+    out = units[lead][["district", "task_id", "unit"]].astype(str).drop_duplicates()
     return out.reset_index(drop=True)
 
 
 def joined_lead_units(tables: TaskTables, *, sep: str = "、") -> pd.Series:
     """Every lead unit of each task (collectives included) joined in one string, indexed by
     district and task_id: the ``lead_units`` column of red lists and explorers."""
-    units = tables.task_units
-    lead = units[units["role"] == "lead"][["district", "task_id", "unit"]].astype(str)
-    return lead.groupby(["district", "task_id"])["unit"].agg(sep.join).rename("lead_units")
+    lead = lead_units(tables, named_only=False)
+    return (
+        lead.groupby(["district", "task_id"], sort=False)["unit"].agg(sep.join).rename("lead_units")
+    )
 
 
 @dataclass(frozen=True)

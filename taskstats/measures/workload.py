@@ -6,13 +6,11 @@ import numpy as np
 import pandas as pd
 
 from taskstats.measures.coding import (
-    ATTRIBUTIONS,
     Coded,
     Filter,
     pairs_within,
     partners,
     rank_within,
-    split_shares,
     subset,
     sums,
     task_codes,
@@ -20,34 +18,6 @@ from taskstats.measures.coding import (
     with_task_columns,
 )
 from taskstats.tidy.schema import TaskTables
-
-
-def attribute(assignments: pd.DataFrame, attribution: str = "full") -> pd.DataFrame:
-    """Named (non-collective) assignments with a ``weight`` column, by the attribution rule.
-
-    Args:
-        assignments: ``task_units`` or ``task_leaders`` rows.
-        attribution: ``full``, ``weighted`` or (units only) ``lead_only``.
-
-    Returns:
-        A new frame of the named rows kept, with ``weight``. For units, ``weighted`` and
-        ``lead_only`` keep lead rows only.
-    """
-    if attribution not in ATTRIBUTIONS:
-        raise ValueError(f"attribution must be one of {', '.join(ATTRIBUTIONS)}")
-    named = assignments[~assignments["collective"]]
-    is_units = "role" in named.columns
-    if attribution in ("weighted", "lead_only"):
-        if is_units:
-            named = named[named["role"] == "lead"]
-        elif attribution == "lead_only":
-            raise ValueError("lead_only applies to units, not leaders")
-    if attribution == "weighted":
-        task, district_of, _ = task_codes(named)
-        chosen = np.ones(len(task), dtype=bool)
-        return named.assign(weight=split_shares(task, chosen, len(district_of)))
-    return named.assign(weight=1.0)
-
 
 # --- leaders ---------------------------------------------------------------------------------
 
@@ -151,11 +121,11 @@ def leader_units(
 # --- units -----------------------------------------------------------------------------------
 
 
-def lead_units(units: pd.DataFrame) -> pd.DataFrame:
-    """The 牵头单位 of a ``unit_workload`` table (a new frame, in its order): the named units
-    that lead at least one task; collectives and units that only support are left out. The
-    one count of lead units that the cards, the chart, the table, the deck and the bulletin
-    show."""
+def lead_unit_workload(units: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a ``unit_workload`` table for its 牵头单位 (a new frame, in its order): the
+    named units that lead at least one task (``measures.nodes.lead_units``'s units); collectives
+    and units that only support are left out. The one count of lead units the cards, the chart
+    and the table show."""
     return units[~units["collective"] & (units["led"] > 0)].reset_index(drop=True)
 
 

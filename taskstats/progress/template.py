@@ -13,6 +13,7 @@ import pandas as pd
 from taskstats.errors import InputError
 from taskstats.io.files import atomic_path, neutralise_formulas
 from taskstats.io.textfit import text_ems
+from taskstats.measures.nodes import lead_units
 from taskstats.progress.schedule import schedule_dates
 from taskstats.tidy import TaskTables
 from taskstats.tidy.manifest import Manifest
@@ -133,11 +134,8 @@ def write_template(
     info.column_dimensions["A"].width = 110
     _print_setup(info, header=False)
     if by_unit:
-        units = tables.task_units[
-            (tables.task_units["district"] == manifest.slug)
-            & (tables.task_units["role"] == "lead")
-            & ~tables.task_units["collective"]
-        ]
+        units = lead_units(tables)
+        units = units[units["district"] == manifest.slug]
         groups = units.groupby("unit", sort=False)["task_id"].agg(set)
         used: set[str] = set()
         covered: set[str] = set()

@@ -21,6 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from taskstats.io.files import atomic_path
+from taskstats.measures.nodes import lead_units
 from taskstats.measures.ranking import RankingRules, ranking_board
 from taskstats.report import briefing
 from taskstats.report.views import DistrictReport, prepare_district, ranking_rows, red_list_shown
@@ -239,7 +240,7 @@ def lights_by_unit(report: DistrictReport) -> pd.DataFrame:
     """Red and yellow tasks by lead unit: counts and the tasks' numbers (``第3、8、15项``); the
     reasons of each light are in the 附件 table, so the text stays short enough to read."""
     lit = report.lights[report.lights["light"].isin(["red", "yellow"])]
-    lead = _lead_units(report)
+    lead = lead_units(report.tables, named_only=False)
     rows = lit.merge(lead, on=["district", "task_id"], how="left").fillna(
         {"unit": BULLETIN["no_lead_unit"]}
     )
@@ -269,7 +270,9 @@ def overdue_by_unit(report: DistrictReport) -> pd.DataFrame:
     """Overdue nodes by lead unit: their number and the tasks concerned, most first."""
     status = report.status
     late = status.loc[status["overdue"], ["district", "task_id", "milestone"]].astype(str)
-    rows = late.merge(_lead_units(report), on=["district", "task_id"], how="left")
+    rows = late.merge(
+        lead_units(report.tables, named_only=False), on=["district", "task_id"], how="left"
+    )
     rows = rows.fillna({"unit": BULLETIN["no_lead_unit"]})
     out = []
     for unit, group in rows.groupby("unit", sort=False):
@@ -279,12 +282,6 @@ def overdue_by_unit(report: DistrictReport) -> pd.DataFrame:
         out.append({"unit": unit, "count": len(group), "tasks": listed})
     frame = pd.DataFrame(out, columns=["unit", "count", "tasks"])
     return frame.sort_values(["count", "unit"], ascending=[False, True])
-
-
-def _lead_units(report: DistrictReport) -> pd.DataFrame:
-    units = report.tables.task_units
-    lead = units[units["role"] == "lead"][["district", "task_id", "unit"]].astype(str)
-    return lead.drop_duplicates()
 
 
 # --- Word -------------------------------------------------------------------------------------

@@ -78,6 +78,7 @@ class ComparisonReport:
     simulated_by_district: dict[str, bool] = field(default_factory=dict)
     files: list[tuple[str, str]] = field(default_factory=list)
     generated_at: dt.datetime = field(default_factory=dt.datetime.now)
+    figures: pd.DataFrame = field(default_factory=pd.DataFrame)  # the pipeline's, per district
 
     @property
     def names(self) -> dict[str, str]:
@@ -231,5 +232,6 @@ def prepare_comparison(
         lights=lights,
         rates=joined("rates"),
         trend=joined("trend"),
+        figures=joined("figures"),
         top=top,
     )

@@ -250,15 +250,15 @@ def _comparison_slides(deck: _Deck, report: ComparisonReport) -> None:
     )
     lights = report.lights.assign(district=report.lights["district"].map(report.names))
     named = report.workload[~report.workload["collective"]]
-    rates = report.rates
-    done, due = int(rates["done"].sum()), int(rates["due"].sum())
+    figs = report.figures  # the progress pipeline's headline figures, per district
+    done, due = int(figs["done"].sum()), int(figs["due"].sum())
     figures = [
         (MEETING["districts"], f"{len(report.reads)}"),
         (MEETING["total_tasks"], f"{len(report.tables.tasks)}"),
         ("分管领导", f"{named[['district', 'leader']].drop_duplicates().shape[0]}"),
         ("量化目标", briefing.pct(report.tables.tasks["quantified"].mean())),
         ("节点完成率", briefing.pct(done / due if due else float("nan"))),
-        ("红灯任务", f"{int((report.lights['light'] == 'red').sum())}"),
+        ("红灯任务", f"{int(figs['red'].sum())}"),
     ]
     deck.figures_slide(MEETING["headline"], figures, footer)
     charts.set_style("talk", slides=True)

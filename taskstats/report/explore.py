@@ -10,6 +10,7 @@ import pandas as pd
 
 from taskstats.datasets import select_manifests
 from taskstats.measures import compare_districts, leader_workload, source_mix, subset
+from taskstats.measures.nodes import joined_lead_units
 from taskstats.report.wording import COLUMN_LABELS, EXPLORE, SOURCE_NAMES, label_values
 from taskstats.tidy import TaskTables
 
@@ -69,9 +70,8 @@ def _districts(tables: TaskTables) -> list[str]:
 def task_table(tables: TaskTables, names: dict[str, str] | None = None) -> pd.DataFrame:
     """One row per task with its lead units and leaders, in Chinese (a new frame)."""
     t = tables
-    lead = t.task_units[t.task_units["role"] == "lead"]
     joined = {
-        "lead_units": lead.groupby(["district", "task_id"])["unit"].agg("、".join),
+        "lead_units": joined_lead_units(t),
         "leaders": t.task_leaders.groupby(["district", "task_id"])["leader"].agg("、".join),
     }
     out = t.tasks[["district", "task_id", "section", "text", "source"]].copy()

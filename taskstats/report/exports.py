@@ -9,7 +9,13 @@ import pandas as pd
 from taskstats.errors import InputError
 from taskstats.io.files import atomic_paths, save_xlsx
 from taskstats.report.views import DistrictReport, mark_progress, prepare_district
-from taskstats.report.wording import COLUMN_LABELS, SHEET_NAMES, label_values, text
+from taskstats.report.wording import (
+    COLUMN_LABELS,
+    SHEET_NAMES,
+    label_values,
+    reason_text,
+    text,
+)
 
 
 def district_figures(report: DistrictReport) -> dict[str, object]:
@@ -106,6 +112,9 @@ def table_sheets(report: DistrictReport) -> dict[str, pd.DataFrame]:
         "red_list": report.red,
         "trend": report.trend,
     }
+    for name in ("lights", "red_list"):  # reason codes as the reader's words
+        frame = frames[name]
+        frames[name] = frame.assign(reasons=frame["reasons"].map(lambda c: reason_text(c, lang)))
     names = {report.read.manifest.slug: report.name}
     labels = COLUMN_LABELS.get(lang, {})
     sheet = SHEET_NAMES.get(lang, {})

@@ -16,7 +16,7 @@ from taskstats.errors import InputError
 from taskstats.io.files import file_sha256
 from taskstats.measures import (
     concentration,
-    lead_units,
+    lead_unit_workload,
     leader_workload,
     measurability,
     source_mix,
@@ -29,10 +29,12 @@ from taskstats.report.html import header_html, html_table
 from taskstats.report.wording import (
     BULLETIN,
     LABELS,
+    PREVIOUS_LABEL,
     SIMULATED_MARK,
     as_of_label,
     parameters_text,
     pct,
+    previous_text,
     reason_text,
     rule_name,
     text,
@@ -158,7 +160,11 @@ class DistrictReport:
             extra={
                 text(self.lang)["rules"]: rule_name(
                     self.rules.name, self.rules.description, self.lang
-                )
+                ),
+                PREVIOUS_LABEL[self.lang]: previous_text(
+                    self.snapshot.previous[self.read.manifest.slug] if self.snapshot else None,
+                    self.lang,
+                ),
             },
             footer=f"{self.name} · {text(self.lang)['as_of']} {self.as_of.isoformat()}",
         )
@@ -201,7 +207,7 @@ class DistrictReport:
         red tasks. The page, the deck and the bulletin all show these."""
         t = self.tables
         named_leaders = t.task_leaders.loc[~t.task_leaders["collective"], "leader"].nunique()
-        leading = len(lead_units(self.units))
+        leading = len(lead_unit_workload(self.units))
         figures = self.snapshot.figures.iloc[0]  # the progress pipeline's headline figures
         quantified = t.tasks["quantified"].mean()
         rate = figures["completion_rate"]
@@ -250,7 +256,7 @@ class DistrictReport:
         heading = f"<h3>{html.escape(text(self.lang)[key])}</h3>"
         note = ""
         if units:  # the lead units the cards count; units that only support said in one line
-            leading = lead_units(frame)
+            leading = lead_unit_workload(frame)
             others = named.loc[~named["unit"].isin(leading["unit"]), "unit"]
             named = leading
             if len(others):

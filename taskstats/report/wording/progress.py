@@ -54,6 +54,7 @@ PERIODS = {
     "en": "as of {as_of}, previous period {previous}",
 }
 NO_PREVIOUS = {"zh": "无", "en": "none"}
+PREVIOUS_LABEL = {"zh": "上期", "en": "Previous period"}
 IMPORT_OLDER = {
     "zh": "{n}行早于已有报告（按填报日期）：保留在历史记录中，不计入统计。",
     "en": "{n} rows older than reports already held: kept in the history, not used.",
@@ -78,7 +79,11 @@ def reason_text(codes: str, lang: str = "zh") -> str:
     return ("；" if lang == "zh" else "; ").join(out)
 
 
+def previous_text(previous: dt.date | None, lang: str = "zh") -> str:
+    """The previous period's date, or 无 when there is none."""
+    return previous.isoformat() if previous else NO_PREVIOUS[lang]
+
+
 def periods_text(as_of: dt.date, previous: dt.date | None, lang: str = "zh") -> str:
     """Both dates a page names: the as-of date and the previous period's."""
-    before = previous.isoformat() if previous else NO_PREVIOUS[lang]
-    return PERIODS[lang].format(as_of=as_of.isoformat(), previous=before)
+    return PERIODS[lang].format(as_of=as_of.isoformat(), previous=previous_text(previous, lang))
