@@ -43,6 +43,8 @@ def test_print_layout_is_dense():
     css = PAGE.split("@media print")[1]
     assert ".ts-table {{ width: 100%; font-size: 8.5pt;" in css
     assert ".ts-red .ts-table td:nth-child(2) {{ width: 42%; }}" in css
+    # A table of many columns (the completion tables) in smaller type, headers still readable
+    assert ".ts-table:has(th:nth-child(13)) {{ font-size: 7pt; line-height: 1.25; }}" in css
     # Page 1 goes on with the leaders; only the main parts start a new page.
     assert sorted(PAGE_BREAKS) == ["completion", "red_list", "small_multiples"]
 
@@ -133,3 +135,31 @@ def test_scope_word_from_the_manifest(tmp_path):
     assert read_manifest(tmp_path / "manifest.toml").scope_word == "全市"
     (tmp_path / "manifest.toml").write_text(base + 'scope = "全省"\n', encoding="utf-8")
     assert read_manifest(tmp_path / "manifest.toml").scope_word == "全省"
+
+
+# --- empty and one-value sections said in one line --------------------------------------------
+
+
+def test_deck_says_empty_and_one_value_charts_in_a_line(tmp_path):
+    from click.testing import CliRunner
+    from conftest import RAW
+    from pptx import Presentation
+
+    from taskstats.cli import main
+
+    out = tmp_path / "d.pptx"
+    args = ["deck", "nanjing-gulou", "--raw-dir", str(RAW)]  # its 2021 schedule's last node
+    result = CliRunner().invoke(main, [*args, "--store", str(tmp_path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    slides = [
+        [sh.text_frame.text for sh in s.shapes if sh.has_text_frame]
+        for s in Presentation(str(out)).slides
+    ]
+    titles = [texts[0] for texts in slides]
+    # Nanjing's table names no leader and no source: those four charts are not drawn
+    undrawn = ["分管领导任务量", "节点完成率：按分管领导", "任务来源构成", "节点完成率：按任务来源"]
+    assert [t for t in undrawn if t in titles] == []
+    said = " ".join(slides[titles.index("其他情况")])
+    assert "本表未列分管领导，不按分管领导统计任务量和完成率。" in said
+    assert "全部72项任务来源均为“未注明”，不再分来源作图。" in said
+    assert "牵头单位任务量" in titles and "节点完成率：按牵头单位" in titles

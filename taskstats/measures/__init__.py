@@ -29,7 +29,7 @@ from taskstats.measures.rates import completion_rates, completion_trend
 from taskstats.measures.status import current_reports, milestone_status
 from taskstats.measures.workload import (
     coordination,
-    lead_units,
+    lead_unit_workload,
     leader_units,
     leader_workload,
     unit_workload,
@@ -47,7 +47,7 @@ __all__ = [
     "concentration",
     "coordination",
     "current_reports",
-    "lead_units",
+    "lead_unit_workload",
     "leader_units",
     "leader_workload",
     "link_commitments",

@@ -121,11 +121,11 @@ def leader_units(
 # --- units -----------------------------------------------------------------------------------
 
 
-def lead_units(units: pd.DataFrame) -> pd.DataFrame:
-    """The 牵头单位 of a ``unit_workload`` table (a new frame, in its order): the named units
-    that lead at least one task; collectives and units that only support are left out. The
-    one count of lead units that the cards, the chart, the table, the deck and the bulletin
-    show."""
+def lead_unit_workload(units: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a ``unit_workload`` table for its 牵头单位 (a new frame, in its order): the
+    named units that lead at least one task (``measures.nodes.lead_units``'s units); collectives
+    and units that only support are left out. The one count of lead units the cards, the chart
+    and the table show."""
     return units[~units["collective"] & (units["led"] > 0)].reset_index(drop=True)
 
 

@@ -46,7 +46,7 @@ TABLE_LINE = Pt(18)
 RANKING_WIDTHS = [12, 36, 16, 18, 20, 12, 12, 14, 16]  # mm, within the 156 mm of text
 # The annex (the red list) in 五号 at exact 14-point lines: dense, still easy to read.
 ANNEX_SIZE, ANNEX_LINE = Pt(10.5), Pt(14)
-ANNEX_WIDTHS = {"task_id": 10, "text": 66, "lead_units": 28, "leaders": 18, "reasons": 34}
+ANNEX_WIDTHS = {"task_id": 12, "text": 64, "lead_units": 28, "leaders": 18, "reasons": 34}
 # A bracket this short is kept on one line; a longer one keeps its opening "（第12" together.
 GLUED_BRACKET = 24
 WORD_JOINER = "\u2060"  # no line break here (Word and LibreOffice both honour it)

@@ -17,7 +17,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from taskstats.errors import ReportError
-from taskstats.measures import lead_units
+from taskstats.measures import lead_unit_workload
 from taskstats.report.style import (
     CJK_FAMILIES,
     FIGURE,
@@ -159,12 +159,12 @@ def leader_load_chart(workload: pd.DataFrame, *, lang: str = "zh", title: str = 
 def lead_units_chart(
     units: pd.DataFrame, *, top: int = 15, lang: str = "zh", title: str = ""
 ) -> Figure:
-    """Bars of the top lead units (:func:`~taskstats.measures.lead_units`, the units the cards
-    count): tasks led and supported, in the order of the unit table; the title says how many
-    lead units are shown of how many."""
+    """Bars of the top lead units (``lead_unit_workload``, the units the cards count): tasks
+    led and supported, in the order of the unit table; the title says how many lead units are
+    shown of how many."""
     lab = _labels(lang)
     fig, ax = _figure()
-    every = lead_units(units)
+    every = lead_unit_workload(units)
     named = every.head(top).iloc[::-1]
     if named.empty:
         _empty(ax, lab["no_units"])

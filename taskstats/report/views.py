@@ -16,7 +16,7 @@ from taskstats.errors import InputError
 from taskstats.io.files import file_sha256
 from taskstats.measures import (
     concentration,
-    lead_units,
+    lead_unit_workload,
     leader_workload,
     measurability,
     source_mix,
@@ -213,7 +213,7 @@ class DistrictReport:
         red tasks. The page, the deck and the bulletin all show these."""
         t = self.tables
         named_leaders = t.task_leaders.loc[~t.task_leaders["collective"], "leader"].nunique()
-        leading = len(lead_units(self.units))
+        leading = len(lead_unit_workload(self.units))
         figures = self.snapshot.figures.iloc[0]  # the progress pipeline's headline figures
         quantified = t.tasks["quantified"].mean()
         rate = figures["completion_rate"]
@@ -262,7 +262,7 @@ class DistrictReport:
         heading = f"<h3>{html.escape(text(self.lang)[key])}</h3>"
         note = ""
         if units:  # the lead units the cards count; units that only support said in one line
-            leading = lead_units(frame)
+            leading = lead_unit_workload(frame)
             others = named.loc[~named["unit"].isin(leading["unit"]), "unit"]
             named = leading
             if len(others):
