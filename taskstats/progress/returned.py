@@ -98,8 +98,13 @@ def read_returned(path: Path, data: bytes) -> Returned:
         InputError: The file cannot be read as a workbook, a document, a web page or a CSV.
     """
     returned = Returned(path)
-    for sheet in sheets_of(path, data):
-        if sheet.text:  # a document's running text: its title
+    sheets = sheets_of(path, data)
+    primary = [s for s in sheets if not s.alternative]
+    if not any(find_table(s) for s in primary if s.rows):
+        # A legacy Word reply LibreOffice reads without a table: the Word stream's reading.
+        primary = [s for s in sheets if s.alternative] or primary
+    for sheet in primary:
+        if sheet.text and not sheet.rows:  # a document's running text: its title
             returned.text = sheet.text
             continue
         if sheet.name == META_SHEET:
