@@ -111,7 +111,7 @@ def test_cli_error_is_one_line_and_exit_2(tmp_path):
 def test_cli_ingest_to_a_folder(tmp_path):
     result = CliRunner().invoke(main, ["ingest", "nanjing-gulou", "--out-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "nanjing-gulou" in result.output and "72 tasks" in result.output
+    assert "南京市鼓楼区" in result.output and "共72项任务" in result.output
     assert (tmp_path / "tasks.csv").exists()
 
 
