@@ -287,3 +287,71 @@ def test_an_unreadable_ledger_and_a_read_only_store_are_clear_errors(tmp_path):
         pass
     assert "cannot take the lock in this folder" in str(err.value)
     assert "the folder must be writable" in str(err.value)
+
+
+# --- report workers tied to their parent ---------------------------------------------------------
+
+
+def _descendants(pid: int) -> set[int]:
+    found, todo = set(), [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            tasks = Path(f"/proc/{current}/task").iterdir()
+            children = {int(c) for t in tasks for c in (t / "children").read_text().split() if c}
+        except OSError:
+            continue
+        todo.extend(children - found)
+        found |= children
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc")
+def test_kill_9_of_report_all_leaves_no_process_and_replaces_no_report(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "reports"
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    cli = [sys.executable, "-c", "from taskstats.cli import main; main()"]
+    parent = subprocess.Popen(
+        [*cli, "report", "--all", "--jobs", "2", "--as-of", "2020-10-15", "--out-dir", str(out)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    seen: set[int] = set()
+    deadline = time.monotonic() + 120
+    # Wait until the workers have started their notebook kernels (grandchildren).
+    while time.monotonic() < deadline and parent.poll() is None:
+        seen |= _descendants(parent.pid)
+        if any(_descendants(child) for child in seen):
+            break
+        time.sleep(0.2)
+    assert parent.poll() is None, "the run ended before it could be killed"
+    time.sleep(1)
+    seen |= _descendants(parent.pid)
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    killed_at = time.time()
+    assert len(seen) >= 3  # two workers and at least one kernel
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(_alive(p) for p in seen):
+        time.sleep(0.2)
+    assert [p for p in seen if _alive(p)] == []
+    time.sleep(2)
+    written_after = [p.name for p in out.glob("*") if p.is_file() and p.stat().st_mtime > killed_at]
+    assert written_after == []

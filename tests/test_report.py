@@ -105,6 +105,7 @@ def test_explore_notebook_runs(tmp_path):
         cwd=str(tmp_path),
         progress_bar=False,
         kernel_name="python3",
+        execution_timeout=600,  # a hung cell fails the test instead of hanging the suite
     )
     executed = json.loads((tmp_path / "explore.ipynb").read_text(encoding="utf-8"))
     outputs = [o for c in executed["cells"] for o in c.get("outputs", [])]

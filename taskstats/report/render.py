@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import ctypes
 import html
 import os
 import shutil
+import signal
+import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -21,6 +25,25 @@ from taskstats.report.wording import text
 
 DISTRICT_NOTEBOOK = "district_report.ipynb"
 COMPARE_NOTEBOOK = "compare_districts.ipynb"
+CELL_TIMEOUT = 600  # seconds one notebook cell may run (a hung kernel otherwise waits forever)
+
+
+def cell_timeout(seconds: float | None = None) -> int:
+    """Seconds a notebook cell may run: ``seconds``, else ``TASKSTATS_CELL_TIMEOUT``, else 600.
+
+    Raises:
+        ReportError: The environment variable is not a positive whole number.
+    """
+    if seconds is not None:
+        return max(1, int(seconds))
+    value = os.environ.get("TASKSTATS_CELL_TIMEOUT", "").strip()
+    if not value:
+        return CELL_TIMEOUT
+    if not value.isdigit() or int(value) < 1:
+        raise ReportError(
+            f"TASKSTATS_CELL_TIMEOUT={value!r} must be a whole number of seconds, such as 600"
+        )
+    return int(value)
 
 
 def notebook_path(name: str) -> Path:
@@ -40,11 +63,14 @@ def execute_to_html(
     lang: str,
     failed_dir: Path,
     kernel_name: str | None = None,
+    timeout: float | None = None,
 ) -> Path:
     """Run a notebook with papermill and write it as one self-contained HTML file.
 
     The previous ``target`` is replaced only when everything succeeded. On failure the executed
     notebook is kept in ``failed_dir`` for debugging and the error names the failing cell.
+    Each cell may run ``timeout`` seconds (:func:`cell_timeout`); a cell that runs longer fails
+    the report.
     """
     import nbformat
     import papermill
@@ -68,6 +94,7 @@ def execute_to_html(
                         progress_bar=False,
                         log_output=False,
                         request_save_on_cell_execute=False,
+                        execution_timeout=cell_timeout(timeout),
                     )
                     break
                 except RuntimeError:
@@ -115,7 +142,53 @@ def execute_to_html(
         )
         with atomic_path(target) as tmp_target:
             tmp_target.write_text(page, encoding="utf-8")
+            _stop_if_orphaned()  # the parent holds the lock: replace nothing once it is gone
     return target
+
+
+# --- report workers tied to their parent ---------------------------------------------------------
+
+_PARENT: int | None = None  # the process that started this worker (and holds the lock)
+_PR_SET_PDEATHSIG = 1
+
+
+def _tie_to_parent(parent: int) -> None:
+    """Worker start-up: die with the parent (it holds the reports' lock), never outlive it.
+
+    On Linux the kernel sends SIGKILL to the worker when its parent dies (``PR_SET_PDEATHSIG``);
+    elsewhere a watchdog thread ends the worker within a second of it. The notebook kernels a
+    worker starts end with it (ipykernel polls its parent). Before a report replaces the
+    previous one, the worker checks again that its parent lives (:func:`_stop_if_orphaned`).
+    """
+    global _PARENT
+    _PARENT = parent
+    if not _die_with_parent():
+        threading.Thread(target=_watch_parent, name="taskstats-parent-watch", daemon=True).start()
+    _stop_if_orphaned()  # the parent may have died before the tie was made
+
+
+def _die_with_parent() -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent() -> None:
+    import time
+
+    while True:
+        _stop_if_orphaned()
+        time.sleep(0.5)
+
+
+def _stop_if_orphaned() -> None:
+    """End this worker at once (no cleanup, no writes) when the process that started it died."""
+    if _PARENT is not None and os.getppid() != _PARENT:
+        os._exit(70)
 
 
 KERNEL_STARTS = 3  # attempts to start a kernel whose port was taken in the meantime
@@ -242,7 +315,7 @@ def report_jobs(
     return jobs
 
 
-def _run_job(job: Job, failed_dir: str) -> str:
+def _run_job(job: Job, failed_dir: str, timeout: float | None = None) -> str:
     execute_to_html(
         notebook_path(job.notebook),
         job.parameters,
@@ -250,6 +323,7 @@ def _run_job(job: Job, failed_dir: str) -> str:
         title=job.title,
         lang=job.lang,
         failed_dir=Path(failed_dir),
+        timeout=timeout,
     )
     return str(job.target)
 
@@ -266,13 +340,17 @@ def render_reports(
     raw_dir: str | Path | None = None,
     store_dir: str | Path | None = None,
     on_done: Callable[[str, str | None], None] | None = None,
+    timeout: float | None = None,
 ) -> list[Path]:
     """Render district reports (and the comparison) to ``reports/``, in parallel.
+
+    The workers die with this process and write only while it holds the reports' lock.
 
     Args:
         districts: Slugs; default all bundled districts.
         jobs: Parallel workers; default the number of cores.
         on_done: Called with (target, error or None) as each report finishes.
+        timeout: Seconds one notebook cell may run (default :func:`cell_timeout`).
 
     Returns:
         The reports written.
@@ -299,7 +377,7 @@ def render_reports(
     written, errors = [], []
     with exclusive(out, ".reports.lock"):
         remove_stale_temps(out)
-        for job, error in _run_jobs(work, workers, str(out / "failed")):
+        for job, error in _run_jobs(work, workers, str(out / "failed"), cell_timeout(timeout)):
             if on_done:
                 on_done(str(job.target), error)
             if error:
@@ -314,15 +392,19 @@ def render_reports(
     return sorted(written)
 
 
-def _run_jobs(work: list[Job], workers: int, failed_dir: str) -> Iterator[tuple[Job, str | None]]:
-    """Run the jobs (in worker processes when there are several) and yield each with its
-    error, as they finish."""
+def _run_jobs(
+    work: list[Job], workers: int, failed_dir: str, timeout: int
+) -> Iterator[tuple[Job, str | None]]:
+    """Run the jobs (in worker processes tied to this one when there are several) and yield
+    each with its error, as they finish."""
     if workers == 1:
         for job in work:
-            yield job, _error_of(lambda job=job: _run_job(job, failed_dir))
+            yield job, _error_of(lambda job=job: _run_job(job, failed_dir, timeout))
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_run_job, job, failed_dir): job for job in work}
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_tie_to_parent, initargs=(os.getpid(),)
+    ) as pool:
+        futures = {pool.submit(_run_job, job, failed_dir, timeout): job for job in work}
         for future in as_completed(futures):
             yield futures[future], _error_of(future.result)
 
