@@ -271,7 +271,7 @@ status = None
 
 def run_status():
     global status
-    status = pg.milestone_status(tables, ledger, schedules, as_of)
+    status = m.milestone_status(tables, ledger, schedules, as_of)
 
 steps = [
     ("leader_workload", lambda: m.leader_workload(tables), "leaders"),
@@ -283,10 +283,10 @@ steps = [
     ("measurability", lambda: m.measurability(tables), "tasks"),
     ("compare_districts", lambda: m.compare_districts(tables), "units"),
     ("milestone_status", run_status, "ledger"),
-    ("completion_rates", lambda: [pg.completion_rates(tables, status, by=b)
+    ("completion_rates", lambda: [m.completion_rates(tables, status, by=b)
                                   for b in ("district", "leader", "unit", "source")], "ledger"),
-    ("traffic_lights", lambda: pg.traffic_lights(status, DEFAULT_RULES), "ledger"),
-    ("completion_trend", lambda: pg.completion_trend(tables, ledger, schedules), "ledger"),
+    ("traffic_lights", lambda: m.traffic_lights(status, DEFAULT_RULES), "ledger"),
+    ("completion_trend", lambda: m.completion_trend(tables, ledger, schedules), "ledger"),
 ]
 floors = {
     "leaders": lambda: tables.task_leaders.groupby(["district", "leader"]).size(),
@@ -369,12 +369,12 @@ def profile_slowest(scale_1x: dict) -> tuple[str, str]:
     tables = synthetic.tables(100)
     ledger = synthetic.ledger(tables)
     schedules = synthetic.monthly_schedules(tables)
-    status = pg.milestone_status(tables, ledger, schedules, AS_OF)
+    status = m.milestone_status(tables, ledger, schedules, AS_OF)
     calls = {
-        "milestone_status": lambda: pg.milestone_status(tables, ledger, schedules, AS_OF),
-        "completion_trend": lambda: pg.completion_trend(tables, ledger, schedules),
-        "traffic_lights": lambda: pg.traffic_lights(status, DEFAULT_RULES),
-        "completion_rates": lambda: pg.completion_rates(tables, status, by="leader"),
+        "milestone_status": lambda: m.milestone_status(tables, ledger, schedules, AS_OF),
+        "completion_trend": lambda: m.completion_trend(tables, ledger, schedules),
+        "traffic_lights": lambda: m.traffic_lights(status, DEFAULT_RULES),
+        "completion_rates": lambda: m.completion_rates(tables, status, by="leader"),
         "unit_workload": lambda: m.unit_workload(tables),
         "coordination": lambda: m.coordination(tables),
         "compare_districts": lambda: m.compare_districts(tables),

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import taskstats
+from taskstats import measures as ms
 from taskstats import progress as pg
 from taskstats.progress.ledger import typed_ledger
 from taskstats.report.wording import reason_text
@@ -191,13 +192,13 @@ def test_the_trend_stops_at_the_as_of_date(snapshot):
 
 
 def status_of(reports, as_of, spec=TASKS):
-    status = pg.milestone_status(tables(spec), ledger(reports), SCHEDULE, as_of)
+    status = ms.milestone_status(tables(spec), ledger(reports), SCHEDULE, as_of)
     return status.set_index(["task_id", "milestone"])
 
 
 def lights_of(reports, as_of, spec=TASKS, rules="default"):
-    status = pg.milestone_status(tables(spec), ledger(reports), SCHEDULE, as_of)
-    return pg.traffic_lights(status, pg.load_rules(rules)).set_index("task_id")
+    status = ms.milestone_status(tables(spec), ledger(reports), SCHEDULE, as_of)
+    return ms.traffic_lights(status, pg.load_rules(rules)).set_index("task_id")
 
 
 def test_the_latest_report_date_wins_and_import_order_breaks_ties():

@@ -17,6 +17,7 @@ from pptx import Presentation
 from pptx.util import Inches
 
 import taskstats
+from taskstats import measures as ms
 from taskstats import progress as pg
 from taskstats.cli import main
 from taskstats.report.wording import CHART_TITLES
@@ -41,18 +42,18 @@ def measures(data):
     read = taskstats.read_districts(DISTRICT, raw_dir=data / "raw")[0]
     schedule = {DISTRICT: pg.schedule_dates(read.manifest)}
     ledger = pg.demo_ledger(read.tables, schedule)
-    status = pg.milestone_status(read.tables, ledger, schedule, AS_OF)
-    lights = pg.traffic_lights(status, pg.rules_for(read.manifest))
+    status = ms.milestone_status(read.tables, ledger, schedule, AS_OF)
+    lights = ms.traffic_lights(status, pg.rules_for(read.manifest))
     return {
         "tables": read.tables,
         "status": status,
         "lights": lights,
-        "red": pg.red_list(read.tables, lights),
+        "red": ms.red_list(read.tables, lights),
         "rates": {
-            by: pg.completion_rates(read.tables, status, by=by)
+            by: ms.completion_rates(read.tables, status, by=by)
             for by in ("district", "leader", "unit", "source")
         },
-        "trend": pg.completion_trend(read.tables, ledger, schedule),
+        "trend": ms.completion_trend(read.tables, ledger, schedule),
         "workload": taskstats.leader_workload(read.tables),
         "ranking": taskstats.unit_ranking(
             read.tables, status, lights, taskstats.load_ranking_rules("default")

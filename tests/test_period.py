@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import taskstats
+from taskstats import measures as ms
 from taskstats import progress as pg
 from taskstats.measures.period import (
     due_next_period,
@@ -79,8 +80,8 @@ def _ledger() -> pd.DataFrame:
 
 def _at(read, day):
     schedule = {"xiamen-test": pg.schedule_dates(read.manifest)}
-    status = pg.milestone_status(read.tables, _ledger(), schedule, day)
-    return status, pg.traffic_lights(status, pg.load_rules("default"))
+    status = ms.milestone_status(read.tables, _ledger(), schedule, day)
+    return status, ms.traffic_lights(status, pg.load_rules("default"))
 
 
 def test_period_bounds(tiny):

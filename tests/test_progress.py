@@ -13,6 +13,7 @@ from conftest import RAW
 from openpyxl import Workbook, load_workbook
 
 import taskstats
+from taskstats import measures as ms
 from taskstats import progress as pg
 from taskstats.report.wording import reason_text
 from taskstats.tidy.manifest import discover_manifests
@@ -100,8 +101,8 @@ def test_round_trip_rates_and_lights(tmp_path, template, dalian, manifests):
     ledger = pg.read_ledger(store)
     assert ledger["import_id"].tolist() == [1, 1, 1, 2, 2]
     schedule = {"dalian-hightech": pg.schedule_dates(manifests["dalian-hightech"])}
-    status = pg.milestone_status(dalian, ledger, schedule, "2020-10-10")
-    rates = pg.completion_rates(dalian, status)
+    status = ms.milestone_status(dalian, ledger, schedule, "2020-10-10")
+    rates = ms.completion_rates(dalian, status)
     counts = ["due", "done", "on_track", "behind", "not_started", "not_reported", "overdue"]
     assert rates[counts].values.tolist() == [[336, 3, 1, 1, 0, 331, 0]]
     tasks = ["tasks", "tasks_past_deadline", "tasks_done", "tasks_reported", "tasks_on_schedule"]
@@ -114,10 +115,10 @@ def test_round_trip_rates_and_lights(tmp_path, template, dalian, manifests):
     assert rates["on_schedule_rate"].item() == 1.0
     assert rates["done_share"].item() == 2 / 168
     assert pd.isna(rates["task_completion_rate"].item())
-    by_leader = pg.completion_rates(dalian, status, by="leader").set_index("leader")
+    by_leader = ms.completion_rates(dalian, status, by="leader").set_index("leader")
     assert by_leader.loc["孙龙业", ["due", "done", "on_track"]].tolist() == [72, 1, 1]
     assert by_leader.loc["朱显成", ["due", "behind"]].tolist() == [66, 1]
-    lights = pg.traffic_lights(status, pg.load_rules("default")).set_index("task_id")
+    lights = ms.traffic_lights(status, pg.load_rules("default")).set_index("task_id")
     # Red: task 2 (its latest report says 滞后) and the 165 tasks unreported at both due nodes.
     assert lights["light"].value_counts().to_dict() == {"red": 166, "green": 2}
     assert lights.loc["1", "light"] == "green" and lights.loc["3", "light"] == "green"
@@ -125,13 +126,13 @@ def test_round_trip_rates_and_lights(tmp_path, template, dalian, manifests):
     assert lights.loc["4", "reasons"] == "not_reported:2020-09-30:2"
     # As of early July only June is due, and the September reports are not yet known: one
     # unreported node is yellow, task 2's 滞后 red.
-    july = pg.milestone_status(dalian, ledger, schedule, "2020-07-05")
-    assert pg.completion_rates(dalian, july)[
+    july = ms.milestone_status(dalian, ledger, schedule, "2020-07-05")
+    assert ms.completion_rates(dalian, july)[
         ["due", "done", "not_reported", "overdue"]
     ].values.tolist() == [[168, 1, 165, 0]]
-    july_lights = pg.traffic_lights(july, pg.load_rules("default"))
+    july_lights = ms.traffic_lights(july, pg.load_rules("default"))
     assert july_lights["light"].value_counts().to_dict() == {"yellow": 165, "green": 2, "red": 1}
-    red = pg.red_list(dalian, july_lights)
+    red = ms.red_list(dalian, july_lights)
     assert len(red) == 1 and red.iloc[0]["task_id"] == "2"
 
 
@@ -141,10 +142,10 @@ def test_monthly_rules_escalate(tables, manifests):
     empty = pg.read_ledger("/nonexistent")
     rules = pg.rules_for(manifests["qingdao-westcoast"])
     assert rules.name == "monthly"
-    one_missed = pg.traffic_lights(pg.milestone_status(qd, empty, schedule, "2020-08-05"), rules)
+    one_missed = ms.traffic_lights(ms.milestone_status(qd, empty, schedule, "2020-08-05"), rules)
     assert set(one_missed["light"]) == {"yellow"}  # July not reported: a warning
     assert one_missed["reasons"].iloc[0] == "not_reported:2020-07-31:1"
-    two = pg.traffic_lights(pg.milestone_status(qd, empty, schedule, "2020-09-05"), rules)
+    two = ms.traffic_lights(ms.milestone_status(qd, empty, schedule, "2020-09-05"), rules)
     assert two["reasons"].iloc[0] == "not_reported:2020-08-31:2"
     assert set(two["light"]) == {"red"}
 
@@ -165,10 +166,10 @@ def test_reimport_is_a_no_op_and_history_is_kept(tmp_path, template, dalian, man
     ledger = pg.read_ledger(store)
     task2 = ledger[ledger["task_id"] == "2"]
     assert task2["status"].tolist() == ["滞后", "已完成"]
-    current = pg.current_reports(ledger)
+    current = ms.current_reports(ledger)
     assert current.loc[current["task_id"] == "2", "status"].item() == "已完成"
     assert (
-        pg.current_reports(ledger, "2020-07-10").loc[lambda d: d["task_id"] == "2", "status"].item()
+        ms.current_reports(ledger, "2020-07-10").loc[lambda d: d["task_id"] == "2", "status"].item()
         == "滞后"
     )
 
@@ -285,7 +286,7 @@ def test_demo_ledger_is_simulated_and_deterministic(tables, manifests):
     b = pg.demo_ledger(tables, schedules, seed=7)
     pd.testing.assert_frame_equal(a, b)
     assert a["simulated"].all() and set(a["file"]) == {"simulated"}
-    per = pg.current_reports(a).groupby("district").size().to_dict()
+    per = ms.current_reports(a).groupby("district").size().to_dict()
     assert per == {
         "dalian-hightech": 504,
         "nanjing-gulou": 288,
@@ -313,13 +314,13 @@ def test_ledger_for_prefers_real_reports(tmp_path, template, dalian, manifests, 
 def test_trend_reads_each_district_at_its_own_milestones(tables, manifests):
     schedules = pg.schedules_for(manifests.values())
     demo = pg.demo_ledger(tables, schedules, seed=7)
-    trend = pg.completion_trend(tables, demo, schedules, by="section")
+    trend = ms.completion_trend(tables, demo, schedules, by="section")
     # 2020-07-31 is a Qingdao milestone only: the trend's figures are Qingdao's alone.
     july = trend[trend["as_of"] == "2020-07-31"].drop(columns="as_of").reset_index(drop=True)
     assert set(july["district"]) == {"qingdao-westcoast"}
     qd = taskstats.subset(tables, district="qingdao-westcoast")
     only = {"qingdao-westcoast": schedules["qingdao-westcoast"]}
-    alone = pg.completion_rates(qd, pg.milestone_status(qd, demo, only, "2020-07-31"), by="section")
+    alone = ms.completion_rates(qd, ms.milestone_status(qd, demo, only, "2020-07-31"), by="section")
     pd.testing.assert_frame_equal(july, alone)
     # One node due per task (July): the sections' dues are their task counts.
     per_section = qd.tasks.groupby("section").size()
@@ -330,13 +331,13 @@ def test_trend_reads_each_district_at_its_own_milestones(tables, manifests):
 def test_supersession_is_the_same_whether_ranks_are_packed_or_sorted(tables, manifests):
     schedules = pg.schedules_for(manifests.values())
     demo = pg.demo_ledger(tables, schedules, seed=7)
-    packed = pg.milestone_status(tables, demo, schedules, "2020-10-15")
+    packed = ms.milestone_status(tables, demo, schedules, "2020-10-15")
     # Row numbers too wide to pack into one integer with the other keys: ranks by sorting.
     wide = demo.assign(row=demo["row"] * 2**40, import_id=demo["import_id"] + 2**20)
-    sorted_ = pg.milestone_status(tables, wide, schedules, "2020-10-15")
+    sorted_ = ms.milestone_status(tables, wide, schedules, "2020-10-15")
     pd.testing.assert_frame_equal(packed, sorted_)
     # The text path (current_reports) agrees on what is reported and what is done.
-    current = pg.current_reports(demo, "2020-10-15")
+    current = ms.current_reports(demo, "2020-10-15")
     assert packed["reported"].sum() == len(current) == 992
     assert (packed["status"] == "done").sum() == (current["status"] == "已完成").sum()
 
@@ -373,13 +374,13 @@ def test_district_trend_equals_the_general_path(tables, manifests):
     district's own milestones, one status per date."""
     schedules = pg.schedules_for(manifests.values())
     demo = pg.demo_ledger(tables, schedules, seed=11)
-    trend = pg.completion_trend(tables, demo, schedules)
+    trend = ms.completion_trend(tables, demo, schedules)
     expected = []
     for district, days in schedules.items():
         own = taskstats.subset(tables, district=district)
         for day in days:
-            status = pg.milestone_status(own, demo, {district: days}, day)
-            expected.append(pg.completion_rates(own, status).assign(as_of=day.isoformat()))
+            status = ms.milestone_status(own, demo, {district: days}, day)
+            expected.append(ms.completion_rates(own, status).assign(as_of=day.isoformat()))
     expected = pd.concat(expected, ignore_index=True)
     expected = expected.sort_values(["district", "as_of"], kind="stable", ignore_index=True)
     pd.testing.assert_frame_equal(trend, expected[trend.columns], check_dtype=False)
@@ -411,7 +412,7 @@ def test_load_rules_from_a_user_file(tmp_path):
             "quarter_end": [True, True, True, True],
         }
     )
-    lights = pg.traffic_lights(status, rules)
+    lights = ms.traffic_lights(status, rules)
     # Task 1's latest report says 滞后; overdue alone is not red here.
     assert lights["light"].tolist() == ["red", "green", "green"]
     assert lights["reasons"].tolist() == ["behind:2021-06-30:1", "", ""]
@@ -454,14 +455,14 @@ def test_a_task_with_its_own_deadline_gets_that_node(tmp_path):
         "2021-12-31",
     ]
     assert rows.loc[rows["task_id"] == "2", "milestone"].tolist() == ["2021-09-30", "2021-12-31"]
-    status = pg.milestone_status(read.tables, pg.empty_ledger(), schedule, "2021-07-10")
+    status = ms.milestone_status(read.tables, pg.empty_ledger(), schedule, "2021-07-10")
     assert status.groupby("task_id", observed=True).size().to_dict() == {
         "1": 3,
         "2": 2,
         "3": 2,
         "4": 2,
     }
-    lights = pg.traffic_lights(status, pg.load_rules("default")).set_index("task_id")
+    lights = ms.traffic_lights(status, pg.load_rules("default")).set_index("task_id")
     assert lights["light"].to_dict() == {"1": "red", "2": "green", "3": "green", "4": "green"}
     # Past its own deadline (6月底前) with no report: overdue, whatever else holds.
     assert lights.loc["1", "reasons"] == "overdue:2021-06-30"

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 import taskstats
+from taskstats import measures as ms
 from taskstats import progress as pg
 from taskstats.measures import ranking_board, unit_ranking
 from taskstats.progress.ledger import typed_ledger
@@ -119,8 +120,8 @@ weight = -1
 def ranking(tmp_path):
     tables = _tables()
     schedule = {"x": [pd.Timestamp(d).date() for d in DAYS]}
-    status = pg.milestone_status(tables, _ledger(), schedule, AS_OF)
-    lights = pg.traffic_lights(status, pg.load_rules("default"))
+    status = ms.milestone_status(tables, _ledger(), schedule, AS_OF)
+    lights = ms.traffic_lights(status, pg.load_rules("default"))
     path = tmp_path / "hand.toml"
     path.write_text(RULES, encoding="utf-8")
     rules = taskstats.load_ranking_rules(path)
@@ -195,8 +196,8 @@ def test_ranking_does_not_change_its_inputs(ranking):
     tables = _tables()
     before = tables.task_units.copy()
     schedule = {"x": [pd.Timestamp(d).date() for d in DAYS]}
-    status = pg.milestone_status(tables, _ledger(), schedule, AS_OF)
-    lights = pg.traffic_lights(status, pg.load_rules("default"))
+    status = ms.milestone_status(tables, _ledger(), schedule, AS_OF)
+    lights = ms.traffic_lights(status, pg.load_rules("default"))
     status_before, lights_before = status.copy(), lights.copy()
     unit_ranking(tables, status, lights, taskstats.load_ranking_rules("default"))
     pd.testing.assert_frame_equal(tables.task_units, before)

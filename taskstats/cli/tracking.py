@@ -141,7 +141,8 @@ def progress_status(
 ) -> None:
     """Print completion rates, 未报送 and the red list (挂牌督办) of DISTRICT as of a date."""
     from taskstats.datasets import read_districts
-    from taskstats.progress import completion_rates, progress_snapshot, rules_for, schedule_dates
+    from taskstats.measures import completion_rates
+    from taskstats.progress import progress_snapshot, rules_for, schedule_dates
     from taskstats.report.wording import LEDGER_SOURCE, as_of_label, periods_text, reason_text
 
     read = read_districts(district)[0]

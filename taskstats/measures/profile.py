@@ -218,6 +218,3 @@ def compare_districts(
     out["named_leaders"] = out["named_leaders"].fillna(0).astype("int64")
     out["lead_units"] = out["lead_units"].fillna(0).astype("int64")
     return out.reset_index()
-
-
-# --- helpers ---------------------------------------------------------------------------------

@@ -266,6 +266,3 @@ def _retally(
     for i in range(4):
         np.add.at(tally[:, i], cells[code == i], sign)
     np.add.at(tally[:, 4], cells[timely], sign)
-
-
-# --- warnings --------------------------------------------------------------------------------

@@ -1,15 +1,6 @@
 """Progress tracking around the measures: schedules and rule sets, the fill-in sheet out, returned
 sheets in (any form; checked, appended, a receipt each), the ledger store, simulated demo data."""
 
-from taskstats.measures import (
-    completion_rates,
-    completion_trend,
-    current_reports,
-    milestone_status,
-    red_list,
-    traffic_lights,
-)
-from taskstats.measures.lights import RuleSet
 from taskstats.progress.demo import demo_ledger, write_demo_ledger
 from taskstats.progress.ledger import (
     DEMO_FILE,
@@ -52,15 +43,11 @@ __all__ = [
     "FileReceipt",
     "ImportResult",
     "Problem",
-    "RuleSet",
     "Snapshot",
     "StatusVocabulary",
     "as_of_dates",
     "bundled_rankings",
     "choose_ledger",
-    "completion_rates",
-    "completion_trend",
-    "current_reports",
     "demo_ledger",
     "empty_ledger",
     "import_progress",
@@ -68,17 +55,14 @@ __all__ = [
     "load_ranking_rules",
     "load_rules",
     "load_vocabulary",
-    "milestone_status",
     "previous_node",
     "progress_snapshot",
     "read_date",
     "read_ledger",
-    "red_list",
     "rules_for",
     "schedule_dates",
     "schedules_for",
     "template_rows",
-    "traffic_lights",
     "write_demo_ledger",
     "write_receipt",
     "write_template",

@@ -404,6 +404,3 @@ def unique_id(task_id: str, ids: set[str], task: RawTask, issues: list[Issue]) -
         task_id = f"{task_id}#{k}"
     ids.add(task_id)
     return task_id
-
-
-# --- the inline layout -----------------------------------------------------------------------

@@ -98,6 +98,8 @@ def lights_sentence(lights: pd.DataFrame) -> str:
 
 def trend_sentence(trend: pd.DataFrame, as_of: dt.date) -> str:
     """The completion rate at the first milestone and at the last one by ``as_of``."""
+    if trend.empty or "as_of" not in trend.columns:  # no node yet, no point to compare
+        return TAKEAWAYS["completion_none"]
     known = trend[(trend["as_of"].astype(str) <= as_of.isoformat()) & (trend["due"] > 0)]
     if known.empty:
         return TAKEAWAYS["completion_none"]

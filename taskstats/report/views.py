@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from taskstats import measures as ms
 from taskstats import progress as pg
 from taskstats.datasets import DistrictRead, read_districts, read_work_report
 from taskstats.errors import InputError
@@ -124,7 +125,7 @@ class DistrictReport:
     lights: pd.DataFrame
     red: pd.DataFrame
     trend: pd.DataFrame
-    rules: pg.RuleSet
+    rules: ms.RuleSet
     files: list[tuple[str, str]] = field(default_factory=list)
     coverage: Coverage | None = None
     ranking: pd.DataFrame | None = None
@@ -392,7 +393,7 @@ def prepare_district(
         measurability=measurability(t),
         status=status,
         rates={
-            by: completion_order(pg.completion_rates(t, status, by=by, lights=lights), by)
+            by: completion_order(ms.completion_rates(t, status, by=by, lights=lights), by)
             for by in ("district", "leader", "unit", "source", "section")
         },
         lights=lights,
