@@ -3,11 +3,13 @@ measures; both documents converted to PDF with LibreOffice and their fonts check
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
 import subprocess
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from conftest import RAW
@@ -353,3 +355,21 @@ def test_charts_command_writes_16_9_titled_charts(data, tmp_path):
             assert image.size == (1333, 750), png.name  # 13.333 × 7.5 in at 100 dpi
         svg = png.with_suffix(".svg").read_text(encoding="utf-8")
         assert f"大连高新区 · 截至日期 {AS_OF}" in svg  # the title, kept as a comment
+
+
+def test_deck_of_a_district_with_no_trend_yet(tmp_path):
+    """Gulou's plan has no node by 2020-12-31: the trend is empty and the deck says so."""
+    from taskstats.report.briefing import trend_sentence
+    from taskstats.report.wording import TAKEAWAYS
+
+    assert trend_sentence(pd.DataFrame(), dt.date(2020, 12, 31)) == TAKEAWAYS["completion_none"]
+    shutil.copytree(RAW / "nanjing-gulou", tmp_path / "raw" / "nanjing-gulou")
+    (tmp_path / "store").mkdir()
+    out = taskstats.write_deck(
+        ["nanjing-gulou"],
+        as_of="2020-12-31",
+        out=tmp_path / "gulou.pptx",
+        raw_dir=tmp_path / "raw",
+        store_dir=tmp_path / "store",
+    )
+    assert len(list(Presentation(str(out)).slides)) >= 5
