@@ -9,6 +9,7 @@ import click
 
 from taskstats.cli import main, print_table
 from taskstats.cli.tracking import progress
+from taskstats.report.wording.returns import FOLLOWUP
 
 PROGRESS_CHOICE = click.option(
     "--progress",
@@ -61,6 +62,7 @@ def handouts(
 ) -> None:
     """Write one A4 hand-out per lead unit or 分管领导 of DISTRICT (red tasks as 督办通知单)."""
     from taskstats.io.convert import convert_with_libreoffice
+    from taskstats.io.files import atomic_path
     from taskstats.report.handouts import handouts as make
     from taskstats.report.handouts import write_handouts
 
@@ -77,8 +79,9 @@ def handouts(
     )
     for path in written if pdf else []:
         converted = convert_with_libreoffice(path, path.read_bytes(), "pdf", "a Word document")
-        path.with_suffix(".pdf").write_bytes(converted)
-    click.echo(f"已写出{len(written)}份：{out}")
+        with atomic_path(path.with_suffix(".pdf")) as tmp:  # never a half-written PDF
+            tmp.write_bytes(converted)
+    click.echo(FOLLOWUP["zh"]["written"].format(n=len(written), out=out))
 
 
 @progress.command("due")
@@ -97,11 +100,13 @@ def progress_due(
     day = snap.as_of[district]
     until = next_node(schedule, day)
     if until is None:
-        click.echo("计划已到最后节点，没有下一期。")
+        click.echo(FOLLOWUP["zh"]["no_next"])
         return
     due = due_next_period(read.tables, snap.status, day, until)
-    click.echo(f"本期到期（{day.isoformat()}后至{until.isoformat()}）：{len(due)}个节点")
-    _show(due.drop(columns=["district"]), xlsx, "本期到期")
+    click.echo(
+        FOLLOWUP["zh"]["due"].format(day=day.isoformat(), until=until.isoformat(), n=len(due))
+    )
+    _show(due.drop(columns=["district"]), xlsx, FOLLOWUP["zh"]["due_sheet"])
 
 
 @progress.command("changes")
@@ -115,19 +120,21 @@ def progress_changes(
 ) -> None:
     """Print what changed in DISTRICT since the previous period, task by task."""
     from taskstats.measures.period import period_changes
-    from taskstats.progress import progress_snapshot
 
-    read, schedule, snap = _snapshot(district, as_of, progress_, store)
+    read, _schedule, snap = _snapshot(district, as_of, progress_, store)
     before = snap.previous[district]
     if before is None:
-        click.echo("没有上一期（截至日期前只有一个节点）。")
+        click.echo(FOLLOWUP["zh"]["no_previous"])
         return
-    then = progress_snapshot(
-        read.tables, snap.ledger, {district: schedule}, {district: before}, snap.rules, trend=False
+    # The snapshot already holds the previous period's status and lights: no second pipeline.
+    then = (snap.status_before, snap.lights_before)
+    changes = period_changes(read.tables, then, (snap.status, snap.lights))
+    click.echo(
+        FOLLOWUP["zh"]["changes"].format(
+            before=before.isoformat(), day=snap.as_of[district].isoformat()
+        )
     )
-    changes = period_changes(read.tables, (then.status, then.lights), (snap.status, snap.lights))
-    click.echo(f"与上期相比（{before.isoformat()} → {snap.as_of[district].isoformat()}）：")
-    _show(changes.drop(columns=["district"]), xlsx, "与上期相比")
+    _show(changes.drop(columns=["district"]), xlsx, FOLLOWUP["zh"]["changes_sheet"])
 
 
 def _labelled(frame):
@@ -150,7 +157,7 @@ def _show(frame, xlsx: Path | None, sheet: str) -> None:
     click.echo(print_table(_labelled(frame)))
     if xlsx is not None:
         write_sheet(frame, xlsx, sheet)
-        click.echo(f"已导出：{xlsx}")
+        click.echo(FOLLOWUP["zh"]["exported"].format(path=xlsx))
 
 
 def write_sheet(frame, target: Path, sheet: str) -> None:

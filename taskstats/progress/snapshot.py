@@ -88,8 +88,8 @@ class Snapshot:
         change: One row per district: the figures now and at the previous period, and the
             tasks that turned red and turned green (see :func:`period_change`).
         trend: :func:`~taskstats.measures.completion_trend` up to the as-of date.
-        rates_before, lights_before: The rates and lights at the previous period (the
-            districts that have one; empty otherwise).
+        rates_before, lights_before, status_before: The rates, lights and status at the
+            previous period (the districts that have one; empty otherwise).
     """
 
     as_of: dict[str, dt.date]
@@ -107,6 +107,7 @@ class Snapshot:
     trend: pd.DataFrame
     rates_before: pd.DataFrame
     lights_before: pd.DataFrame
+    status_before: pd.DataFrame
 
     @property
     def simulated(self) -> bool:
@@ -185,10 +186,11 @@ def progress_snapshot(
         .astype(str)
         .reset_index(drop=True),
         figures=figures,
-        change=period_change(figures, lights, before),
+        change=period_change(figures, lights, before[:2] if before else None),
         trend=trend_frame,
         rates_before=before[0] if before else pd.DataFrame(),
         lights_before=before[1] if before else pd.DataFrame(),
+        status_before=before[2] if before else pd.DataFrame(),
     )
 
 
@@ -236,8 +238,8 @@ def _previous_figures(
     schedules: dict[str, Sequence[dt.date]],
     previous: dict[str, dt.date | None],
     rules: RuleSet,
-) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """The rates and lights at each district's previous period (districts with one)."""
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None:
+    """The rates, lights and status at each district's previous period (districts with one)."""
     had = {d: day for d, day in previous.items() if day is not None}
     if not had:
         return None
@@ -250,7 +252,7 @@ def _previous_figures(
     )
     status = milestone_status(sub, ledger, {d: schedules[d] for d in had}, had)
     lights = traffic_lights(status, rules)
-    return completion_rates(sub, status), lights
+    return completion_rates(sub, status), lights, status
 
 
 def period_change(

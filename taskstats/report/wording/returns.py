@@ -257,6 +257,7 @@ PERIOD_COLUMNS = {
         "light": "亮灯",
         "change": "变化",
         "newly_done": "新完成节点数",
+        "leaders": "分管领导",  # names here, not the workload tables' count (领导数)
     },
 }
 CHANGES = {
@@ -287,4 +288,19 @@ EXPLORE_PROGRESS = {
     },
     "light": {"red": "红灯", "yellow": "黄灯", "green": "绿灯"},
     "not_yet": "未到节点",
+}
+
+
+# The follow-up commands' lines (handouts, progress due, progress changes).
+FOLLOWUP = {
+    "zh": {
+        "written": "已写出{n}份：{out}",
+        "no_next": "计划已到最后节点，没有下一期。",
+        "due": "本期到期（{day}后至{until}）：{n}个节点",
+        "due_sheet": "本期到期",
+        "no_previous": "没有上一期（截至日期前只有一个节点）。",
+        "changes": "与上期相比（{before} → {day}）：",
+        "changes_sheet": "与上期相比",
+        "exported": "已导出：{path}",
+    },
 }
