@@ -4,6 +4,7 @@ due in the next period, what changed since the previous one, who stopped or star
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 import pytest
@@ -172,3 +173,81 @@ def test_explorer_progress_table_filters_and_exports(tiny, tmp_path):
     rows = list(load_workbook(target)["任务"].iter_rows(values_only=True))
     assert rows[0][0] == "区县" and [r[1] for r in rows[1:]] == ["3", "4"]
     assert rows[1][0] == "测试区"
+
+
+def _section(page: str, heading: str, following: str) -> str:
+    start = page.index(f"<h2>{heading}</h2>")
+    return page[start : page.index(following, start + 1)]
+
+
+def _cells(part: str) -> list[list[str]]:
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", part, flags=re.S)
+    return [re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, flags=re.S) for r in rows]
+
+
+@pytest.mark.slow
+def test_district_report_shows_due_and_changes_from_the_one_snapshot(tiny, tmp_path):
+    """The rendered report of the tiny district with the hand-made ledger (no 填报单位 column:
+    each report counts for its task's lead units), read as of 5 November."""
+    from taskstats.progress.ledger import LEDGER_FILE, write_ledger
+    from taskstats.report import render_reports
+
+    store = tmp_path / "store"
+    store.mkdir()
+    write_ledger(_ledger(), store / LEDGER_FILE)
+    [page_path] = render_reports(
+        ["xiamen-test"],
+        as_of=AS_OF.isoformat(),
+        progress="real",
+        compare=False,
+        jobs=1,
+        out_dir=tmp_path / "out",
+        raw_dir=tiny.manifest.raw_file.parent.parent,
+        store_dir=store,
+    )
+    page = page_path.read_text(encoding="utf-8")
+    due = _section(page, "本期到期", "<h2>与上期相比</h2>")
+    # Nodes not done after 5 November up to 30 November: task 3 on the 15th (its own
+    # deadline) and the 30th, tasks 1 and 4 on the 30th (their deadline is the year end).
+    assert (
+        "2021-11-05后至2021-11-30（下一报送节点）共有4个节点到期未完成，涉及3项任务、3个牵头单位；"
+        "其中1项任务到达完成时限。"
+    ) in due
+    units, deadlines = due.split("<h3>本期到达完成时限的任务</h3>")
+    assert _cells(units) == [
+        ["进度数据", "牵头单位", "分管领导", "任务数", "到期节点", "到达完成时限", "最近节点"],
+        ["真实台账", "区城管局", "张三", "1", "2", "1", "2021-11-15"],
+        ["真实台账", "区文旅局", "王五", "1", "1", "0", "2021-11-30"],
+        ["真实台账", "区民政局", "张三", "1", "1", "0", "2021-11-30"],
+    ]
+    assert _cells(deadlines)[1] == [
+        "真实台账",
+        "3",
+        "新建公园3座",
+        "2021-11-15",
+        "10",
+        "黄灯",
+        "区城管局",
+        "张三",
+    ]
+    assert len(_cells(deadlines)) == 2
+    changes = _section(page, "与上期相比", "<h2")
+    assert (
+        "与上期（2021-09-30）相比：转为红灯1项、转为黄灯1项、转为绿灯1项；新完成节点3个，涉及1项任务。"
+    ) in changes
+    lights, units = changes.split("<h3>报送单位变化</h3>")
+    assert [row[1:6] for row in _cells(lights)[1:]] == [
+        ["1", "建成社区食堂10个", "绿灯", "红灯", "转为红灯"],
+        ["4", "修缮古厝", "绿灯", "黄灯", "转为黄灯"],
+        ["2", "优化营商环境", "红灯", "绿灯", "转为绿灯"],
+    ]
+    # Reports dated up to 30 September, then after it up to 5 November: 区文旅局 (task 4)
+    # reported in September only, 区城管局 (task 3) only since.
+    assert (
+        "上期（2021-09-30及以前）有报送、本期（2021-09-30后至2021-11-05）没有报送的单位1个；"
+        "上期没有报送、本期开始报送的单位1个。"
+    ) in units
+    assert [row[1:] for row in _cells(units)[1:]] == [
+        ["区城管局", "0", "1", "开始报送"],
+        ["区文旅局", "1", "0", "停止报送"],
+    ]

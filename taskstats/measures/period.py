@@ -42,12 +42,13 @@ def due_next_period(
 
     Returns:
         One row per task and node: district, task_id, text, milestone, days_left, status,
-        lead_units, leaders; by date, then in the table's order. Does not mutate the inputs.
+        lead_units, leaders, deadline (the node is the task's own deadline, 完成时限); by date,
+        then in the table's order. Does not mutate the inputs.
     """
     start, end = as_of.isoformat(), until.isoformat()
     milestone = status["milestone"].astype(str)
     due = status[(milestone > start) & (milestone <= end) & (status["status"] != "done")]
-    due = due[["district", "task_id", "milestone", "days_left", "status"]]
+    due = due[["district", "task_id", "milestone", "days_left", "status", "deadline"]]
     people = _people(tables, due)
     out = people.merge(due, on=["district", "task_id"], how="inner")
     out = out.sort_values("milestone", kind="stable").reset_index(drop=True)
@@ -61,8 +62,47 @@ def due_next_period(
             "status",
             "lead_units",
             "leaders",
+            "deadline",
         ]
     ]
+
+
+def due_by_unit(tables: TaskTables, due: pd.DataFrame) -> pd.DataFrame:
+    """本期到期 per lead unit: how many of the next period's nodes and tasks each lead unit
+    carries, how many tasks reach their own deadline (完成时限), and the first node.
+
+    Args:
+        tables: The tidy tables.
+        due: :func:`due_next_period`.
+
+    Returns:
+        One row per lead unit (collectives under their own name) with a node due: district,
+        unit, leaders (the named 分管领导 of those tasks, joined with "、"), tasks, nodes,
+        deadlines, first; the most nodes first, then the earliest, then by name. Does not
+        mutate the inputs.
+    """
+    key = ["district", "task_id"]
+    columns = ["district", "unit", "leaders", "tasks", "nodes", "deadlines", "first"]
+    units = tables.task_units
+    leads = units.loc[units["role"] == "lead", [*key, "unit"]].astype(str).drop_duplicates()
+    rows = due[[*key, "milestone", "deadline"]].merge(leads, on=key, how="inner")
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    named = tables.task_leaders[~tables.task_leaders["collective"]]
+    named = named[[*key, "leader"]].astype(str).drop_duplicates()
+    people = rows[[*key, "unit"]].drop_duplicates().merge(named, on=key, how="inner")
+    leaders = people.groupby(["district", "unit"])["leader"].agg(
+        lambda s: "、".join(dict.fromkeys(s))
+    )
+    deadline_tasks = rows[rows["deadline"]].groupby(["district", "unit"])["task_id"].nunique()
+    out = rows.groupby(["district", "unit"], as_index=False).agg(
+        tasks=("task_id", "nunique"), nodes=("milestone", "size"), first=("milestone", "min")
+    )
+    index = pd.MultiIndex.from_frame(out[["district", "unit"]])
+    out["leaders"] = leaders.reindex(index).fillna("").to_numpy()
+    out["deadlines"] = deadline_tasks.reindex(index).fillna(0).astype("int64").to_numpy()
+    out = out.sort_values(["nodes", "first", "unit"], ascending=[False, True, True])
+    return out[columns].reset_index(drop=True)
 
 
 def period_changes(
@@ -130,7 +170,7 @@ def reporting_changes(
     """Units that stopped or started reporting: reports per lead unit in two periods.
 
     A report belongs to the period in which its 填报日期 falls (its import date when it has
-    none), and to its reporting unit (the ledger's ``unit`` column when it has one, else every
+    none), and to its reporting unit (the ledger's ``unit`` where the row names one, else every
     named lead unit of its task).
 
     Args:
@@ -153,14 +193,22 @@ def reporting_changes(
         .where(ledger["reported_on"].astype(str) != "", ledger["imported_at"].astype(str).str[:10])
     )
     rows = ledger.assign(known=known)
-    if "unit" in rows.columns and (rows["unit"].astype(str) != "").any():
-        by_unit = rows[["district", "task_id", "known", "unit"]]
-    else:
-        units = tables.task_units
-        leads = units[(units["role"] == "lead") & ~units["collective"]]
-        by_unit = rows[["district", "task_id", "known"]].merge(
-            leads[["district", "task_id", "unit"]], on=["district", "task_id"]
-        )
+    given = (
+        rows["unit"].fillna("").astype(str).str.strip()
+        if "unit" in rows.columns
+        else pd.Series("", index=rows.index)
+    )
+    units = tables.task_units
+    leads = units[(units["role"] == "lead") & ~units["collective"]]
+    by_unit = pd.concat(
+        [
+            rows.loc[given != "", ["district", "task_id", "known"]].assign(unit=given[given != ""]),
+            rows.loc[given == "", ["district", "task_id", "known"]].merge(
+                leads[["district", "task_id", "unit"]].astype(str), on=["district", "task_id"]
+            ),
+        ],
+        ignore_index=True,
+    )
 
     def within(bounds: tuple[dt.date | None, dt.date]) -> pd.Series:
         start, end = bounds

@@ -6,6 +6,7 @@ from taskstats.report.comparison import ComparisonReport, prepare_comparison
 from taskstats.report.deck import write_deck
 from taskstats.report.exports import district_figures, export_charts
 from taskstats.report.html import PAGE, header_html, html_table
+from taskstats.report.period import PeriodView, period_view
 from taskstats.report.render import (
     COMPARE_NOTEBOOK,
     DISTRICT_NOTEBOOK,
@@ -32,6 +33,7 @@ __all__ = [
     "ComparisonReport",
     "DistrictReport",
     "Job",
+    "PeriodView",
     "district_figures",
     "execute_to_html",
     "export_charts",
@@ -39,6 +41,7 @@ __all__ = [
     "html_table",
     "kernel_manager_class",
     "notebook_path",
+    "period_view",
     "prepare_comparison",
     "prepare_district",
     "raw_files",
