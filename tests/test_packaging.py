@@ -60,7 +60,15 @@ def test_public_api_is_small_and_listed():
     names = taskstats.__all__
     assert len(names) == len(set(names))
     assert len(names) <= 60, len(names)  # one import and a handful of names, not the whole package
-    for name in ("load", "read_table", "read_commitments", "link_commitments"):
+    for name in (
+        "load",
+        "read_table",
+        "read_commitments",
+        "link_commitments",
+        "due_next_period",
+        "period_changes",
+        "reporting_changes",
+    ):
         assert name in names, name
     objects = {}
     for name in names:

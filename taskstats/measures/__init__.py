@@ -23,6 +23,13 @@ where they are reported, it is in rows of their own with ``collective`` set.
 from taskstats.measures.coding import ATTRIBUTIONS, subset
 from taskstats.measures.lights import RuleSet, red_list, traffic_lights
 from taskstats.measures.linkage import commitment_coverage, compare_targets, link_commitments
+from taskstats.measures.period import (
+    due_by_unit,
+    due_next_period,
+    next_node,
+    period_changes,
+    reporting_changes,
+)
 from taskstats.measures.profile import compare_districts, concentration, measurability, source_mix
 from taskstats.measures.ranking import RankingRules, ranking_board, unit_ranking
 from taskstats.measures.rates import completion_rates, completion_trend
@@ -47,14 +54,19 @@ __all__ = [
     "concentration",
     "coordination",
     "current_reports",
+    "due_by_unit",
+    "due_next_period",
     "lead_unit_workload",
     "leader_units",
     "leader_workload",
     "link_commitments",
     "measurability",
     "milestone_status",
+    "next_node",
+    "period_changes",
     "ranking_board",
     "red_list",
+    "reporting_changes",
     "source_mix",
     "subset",
     "traffic_lights",

@@ -257,6 +257,7 @@ PERIOD_COLUMNS = {
         "light": "亮灯",
         "change": "变化",
         "newly_done": "新完成节点数",
+        "deadline": "是否完成时限",
         "leaders": "分管领导",  # names here, not the workload tables' count (领导数)
     },
 }
