@@ -251,3 +251,54 @@ def test_district_report_shows_due_and_changes_from_the_one_snapshot(tiny, tmp_p
         ["区城管局", "0", "1", "开始报送"],
         ["区文旅局", "1", "0", "停止报送"],
     ]
+
+
+def test_cli_units_that_stopped_or_started_reporting(tiny, tmp_path, monkeypatch):
+    """``taskstats progress reporting`` on the hand-made ledger as of 5 November: reports dated
+    up to 30 September against those after it; 区民政局 names itself on two rows, the other
+    rows count for their task's lead unit."""
+    from click.testing import CliRunner
+    from openpyxl import load_workbook
+
+    from taskstats.cli import main
+    from taskstats.progress.ledger import LEDGER_FILE, write_ledger
+
+    monkeypatch.setenv("TASKSTATS_RAW_DIR", str(tiny.manifest.raw_file.parent.parent))
+    store = tmp_path / "store"
+    store.mkdir()
+    # row 4 (task 1, 30 October) was sent by 区发改局 for 区民政局's task
+    units = ["区民政局", "", "", "区发改局", "", "", "", "区民政局"]
+    write_ledger(_ledger().assign(unit=units), store / LEDGER_FILE)
+    base = ["progress", "reporting", "xiamen-test", "--as-of", "2021-11-05"]
+    base += ["--progress", "real", "--store", str(store)]
+    target = tmp_path / "报送.xlsx"
+    run = CliRunner().invoke(main, [*base, "--xlsx", str(target)])
+    assert run.exit_code == 0, run.output
+    lines = run.output.splitlines()
+    assert lines[0] == (
+        "上期（2021-09-30及以前）有报送、本期（2021-09-30后至2021-11-05）没有报送的单位1个；"
+        "上期没有报送、本期开始报送的单位1个。"
+    )
+    assert lines[1].split() == ["单位", "上期报送（条）", "本期报送（条）", "变化"]
+    assert [line.split() for line in lines[2:4]] == [
+        ["区文旅局", "1", "0", "停止报送"],
+        ["区城管局", "0", "1", "开始报送"],
+    ]
+    rows = list(load_workbook(target)["报送单位变化"].iter_rows(values_only=True))
+    assert rows == [
+        ("单位", "上期报送（条）", "本期报送（条）", "变化"),
+        ("区文旅局", 1, 0, "停止报送"),
+        ("区城管局", 0, 1, "开始报送"),
+    ]
+    every = CliRunner().invoke(main, [*base, "--all", "--csv"])
+    assert every.exit_code == 0, every.output
+    # 区民政局: its own row in September, then one (task 2's November node, sent on 3
+    # November). 区发改局: task 2's September report, then the row it sent for task 1 and task
+    # 2's two rows of 30 October.
+    assert every.output.splitlines() == [
+        "district,unit,reports_before,reports_now,change",
+        "xiamen-test,区文旅局,1,0,stopped",
+        "xiamen-test,区城管局,0,1,started",
+        "xiamen-test,区发改局,1,3,",
+        "xiamen-test,区民政局,1,1,",
+    ]

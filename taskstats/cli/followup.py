@@ -1,5 +1,6 @@
 """Commands on what goes back: hand-outs and 督办通知单 for units and leaders, the next period's
-due nodes and the changes since the previous period."""
+due nodes, the changes since the previous period and the units that stopped or started
+reporting."""
 
 from __future__ import annotations
 
@@ -135,6 +136,58 @@ def progress_changes(
         )
     )
     _show(changes.drop(columns=["district"]), xlsx, FOLLOWUP["zh"]["changes_sheet"])
+
+
+@progress.command("reporting")
+@click.argument("district")
+@click.option("--as-of", "as_of", default=None, help="Date (default: the latest node).")
+@click.option("--all", "every", is_flag=True, help="Every unit that reported, not only changes.")
+@click.option("--xlsx", type=click.Path(dir_okay=False, path_type=Path), help="Export to .xlsx.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV (codes kept) instead of a table.")
+@PROGRESS_CHOICE
+@click.option("--store", type=click.Path(file_okay=False, path_type=Path))
+def progress_reporting(
+    district: str,
+    as_of: str | None,
+    every: bool,
+    xlsx: Path | None,
+    as_csv: bool,
+    progress_: str,
+    store: Path | None,
+) -> None:
+    """Print DISTRICT's units that stopped or started reporting: reports per lead unit in the
+    previous period and in this one (up to the as-of date)."""
+    from taskstats.measures.period import reporting_changes
+    from taskstats.report.period import reporting_periods
+    from taskstats.report.wording.period import PERIOD_REPORT, period_span
+
+    read, schedule, snap = _snapshot(district, as_of, progress_, store)
+    periods = reporting_periods(schedule, snap.as_of[district])
+    if periods is None:
+        click.echo(FOLLOWUP["zh"]["no_previous"])
+        return
+    ledger = snap.ledger[snap.ledger["district"] == district]
+    units = reporting_changes(read.tables, ledger, *periods)
+    changed = units[units["change"] != ""]
+    order = {"stopped": 0, "started": 1, "": 2}
+    shown = (units if every else changed).sort_values(
+        "change", key=lambda c: c.map(order), kind="stable"
+    )
+    words = PERIOD_REPORT["zh"]
+    spans = {"previous": period_span(*periods[0]), "current": period_span(*periods[1])}
+    counts = changed["change"].value_counts()
+    sheet = FOLLOWUP["zh"]["reporting_sheet"]
+    if as_csv:  # codes kept, for a script; the export (if any) is said on stderr
+        click.echo(shown.to_csv(index=False), nl=False)
+        if xlsx is not None:
+            write_sheet(shown.drop(columns=["district"]), xlsx, sheet)
+            click.echo(FOLLOWUP["zh"]["exported"].format(path=xlsx), err=True)
+        return
+    stopped, started = int(counts.get("stopped", 0)), int(counts.get("started", 0))
+    line = words["reporting_line"] if len(changed) else words["no_reporting"]
+    click.echo(line.format(stopped=stopped, started=started, **spans))
+    if len(shown) or xlsx is not None:
+        _show(shown.drop(columns=["district"]), xlsx, sheet)
 
 
 def _labelled(frame):

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from taskstats.report.wording.returns import CHANGES, PERIOD_COLUMNS
+
 PERIOD_REPORT = {
     "zh": {
         "due_heading": "本期到期",
@@ -68,8 +70,8 @@ PERIOD_COLUMNS_SHOWN = {
         "light_before": "上期亮灯",
         "change": "变化",
         "lead_units": "牵头单位",
-        "reports_before": "上期报送（条）",
-        "reports_now": "本期报送（条）",
+        "reports_before": PERIOD_COLUMNS["zh"]["reports_before"],
+        "reports_now": PERIOD_COLUMNS["zh"]["reports_now"],
     },
     "en": {
         "task_id": "Task",
@@ -92,17 +94,7 @@ PERIOD_COLUMNS_SHOWN = {
 }
 
 PERIOD_VALUES = {
-    "zh": {
-        "light": {"red": "红灯", "yellow": "黄灯", "green": "绿灯"},
-        "change": {
-            "turned_red": "转为红灯",
-            "turned_yellow": "转为黄灯",
-            "turned_green": "转为绿灯",
-            "newly_done": "新完成节点",
-            "stopped": "停止报送",
-            "started": "开始报送",
-        },
-    },
+    "zh": {"light": {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}, "change": CHANGES["zh"]},
     "en": {
         "light": {"red": "red", "yellow": "yellow", "green": "green"},
         "change": {

@@ -258,6 +258,8 @@ PERIOD_COLUMNS = {
         "change": "变化",
         "newly_done": "新完成节点数",
         "deadline": "是否完成时限",
+        "reports_before": "上期报送（条）",
+        "reports_now": "本期报送（条）",
         "leaders": "分管领导",  # names here, not the workload tables' count (领导数)
     },
 }
@@ -267,6 +269,8 @@ CHANGES = {
         "turned_yellow": "转为黄灯",
         "turned_green": "转为绿灯",
         "newly_done": "新完成节点",
+        "stopped": "停止报送",
+        "started": "开始报送",
     },
 }
 
@@ -303,5 +307,6 @@ FOLLOWUP = {
         "changes": "与上期相比（{before} → {day}）：",
         "changes_sheet": "与上期相比",
         "exported": "已导出：{path}",
+        "reporting_sheet": "报送单位变化",
     },
 }
