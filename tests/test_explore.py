@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import RAW
 
+import taskstats
+from taskstats.progress import schedules_for
 from taskstats.report.explore import (
     ALL,
     district_names,
+    due_periods,
     filter_options,
     filter_tables,
+    light_choices,
+    overview,
+    progress_explorer,
+    progress_table,
     task_table,
 )
 
@@ -53,3 +61,81 @@ def test_choices_and_tables_read_in_chinese(tables):
     assert set(table["区县"]) == {"大连高新区"}
     assert set(table["来源"]) <= {"省任务", "市任务", "自增任务", "未注明"}
     assert (table["目标任务"] == "（原文缺失，见数据质量）").sum() >= 1
+
+
+def test_overview_figures_read_as_figures(tables):
+    shown = overview(tables, district_names(RAW))
+    assert list(shown.columns) == ["大连高新区", "南京市鼓楼区", "青岛西海岸新区", "泉州市鲤城区"]
+    dalian, gulou = shown["大连高新区"], shown["南京市鼓楼区"]
+    assert (dalian["任务数"], dalian["最多任务"], dalian["人均任务"]) == ("168", "46", "20.33")
+    assert (dalian["最忙领导占比"], dalian["省任务占比"], gulou["来源未注明"]) == (
+        "27.4%",
+        "35.1%",
+        "100.0%",
+    )
+    # 鼓楼 names no leader: no per-leader figure, a dash (never NaN)
+    assert (gulou["分管领导数"], gulou["人均任务"], gulou["最忙领导占比"]) == ("0", "—", "—")
+    assert not shown.isin(["nan", "NaN", "<NA>"]).any().any()
+
+
+@pytest.fixture(scope="module")
+def progress(tables):
+    """Every bundled district as of 15 October 2020, simulated reports."""
+    schedules = schedules_for(taskstats.discover_manifests(RAW))
+    snap = taskstats.progress_snapshot(tables, "demo", schedules, "2020-10-15", trend=False)
+    return schedules, snap, district_names(RAW)
+
+
+def test_filters_by_light_and_due_period_on_the_seed_districts(tables, progress):
+    schedules, snap, names = progress
+    periods = dict(due_periods(schedules))
+    assert list(periods)[:3] == ["（全部）", "2020-06-30及以前", "2020-06-30后至2020-07-31"]
+    assert periods["2020-11-30后至2020-12-25"] == ("2020-11-30", "2020-12-25")
+    assert light_choices() == [
+        ("（全部）", None),
+        ("红灯", "red"),
+        ("黄灯", "yellow"),
+        ("绿灯", "green"),
+    ]
+
+    def count(light=None, period="（全部）"):
+        after, by = periods[period]
+        return len(progress_table(tables, snap, names, light=light, due_by=by, due_after=after))
+
+    # 168 + 72 + 206 + 117 tasks; red: 19 in 大连, 29 in 青岛; each district's tasks fall due
+    # at its last node (鲤城 25 December, 大连 and 青岛 31 December, 鼓楼 the year after).
+    assert (count(), count("red"), count("yellow"), count("green")) == (563, 48, 0, 515)
+    assert count(period="2020-11-30后至2020-12-25") == 117
+    assert count(period="2020-12-25后至2020-12-31") == 168 + 206
+    assert count("red", "2020-12-25后至2020-12-31") == 48
+    assert count(period="2021-09-30后至2021-12-31") == 72
+    assert count(period="2020-09-30后至2020-10-25") == 0
+    red = progress_table(tables, snap, names, light="red")
+    assert red.groupby("区县").size().to_dict() == {"大连高新区": 19, "青岛西海岸新区": 29}
+    assert set(red["最新状态"]) <= {"滞后", "未报送", "未启动", "序时推进", "已完成"}
+
+
+def test_the_widget_filters_and_exports(tables, progress, tmp_path):
+    from openpyxl import load_workbook
+
+    schedules, snap, names = progress
+    target = tmp_path / "导出" / "红灯.xlsx"
+    box = progress_explorer(tables, snap, schedules, names, light="red", export=target)
+    (lights, period), (_path, button), said, count = (
+        box.children[0].children,
+        box.children[1].children,
+        box.children[2],
+        box.children[3],
+    )
+    assert count.value == "<b>共48项任务</b>"
+    period.value = ("2020-11-30", "2020-12-25")
+    assert count.value == "<b>共0项任务</b>"
+    period.label = "2020-12-25后至2020-12-31"
+    lights.value = None
+    assert count.value == "<b>共374项任务</b>"
+    lights.value = "red"
+    button.click()
+    assert said.value == f"已导出48项任务：{target}"
+    rows = list(load_workbook(target)["任务"].iter_rows(values_only=True))
+    assert rows[0] == ("区县", "序号", "目标任务", "完成时限", "最新状态", "亮灯", "报送单位")
+    assert len(rows) == 49 and {r[5] for r in rows[1:]} == {"红灯"}

@@ -4,6 +4,9 @@ offline (itables), one click from a leader or unit to its tasks, and a chart tha
 
 from __future__ import annotations
 
+import datetime as dt
+import html
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -11,7 +14,9 @@ import pandas as pd
 from taskstats.datasets import select_manifests
 from taskstats.measures import compare_districts, leader_workload, source_mix, subset
 from taskstats.measures.nodes import joined_lead_units
-from taskstats.report.wording import COLUMN_LABELS, EXPLORE, SOURCE_NAMES, label_values
+from taskstats.report.wording import EXPLORE, SOURCE_NAMES, cli_frame, label_values
+from taskstats.report.wording.period import period_span
+from taskstats.report.wording.returns import EXPLORE_PROGRESS
 from taskstats.tidy import TaskTables
 
 ALL = "（全部）"
@@ -83,9 +88,10 @@ def task_table(tables: TaskTables, names: dict[str, str] | None = None) -> pd.Da
 
 
 def overview(tables: TaskTables, names: dict[str, str] | None = None) -> pd.DataFrame:
-    """The district comparison with Chinese column labels and district names (a new frame)."""
-    out = label_values(compare_districts(tables), "zh", names or {})
-    return out.rename(columns=COLUMN_LABELS["zh"])
+    """The district comparison as text, one column per district by name, one row per measure
+    in Chinese: shares as percentages, counts as integers, other figures to two decimals, a
+    gap (no named leader, say) as "—" (a new frame)."""
+    return cli_frame(compare_districts(tables), "zh", names or {}, transpose=True)
 
 
 def explorer(tables: TaskTables, names: dict[str, str] | None = None):
@@ -100,7 +106,7 @@ def explorer(tables: TaskTables, names: dict[str, str] | None = None):
     """
     import ipywidgets as widgets
     from IPython.display import HTML, display
-    from itables import init_notebook_mode, show
+    from itables import init_notebook_mode
     from matplotlib import pyplot as plt
 
     from taskstats.report import charts
@@ -143,16 +149,7 @@ def explorer(tables: TaskTables, names: dict[str, str] | None = None):
             if t.tasks.empty:
                 display(HTML(f"<p>{EXPLORE['none']}</p>"))
             else:
-                show(
-                    task_table(t, names),
-                    classes="display compact cell-border",
-                    columnDefs=[{"className": "dt-left", "targets": "_all"}],
-                    pageLength=10,
-                    lengthMenu=[10, 25, 50, 100],
-                    connected=False,
-                    autoWidth=False,
-                    language=EXPLORE["table"],
-                )
+                show_table(task_table(t, names))
         with chart_out:
             chart_out.clear_output(wait=True)
             if t.tasks.empty:
@@ -199,6 +196,22 @@ def explorer(tables: TaskTables, names: dict[str, str] | None = None):
     return widgets.VBox(rows)
 
 
+def show_table(frame: pd.DataFrame) -> None:
+    """Show a table that sorts and searches offline (itables), its own words in Chinese."""
+    from itables import show
+
+    show(
+        frame,
+        classes="display compact cell-border",
+        columnDefs=[{"className": "dt-left", "targets": "_all"}],
+        pageLength=10,
+        lengthMenu=[10, 25, 50, 100],
+        connected=False,
+        autoWidth=False,
+        language=EXPLORE["table"],
+    )
+
+
 def progress_table(
     tables: TaskTables,
     snapshot,
@@ -206,6 +219,7 @@ def progress_table(
     *,
     light: str | None = None,
     due_by: str | None = None,
+    due_after: str | None = None,
 ) -> pd.DataFrame:
     """One row per task with its deadline, latest status, light and reporting units, in
     Chinese (a new frame), from :func:`taskstats.progress_snapshot`.
@@ -216,19 +230,25 @@ def progress_table(
         names: District names by slug.
         light: Keep only tasks of this light (``red``, ``yellow``, ``green``).
         due_by: Keep only tasks whose deadline falls on or before this date (YYYY-MM-DD).
+        due_after: Keep only tasks whose deadline falls after this date (with ``due_by``: a
+            reporting period, :func:`due_periods`).
     """
     from taskstats.report.handouts import task_progress
-    from taskstats.report.wording.returns import EXPLORE_PROGRESS
 
     frames = []
     ledger = snapshot.ledger
     for district in _districts(tables):
-        rows = task_progress(tables, snapshot.status, snapshot.lights, district)
+        status = snapshot.status[snapshot.status["district"] == district]  # ids repeat
+        rows = task_progress(tables, status, snapshot.lights, district)
         units = {}
         if "unit" in ledger and len(ledger):
             mine = ledger[(ledger["district"] == district) & (ledger["unit"].astype(str) != "")]
             units = mine.groupby("task_id")["unit"].agg(lambda u: "、".join(dict.fromkeys(u)))
-        frames.append(rows.assign(district=district, units=rows["task_id"].map(units).fillna("")))
+        frames.append(
+            rows.assign(
+                district=district, units=rows["task_id"].map(lambda t, u=units: u.get(t, ""))
+            )
+        )
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if out.empty:
         return pd.DataFrame(columns=list(EXPLORE_PROGRESS["columns"].values()))
@@ -236,6 +256,8 @@ def progress_table(
         out = out[out["light"] == light]
     if due_by:
         out = out[(out["deadline"] != "") & (out["deadline"] <= due_by)]
+    if due_after:
+        out = out[out["deadline"] > due_after]
     words = EXPLORE_PROGRESS
     out = out.assign(
         district=out["district"].map(lambda d: (names or {}).get(d, d)),
@@ -246,7 +268,9 @@ def progress_table(
     return out[list(columns)].rename(columns=columns).reset_index(drop=True)
 
 
-def export_table(frame: pd.DataFrame, target: str | Path, sheet: str = "任务") -> Path:
+def export_table(
+    frame: pd.DataFrame, target: str | Path, sheet: str = EXPLORE_PROGRESS["sheet"]
+) -> Path:
     """Write a (filtered) table to .xlsx, formulas neutralised, replaced atomically."""
     from taskstats.io.files import atomic_path, neutralise_formulas
 
@@ -255,3 +279,140 @@ def export_table(frame: pd.DataFrame, target: str | Path, sheet: str = "任务")
     with atomic_path(target) as tmp:
         neutralise_formulas(frame).to_excel(tmp, sheet_name=sheet, index=False, engine="openpyxl")
     return target
+
+
+def due_periods(schedules: Mapping[str, Sequence[dt.date]]) -> list[tuple[str, tuple]]:
+    """The choices of the due-period filter, as (label, (after, by)) pairs: all, then each
+    reporting period of the districts' nodes (from the start to the first node, then from node
+    to node), labelled in Chinese; ``after`` and ``by`` are dates as text (``after`` None for
+    the first). Pass them to :func:`progress_table` as ``due_after`` and ``due_by``."""
+    nodes = sorted({day for dates in schedules.values() for day in dates})
+    out: list[tuple[str, tuple]] = [(EXPLORE_PROGRESS["all"], (None, None))]
+    for before, day in zip([None, *nodes[:-1]], nodes, strict=True):
+        value = (before.isoformat() if before else None, day.isoformat())
+        out.append((period_span(before, day), value))
+    return out
+
+
+def light_choices() -> list[tuple[str, str | None]]:
+    """The choices of the light filter, as (label, value) pairs: all, red, yellow, green."""
+    words = EXPLORE_PROGRESS
+    return [(words["all"], None), *((words["light"][k], k) for k in ("red", "yellow", "green"))]
+
+
+def progress_explorer(
+    tables: TaskTables,
+    snapshot,
+    schedules: Mapping[str, Sequence[dt.date]],
+    names: dict[str, str] | None = None,
+    *,
+    light: str | None = None,
+    due: tuple[str | None, str | None] = (None, None),
+    export: str | Path | None = None,
+):
+    """The progress table with drop-downs for the light and the period the deadline falls
+    in, and a button that writes the filtered table to .xlsx.
+
+    Args:
+        tables: The tidy tables.
+        snapshot: Their progress snapshot (:func:`taskstats.progress_snapshot`).
+        schedules: Each district's reporting nodes (the periods offered).
+        names: District names by slug.
+        light: The light chosen at first (None: all).
+        due: ``(after, by)`` chosen at first (a period of :func:`due_periods`, or any two
+            dates).
+        export: The .xlsx the button writes (default ``reports/进度筛选.xlsx``).
+    """
+    import ipywidgets as widgets
+    from IPython.display import HTML, display
+    from itables import init_notebook_mode
+
+    from taskstats import config
+
+    init_notebook_mode(all_interactive=False, connected=False)  # offline: library inlined
+    words = EXPLORE_PROGRESS
+    layout, style = widgets.Layout(width="320px"), {"description_width": "72px"}
+    periods = due_periods(schedules)
+    if tuple(due) not in [v for _, v in periods]:
+        periods.append((_due_label(due), tuple(due)))
+    lights = widgets.Dropdown(
+        options=light_choices(),
+        value=light,
+        description=words["filters"]["light"],
+        layout=layout,
+        style=style,
+    )
+    period = widgets.Dropdown(
+        options=periods,
+        value=tuple(due),
+        description=words["filters"]["due"],
+        layout=layout,
+        style=style,
+    )
+    path = widgets.Text(
+        value=str(export or config.reports_dir() / "进度筛选.xlsx"),
+        description=words["filters"]["path"],
+        layout=widgets.Layout(width="480px"),
+        style=style,
+    )
+    button = widgets.Button(description=words["export"])
+    count, said, table_out = widgets.HTML(), widgets.HTML(), widgets.Output()
+
+    def current() -> pd.DataFrame:
+        after, by = period.value
+        return progress_table(
+            tables, snapshot, names, light=lights.value, due_by=by, due_after=after
+        )
+
+    def redraw(*_) -> None:
+        shown = current()
+        count.value = f"<b>{html.escape(words['count'].format(n=len(shown)))}</b>"
+        with table_out:
+            table_out.clear_output(wait=True)
+            if shown.empty:
+                display(HTML(f"<p>{html.escape(words['none'])}</p>"))
+            else:
+                show_table(shown)
+
+    def write(_) -> None:
+        shown = current()
+        try:
+            target = export_table(shown, path.value, words["sheet"])
+        except (OSError, ValueError) as exc:
+            said.value = html.escape(words["export_failed"].format(reason=exc))
+            return
+        said.value = html.escape(words["exported"].format(n=len(shown), path=target))
+
+    lights.observe(redraw, names="value")
+    period.observe(redraw, names="value")
+    button.on_click(write)
+    redraw()
+    return widgets.VBox(
+        [
+            widgets.HBox([lights, period]),
+            widgets.HBox([path, button]),
+            said,
+            count,
+            table_out,
+        ]
+    )
+
+
+def _due_label(due: tuple[str | None, str | None]) -> str:
+    """A period given as two dates (either may be None) in words."""
+    after, by = due
+    if by is None:
+        return EXPLORE_PROGRESS["after"].format(after=after)
+    return period_span(dt.date.fromisoformat(after) if after else None, dt.date.fromisoformat(by))
+
+
+def introduction() -> str:
+    """The explorer's introduction, in Chinese (Markdown)."""
+    return EXPLORE_PROGRESS["intro"]
+
+
+def progress_heading(snapshot) -> str:
+    """The progress part's heading, saying where the reports come from."""
+    from taskstats.report.wording import LEDGER_SOURCE
+
+    return EXPLORE_PROGRESS["progress"].format(source=LEDGER_SOURCE["zh"][snapshot.source])
