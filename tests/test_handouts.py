@@ -138,3 +138,41 @@ def test_red_list_due_and_changes_as_spreadsheets(snap, tmp_path):
     header = [c.value for c in changes[1]]
     assert header[2:6] == ["上期亮灯", "亮灯", "变化", "新完成节点数"]
     assert {c.value for c in changes["E"][1:]} <= {"转为红灯", "转为黄灯", "转为绿灯", "新完成节点"}
+
+
+def test_a_leaders_brief_lists_red_tasks_per_lead_unit_that_reports_back(snap, tmp_path):
+    """By leader: no 督办通知单 addressed to the leader; the leader's red tasks (原驰: 9 of the
+    red list on 2020-10-15) per lead unit, each unit named as the one to report back; a task
+    led by two units (34: 发改局、投促局; 95: 发改局、科技局) is under each."""
+    out = tmp_path / "leaders"
+    args = ["handouts", DISTRICT, "--by", "leader", "--out", str(out), "--as-of", "2020-10-15"]
+    run = CliRunner().invoke(main, [*args, "--progress", "demo"])
+    assert run.exit_code == 0, run.output
+    document = docx.Document(out / "原驰.docx")
+    lines = [p.text for p in document.paragraphs if p.text]
+    assert "督办通知单" not in lines and "原驰：" not in lines
+    assert lines[0] == "大连高新区重点任务推进情况提示单（原驰同志分管）"
+    assert lines[1] == "注意：本单据的进度数据为模拟数据，仅用于演示。"
+    assert lines[2].startswith("截至2020-10-15，原驰同志分管任务")
+    assert "红灯9项" in lines[2]
+    brief = lines.index("分管红灯任务督办情况（按牵头单位）")
+    assert lines[brief + 1] == (
+        "截至2020-10-15，原驰同志分管的任务中有9项亮红灯。区督查室向下列牵头单位发出督办通知单，"
+        "由牵头单位限期整改，并于2020-10-25前将整改措施和进展情况书面报送区督查室："
+    )
+    assert lines[brief + 2 : brief + 7] == [
+        "投促局（牵头，红灯3项，负责报送整改情况）",
+        "科技局（牵头，红灯3项，负责报送整改情况）",
+        "创业中心（牵头，红灯2项，负责报送整改情况）",
+        "发改局（牵头，红灯2项，负责报送整改情况）",
+        "设计办（牵头，红灯1项，负责报送整改情况）",
+    ]
+    per_unit = [[row.cells[0].text for row in t.rows[1:]] for t in document.tables[2:]]
+    assert per_unit == [
+        ["10", "34", "157"],
+        ["26", "67", "95"],
+        ["69", "165"],
+        ["34", "95"],
+        ["164"],
+    ]
+    assert lines[-1] == "区督查室　2020-10-15"

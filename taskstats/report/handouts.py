@@ -27,7 +27,7 @@ class Handout:
     """One document's content: who it goes to and its tasks (one row each)."""
 
     to: str
-    tasks: pd.DataFrame  # task_id, text, deadline, status, light, reasons
+    tasks: pd.DataFrame  # task_id, text, deadline, status, light, reasons, lead_units
     due: pd.DataFrame  # task_id, text, milestone (the next period's nodes not done)
 
 
@@ -65,6 +65,7 @@ def handouts(
         else pd.DataFrame(columns=["task_id", "text", "milestone"])
     )
     tasks = task_progress(tables, status, snapshot.lights, district)
+    tasks = tasks.assign(lead_units=tasks["task_id"].map(_lead_units(tables, district)).fillna(""))
     if only == "red":
         tasks = tasks[tasks["light"] == "red"]
     elif only == "due":
@@ -82,6 +83,27 @@ def handouts(
             )
         )
     return sorted(out, key=lambda h: (-int((h.tasks["light"] == "red").sum()), h.to))
+
+
+def _lead_units(tables: TaskTables, district: str) -> pd.Series:
+    """Each task's lead units (collectives too: they are who must answer), joined with "、"."""
+    units = tables.task_units
+    leads = units[(units["district"] == district) & (units["role"] == "lead")]
+    return (
+        leads.astype({"task_id": str})
+        .groupby("task_id")["unit"]
+        .agg(lambda u: "、".join(dict.fromkeys(u)))
+    )
+
+
+def red_by_unit(tasks: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """A leader's red tasks per lead unit (a task led by two units under each): the units with
+    the most red tasks first, then by name."""
+    red = tasks[tasks["light"] == "red"]
+    pairs = red.assign(unit=red["lead_units"].str.split("、")).explode("unit")
+    pairs = pairs[pairs["unit"].fillna("") != ""]
+    groups = [(str(unit), rows) for unit, rows in pairs.groupby("unit", sort=False)]
+    return sorted(groups, key=lambda g: (-len(g[1]), g[0]))
 
 
 def _owners(tables: TaskTables, district: str, by: str) -> pd.DataFrame:
@@ -231,6 +253,26 @@ def _document(item: Handout, district: str, as_of: dt.date, reply_by: dt.date, b
             [[r.task_id, r.text, r.milestone, words["due_ask"]] for r in item.due.itertuples()],
             [13, 86, 25, 42],
         )
+    if by == "leader":  # the leader's brief: the red tasks per lead unit, who report back
+        red = red_by_unit(tasks)
+        if red:
+            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            para(words["leader_red_title"], size=16, bold=True, center=True, font="黑体")
+            para(
+                words["leader_red_lead"].format(
+                    to=item.to, as_of=as_of.isoformat(), n=counts["red"], reply_by=reply_by
+                ),
+                size=12,
+            )
+            for unit, rows in red:
+                para(words["leader_unit"].format(unit=unit, n=len(rows)), bold=True, font="黑体")
+                table(
+                    words["leader_red_columns"],
+                    [[r.task_id, r.text, reason_text(r.reasons)] for r in rows.itertuples()],
+                    [13, 105, 48],
+                )
+            para(words["notice_sign"].format(date=as_of.isoformat()), size=12)
+        return doc
     for r in tasks[tasks["light"] == "red"].itertuples():
         doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         para(words["notice_title"], size=20, bold=True, center=True, font="黑体")

@@ -244,6 +244,11 @@ HANDOUT = {
         "notice_body": "第{task}项任务“{text}”截至{as_of}亮红灯（{reasons}）。请限期整改，"
         "于{reply_by}前将整改措施和进展情况书面报送区督查室。",
         "notice_sign": "区督查室　{date}",
+        "leader_red_title": "分管红灯任务督办情况（按牵头单位）",
+        "leader_red_lead": "截至{as_of}，{to}同志分管的任务中有{n}项亮红灯。区督查室向下列牵头单位"
+        "发出督办通知单，由牵头单位限期整改，并于{reply_by}前将整改措施和进展情况书面报送区督查室：",
+        "leader_unit": "{unit}（牵头，红灯{n}项，负责报送整改情况）",
+        "leader_red_columns": ["序号", "目标任务", "亮灯原因"],
     },
 }
 
