@@ -57,7 +57,7 @@ REPORTS = [  # task, node, status, 填报日期
 ]
 
 
-def _ledger() -> pd.DataFrame:
+def _ledger(reports=REPORTS) -> pd.DataFrame:
     rows = [
         {
             "import_id": 1,
@@ -73,7 +73,7 @@ def _ledger() -> pd.DataFrame:
             "reported_on": day,
             "simulated": False,
         }
-        for i, (task, node, status, day) in enumerate(REPORTS)
+        for i, (task, node, status, day) in enumerate(reports)
     ]
     frame = pd.DataFrame(rows)
     return frame.assign(**{c: "" for c in LEDGER_COLUMNS if c not in frame})[LEDGER_COLUMNS]
@@ -302,3 +302,52 @@ def test_cli_units_that_stopped_or_started_reporting(tiny, tmp_path, monkeypatch
         "xiamen-test,区发改局,1,3,",
         "xiamen-test,区民政局,1,1,",
     ]
+
+
+def test_a_period_section_with_nothing_is_one_line(tiny):
+    from taskstats.report.period import period_sections
+
+    schedule = pg.schedule_dates(tiny.manifest)
+
+    def view(day, ledger=None):
+        snap = pg.progress_snapshot(
+            tiny.tables,
+            _ledger() if ledger is None else ledger,
+            {"xiamen-test": schedule},
+            day,
+            "default",
+            trend=False,
+        )
+        return period_sections(tiny.tables, snap, "xiamen-test", schedule)
+
+    first, last = view(dt.date(2021, 10, 5)), view(dt.date(2021, 12, 31))
+    assert first.changes_html() == (
+        "<h2>与上期相比</h2>"
+        '<p class="ts-note">没有上一期（截至日期前只有一个报送节点），无从比较。</p>'
+    )
+    assert last.due_html() == (
+        '<h2>本期到期</h2><p class="ts-note">截至2021-12-31计划已到最后节点，没有下一期。</p>'
+    )
+    # Every node done by 30 September and 31 October: nothing due up to 30 November is left,
+    # no light changed, and every unit reported in both periods.
+    done = (
+        [
+            (task, node, "已完成", day)
+            for task in "1234"
+            for node, day in (("2021-09-30", "2021-09-29"), ("2021-10-31", "2021-10-30"))
+        ]
+        + [(task, "2021-11-30", "已完成", "2021-11-01") for task in "124"]
+        + [("3", "2021-11-15", "已完成", "2021-11-01")]
+    )
+    quiet = view(AS_OF, _ledger(done))
+    assert "<table" not in quiet.due_html()
+    assert quiet.due_html().endswith(
+        '<p class="ts-note">2021-11-05后至2021-11-30（下一报送节点）没有到期未完成的节点。</p>'
+    )
+    changes = quiet.changes_html()
+    assert "<table" not in changes
+    assert '<p class="ts-note">与上期相比，没有任务的亮灯发生变化。</p>' in changes
+    assert changes.endswith(
+        '<p class="ts-note">上期（2021-09-30及以前）与本期（2021-09-30后至2021-11-05）相比，'
+        "没有单位停止或开始报送。</p>"
+    )

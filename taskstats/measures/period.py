@@ -32,7 +32,8 @@ def due_next_period(
     tables: TaskTables, status: pd.DataFrame, as_of: dt.date, until: dt.date
 ) -> pd.DataFrame:
     """本期到期: the nodes falling due after ``as_of`` up to and including ``until`` (the next
-    node) that are not done, with the task's text, lead units and leaders.
+    node) that are not done, with the task's text, lead units and leaders; a task reported
+    done at its own deadline (完成时限) has no node due after it.
 
     Args:
         tables: The tidy tables.
@@ -47,7 +48,15 @@ def due_next_period(
     """
     start, end = as_of.isoformat(), until.isoformat()
     milestone = status["milestone"].astype(str)
-    due = status[(milestone > start) & (milestone <= end) & (status["status"] != "done")]
+    # A task reported done at its own deadline has nothing left to report after it.
+    finished = status[status["deadline"] & (status["status"] == "done")]
+    finished_on = finished.groupby(["district", "task_id"], observed=True)["milestone"].min()
+    key = pd.MultiIndex.from_frame(status[["district", "task_id"]].astype(str))
+    ended = finished_on.astype(str).reindex(key).to_numpy()
+    after_end = pd.Series(ended, index=status.index).fillna("9999") < milestone
+    due = status[
+        (milestone > start) & (milestone <= end) & (status["status"] != "done") & ~after_end
+    ]
     due = due[["district", "task_id", "milestone", "days_left", "status", "deadline"]]
     people = _people(tables, due)
     out = people.merge(due, on=["district", "task_id"], how="inner")
