@@ -23,7 +23,12 @@ from taskstats.measures.period import (
 from taskstats.progress.schedule import previous_node
 from taskstats.report.html import html_table
 from taskstats.report.views import DistrictReport, mark_progress
-from taskstats.report.wording.period import PERIOD_REPORT, period_frame, period_span
+from taskstats.report.wording.period import (
+    PERIOD_COLUMNS_SHOWN,
+    PERIOD_REPORT,
+    period_frame,
+    period_span,
+)
 from taskstats.tidy.schema import TaskTables
 
 Bounds = tuple[dt.date | None, dt.date]
@@ -148,7 +153,10 @@ class PeriodView:
 
     def _table(self, frame: pd.DataFrame, max_rows: int | None = None) -> str:
         shown = mark_progress(period_frame(frame, self.lang), self.simulated, self.lang)
-        return html_table(shown, self.lang, max_rows=max_rows)
+        heading = PERIOD_COLUMNS_SHOWN[self.lang]["progress_data"]
+        return html_table(
+            shown.rename(columns={"progress_data": heading}), self.lang, max_rows=max_rows
+        )
 
 
 _TURNED = ("turned_red", "turned_yellow", "turned_green")

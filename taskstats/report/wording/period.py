@@ -56,6 +56,7 @@ PERIOD_REPORT = {
 
 PERIOD_COLUMNS_SHOWN = {
     "zh": {
+        "progress_data": "进度数据",
         "task_id": "序号",
         "text": "目标任务",
         "unit": "牵头单位",
@@ -74,6 +75,7 @@ PERIOD_COLUMNS_SHOWN = {
         "reports_now": PERIOD_COLUMNS["zh"]["reports_now"],
     },
     "en": {
+        "progress_data": "Progress data",
         "task_id": "Task",
         "text": "Task text",
         "unit": "Lead unit",
