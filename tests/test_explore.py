@@ -127,12 +127,12 @@ def test_the_widget_filters_and_exports(tables, progress, tmp_path):
         box.children[2],
         box.children[3],
     )
-    assert count.value == "<b>共48项任务</b>"
+    assert count.value == "<p>共48项任务</p>"
     period.value = ("2020-11-30", "2020-12-25")
-    assert count.value == "<b>共0项任务</b>"
+    assert count.value == "<p>共0项任务</p>"
     period.label = "2020-12-25后至2020-12-31"
     lights.value = None
-    assert count.value == "<b>共374项任务</b>"
+    assert count.value == "<p>共374项任务</p>"
     lights.value = "red"
     button.click()
     assert said.value == f"已导出48项任务：{target}"

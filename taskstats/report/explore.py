@@ -366,7 +366,7 @@ def progress_explorer(
 
     def redraw(*_) -> None:
         shown = current()
-        count.value = f"<b>{html.escape(words['count'].format(n=len(shown)))}</b>"
+        count.value = f"<p>{html.escape(words['count'].format(n=len(shown)))}</p>"
         with table_out:
             table_out.clear_output(wait=True)
             if shown.empty:
