@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from conftest import RAW
 
@@ -9,6 +10,7 @@ import taskstats
 from taskstats.progress import schedules_for
 from taskstats.report.explore import (
     ALL,
+    chinese_table,
     district_names,
     due_periods,
     filter_options,
@@ -139,3 +141,22 @@ def test_the_widget_filters_and_exports(tables, progress, tmp_path):
     rows = list(load_workbook(target)["任务"].iter_rows(values_only=True))
     assert rows[0] == ("区县", "序号", "目标任务", "完成时限", "最新状态", "亮灯", "报送单位")
     assert len(rows) == 49 and {r[5] for r in rows[1:]} == {"红灯"}
+
+
+def test_any_table_shown_in_chinese_with_figures_formatted():
+    frame = pd.DataFrame(
+        {
+            "district": ["dalian-hightech", "nanjing-gulou"],
+            "leader": ["原驰", "各副区长"],
+            "source": ["city", "unknown"],
+            "n": [14.0, 3.0],
+            "share": [0.0833, float("nan")],
+            "collective": [False, True],
+        }
+    )
+    shown = chinese_table(frame, district_names(RAW))
+    assert list(shown.columns) == ["区县", "分管领导", "来源", "数量", "占本区任务", "泛指"]
+    assert shown.values.tolist() == [
+        ["大连高新区", "原驰", "市任务", "14", "8.3%", "否"],
+        ["南京市鼓楼区", "各副区长", "未注明", "3", "—", "是"],
+    ]

@@ -94,6 +94,12 @@ def overview(tables: TaskTables, names: dict[str, str] | None = None) -> pd.Data
     return cli_frame(compare_districts(tables), "zh", names or {}, transpose=True)
 
 
+def chinese_table(frame: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """Any of the package's tables as the explorer shows it (a new frame): headed in Chinese,
+    coded values in words, districts by name, figures formatted, a gap as "—"."""
+    return cli_frame(frame, "zh", names or {})
+
+
 def explorer(tables: TaskTables, names: dict[str, str] | None = None):
     """Drop-downs that filter the tables and redraw the task table and the chart.
 
