@@ -94,7 +94,7 @@ def test_filters_by_light_and_due_period_on_the_seed_districts(tables, progress)
     assert list(periods)[:3] == ["（全部）", "2020-06-30及以前", "2020-06-30后至2020-07-31"]
     assert periods["2020-11-30后至2020-12-25"] == ("2020-11-30", "2020-12-25")
     assert light_choices() == [
-        ("（全部）", None),
+        ("（全部）", ""),
         ("红灯", "red"),
         ("黄灯", "yellow"),
         ("绿灯", "green"),
@@ -133,7 +133,7 @@ def test_the_widget_filters_and_exports(tables, progress, tmp_path):
     period.value = ("2020-11-30", "2020-12-25")
     assert count.value == "<p>共0项任务</p>"
     period.label = "2020-12-25后至2020-12-31"
-    lights.value = None
+    lights.value = ""
     assert count.value == "<p>共374项任务</p>"
     lights.value = "red"
     button.click()

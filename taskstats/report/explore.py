@@ -301,9 +301,10 @@ def due_periods(schedules: Mapping[str, Sequence[dt.date]]) -> list[tuple[str, t
 
 
 def light_choices() -> list[tuple[str, str | None]]:
-    """The choices of the light filter, as (label, value) pairs: all, red, yellow, green."""
+    """The choices of the light filter, as (label, value) pairs: all (``""``: a drop-down's
+    None means nothing chosen), red, yellow, green."""
     words = EXPLORE_PROGRESS
-    return [(words["all"], None), *((words["light"][k], k) for k in ("red", "yellow", "green"))]
+    return [(words["all"], ""), *((words["light"][k], k) for k in ("red", "yellow", "green"))]
 
 
 def progress_explorer(
@@ -343,7 +344,7 @@ def progress_explorer(
         periods.append((_due_label(due), tuple(due)))
     lights = widgets.Dropdown(
         options=light_choices(),
-        value=light,
+        value=light or "",
         description=words["filters"]["light"],
         layout=layout,
         style=style,
@@ -367,7 +368,7 @@ def progress_explorer(
     def current() -> pd.DataFrame:
         after, by = period.value
         return progress_table(
-            tables, snapshot, names, light=lights.value, due_by=by, due_after=after
+            tables, snapshot, names, light=lights.value or None, due_by=by, due_after=after
         )
 
     def redraw(*_) -> None:
