@@ -236,6 +236,11 @@ def test_district_report_shows_due_and_changes_from_the_one_snapshot(tiny, tmp_p
         "与上期（2021-09-30）相比：转为红灯1项、转为黄灯1项、转为绿灯1项；新完成节点3个，涉及1项任务。"
     ) in changes
     lights, units = changes.split("<h3>报送单位变化</h3>")
+    # no task is done at its own deadline yet (task 2's is the year end)
+    assert lights.endswith(
+        "<h3>新完成的任务（完成时限节点已报完成）</h3>"
+        '<p class="ts-note">与上期相比，没有新完成的任务。</p>'
+    )
     assert [row[1:6] for row in _cells(lights)[1:]] == [
         ["1", "建成社区食堂10个", "绿灯", "红灯", "转为红灯"],
         ["4", "修缮古厝", "绿灯", "黄灯", "转为黄灯"],
@@ -345,8 +350,18 @@ def test_a_period_section_with_nothing_is_one_line(tiny):
         '<p class="ts-note">2021-11-05后至2021-11-30（下一报送节点）没有到期未完成的节点。</p>'
     )
     changes = quiet.changes_html()
-    assert "<table" not in changes
     assert '<p class="ts-note">与上期相比，没有任务的亮灯发生变化。</p>' in changes
+    # the one table: task 3, done at its deadline (15 November) by the report of 1 November
+    assert changes.count("<table") == 1
+    finished = changes.split("<h3>新完成的任务（完成时限节点已报完成）</h3>")[1]
+    assert _cells(finished)[1] == [
+        "真实台账",
+        "3",
+        "新建公园3座",
+        "2021-11-15",
+        "区城管局",
+        "张三",
+    ]
     assert changes.endswith(
         '<p class="ts-note">上期（2021-09-30及以前）与本期（2021-09-30后至2021-11-05）相比，'
         "没有单位停止或开始报送。</p>"

@@ -26,6 +26,7 @@ from taskstats.measures.linkage import commitment_coverage, compare_targets, lin
 from taskstats.measures.period import (
     due_by_unit,
     due_next_period,
+    newly_finished,
     next_node,
     period_changes,
     reporting_changes,
@@ -62,6 +63,7 @@ __all__ = [
     "link_commitments",
     "measurability",
     "milestone_status",
+    "newly_finished",
     "next_node",
     "period_changes",
     "ranking_board",

@@ -165,6 +165,31 @@ def period_changes(
     ].reset_index(drop=True)
 
 
+def newly_finished(tables: TaskTables, before: pd.DataFrame, now: pd.DataFrame) -> pd.DataFrame:
+    """The tasks newly done: reported done at their own deadline (完成时限) node as of now and
+    not at the previous date.
+
+    Args:
+        tables: The tidy tables.
+        before: :func:`taskstats.milestone_status` at the previous date.
+        now: :func:`taskstats.milestone_status` at the as-of date.
+
+    Returns:
+        district, task_id, text, milestone (the deadline), lead_units, leaders; in the table's
+        order. Does not mutate the inputs.
+    """
+    key = ["district", "task_id"]
+
+    def finished(status: pd.DataFrame) -> pd.DataFrame:
+        rows = status[status["deadline"] & (status["status"] == "done")]
+        return rows[[*key, "milestone"]].astype(str).drop_duplicates(key)
+
+    new = finished(now).merge(finished(before)[key], on=key, how="left", indicator=True)
+    new = new[new["_merge"] == "left_only"].drop(columns="_merge")
+    out = _people(tables, new).merge(new, on=key, how="inner")
+    return out[[*key, "text", "milestone", "lead_units", "leaders"]].reset_index(drop=True)
+
+
 def _done_nodes(status: pd.DataFrame) -> pd.DataFrame:
     done = status.assign(done=status["status"] == "done")
     return done.groupby(["district", "task_id"], as_index=False)["done"].sum()

@@ -16,6 +16,7 @@ from taskstats.measures.period import (
     LIGHT_ORDER,
     due_by_unit,
     due_next_period,
+    newly_finished,
     next_node,
     period_changes,
     reporting_changes,
@@ -58,6 +59,8 @@ class PeriodView:
         lights: The task's light now, by task_id.
         changes: :func:`~taskstats.measures.period.period_changes` (empty without a previous
             period).
+        finished: :func:`~taskstats.measures.period.newly_finished` (empty without a previous
+            period).
         reporting: :func:`~taskstats.measures.period.reporting_changes`, the units whose
             reporting stopped or started only.
         lang: The report's language.
@@ -72,6 +75,7 @@ class PeriodView:
     due_units: pd.DataFrame
     lights: pd.Series
     changes: pd.DataFrame
+    finished: pd.DataFrame
     reporting: pd.DataFrame
     lang: str = "zh"
     simulated: bool = False
@@ -111,8 +115,9 @@ class PeriodView:
         return out + self._table(shown[columns], max_rows=SHOWN_TASKS)
 
     def changes_html(self) -> str:
-        """与上期相比: the heading, one line of figures, the tasks whose light changed and the
-        units that stopped or started reporting; one line for each part with nothing."""
+        """与上期相比: the heading, one line of figures, the tasks whose light changed, the
+        tasks newly done and the units that stopped or started reporting; one line for each
+        part with nothing."""
         w = PERIOD_REPORT[self.lang]
         out = _heading(w["changes_heading"])
         if self.previous is None or self.periods is None:
@@ -134,6 +139,11 @@ class PeriodView:
         else:
             columns = ["task_id", "text", "light_before", "light", "change", "lead_units"]
             out += self._table(lit[[*columns, "leaders"]])
+        out += _sub(w["finished"])
+        if self.finished.empty:
+            out += _line(w["no_finished"])
+        else:
+            out += self._table(self.finished.drop(columns="district"), max_rows=SHOWN_TASKS)
         out += _sub(w["reporting"])
         spans = {
             "previous": period_span(*self.periods[0], self.lang),
@@ -211,8 +221,10 @@ def period_sections(
             lights_before[lights_before["district"] == district],
         )
         changes = period_changes(tables, then, (status, lights))
+        finished = newly_finished(tables, then[0], status)
     else:
         changes = pd.DataFrame(columns=["task_id", "change", "newly_done"])
+        finished = pd.DataFrame()
     if periods is not None:
         ledger = snapshot.ledger[snapshot.ledger["district"] == district]
         reporting = reporting_changes(tables, ledger, *periods)
@@ -228,6 +240,7 @@ def period_sections(
         due_units=due_by_unit(tables, due),
         lights=lights.set_index("task_id")["light"],
         changes=changes,
+        finished=finished,
         reporting=reporting,
         lang=lang,
         simulated=snapshot.source == "simulated",

@@ -21,6 +21,8 @@ PERIOD_REPORT = {
         "转为黄灯{turned_yellow}项、转为绿灯{turned_green}项；新完成节点{nodes}个，涉及{tasks}项任务。",
         "lights": "亮灯变化的任务",
         "no_lights": "与上期相比，没有任务的亮灯发生变化。",
+        "finished": "新完成的任务（完成时限节点已报完成）",
+        "no_finished": "与上期相比，没有新完成的任务。",
         "reporting": "报送单位变化",
         "reporting_line": "上期（{previous}）有报送、本期（{current}）没有报送的单位{stopped}个；"
         "上期没有报送、本期开始报送的单位{started}个。",
@@ -44,6 +46,8 @@ PERIOD_REPORT = {
         "{tasks} task(s).",
         "lights": "Tasks whose light changed",
         "no_lights": "No task's light changed since the previous period.",
+        "finished": "Tasks newly done (done at their deadline node)",
+        "no_finished": "No task was newly done since the previous period.",
         "reporting": "Units that stopped or started reporting",
         "reporting_line": "{stopped} unit(s) reported in the previous period ({previous}) but not "
         "in this one ({current}); {started} unit(s) started reporting.",
