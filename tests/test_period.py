@@ -252,6 +252,7 @@ def test_district_report_shows_due_and_changes_from_the_one_snapshot(tiny, tmp_p
         "上期（2021-09-30及以前）有报送、本期（2021-09-30后至2021-11-05）没有报送的单位1个；"
         "上期没有报送、本期开始报送的单位1个。"
     ) in units
+    assert _cells(units)[0][1] == "报送单位"
     assert [row[1:] for row in _cells(units)[1:]] == [
         ["区城管局", "0", "1", "开始报送"],
         ["区文旅局", "1", "0", "停止报送"],

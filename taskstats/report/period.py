@@ -159,7 +159,8 @@ class PeriodView:
                 **spans,
             )
         )
-        return out + self._table(self.reporting.drop(columns="district"))
+        units = self.reporting.rename(columns={"unit": "reporting_unit"})
+        return out + self._table(units.drop(columns="district"))
 
     def _table(self, frame: pd.DataFrame, max_rows: int | None = None) -> str:
         shown = mark_progress(period_frame(frame, self.lang), self.simulated, self.lang)
