@@ -329,7 +329,7 @@ def test_a_period_section_with_nothing_is_one_line(tiny):
     first, last = view(dt.date(2021, 10, 5)), view(dt.date(2021, 12, 31))
     assert first.changes_html() == (
         "<h2>与上期相比</h2>"
-        '<p class="ts-note">没有上一期（截至日期前只有一个报送节点），无从比较。</p>'
+        '<p class="ts-note">没有上一期（截至日期及以前不足两个报送节点），无从比较。</p>'
     )
     assert last.due_html() == (
         '<h2>本期到期</h2><p class="ts-note">截至2021-12-31计划已到最后节点，没有下一期。</p>'

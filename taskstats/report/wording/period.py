@@ -16,7 +16,7 @@ PERIOD_REPORT = {
         "by_unit": "按牵头单位",
         "deadlines": "本期到达完成时限的任务",
         "no_deadlines": "本期没有任务到达完成时限。",
-        "no_previous": "没有上一期（截至日期前只有一个报送节点），无从比较。",
+        "no_previous": "没有上一期（截至日期及以前不足两个报送节点），无从比较。",
         "changes_line": "与上期（{before}）相比：转为红灯{turned_red}项、"
         "转为黄灯{turned_yellow}项、转为绿灯{turned_green}项；新完成节点{nodes}个，涉及{tasks}项任务。",
         "lights": "亮灯变化的任务",
@@ -40,7 +40,8 @@ PERIOD_REPORT = {
         "by_unit": "By lead unit",
         "deadlines": "Tasks reaching their deadline in the period",
         "no_deadlines": "No task reaches its deadline in the period.",
-        "no_previous": "There is no previous period (one node on or before the as-of date).",
+        "no_previous": "There is no previous period (fewer than two nodes on or before the "
+        "as-of date).",
         "changes_line": "Since the previous period ({before}): {turned_red} task(s) turned red, "
         "{turned_yellow} yellow, {turned_green} green; {nodes} node(s) newly done in "
         "{tasks} task(s).",
