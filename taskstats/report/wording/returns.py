@@ -325,7 +325,7 @@ FOLLOWUP = {
         "no_next": "计划已到最后节点，没有下一期。",
         "due": "本期到期（{day}后至{until}）：{n}个节点",
         "due_sheet": "本期到期",
-        "no_previous": "没有上一期（截至日期前只有一个节点）。",
+        "no_previous": "没有上一期（截至日期及以前不足两个报送节点）。",
         "changes": "与上期相比（{before} → {day}）：",
         "changes_sheet": "与上期相比",
         "exported": "已导出：{path}",
