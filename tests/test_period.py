@@ -296,6 +296,10 @@ def test_cli_units_that_stopped_or_started_reporting(tiny, tmp_path, monkeypatch
         ("区文旅局", 1, 0, "停止报送"),
         ("区城管局", 0, 1, "开始报送"),
     ]
+    first = [*base[:3], "--as-of", "2021-10-05", *base[5:]]
+    assert CliRunner().invoke(main, first).output == (
+        "没有上一期（截至日期及以前不足两个报送节点）。\n"
+    )
     every = CliRunner().invoke(main, [*base, "--all", "--csv"])
     assert every.exit_code == 0, every.output
     # 区民政局: its own row in September, then one (task 2's November node, sent on 3
