@@ -160,3 +160,35 @@ def test_any_table_shown_in_chinese_with_figures_formatted():
         ["大连高新区", "原驰", "市任务", "14", "8.3%", "否"],
         ["南京市鼓楼区", "各副区长", "未注明", "3", "—", "是"],
     ]
+
+
+@pytest.mark.slow
+def test_the_notebook_headless_exports_what_its_parameters_filter(tmp_path):
+    import papermill
+    from openpyxl import load_workbook
+
+    from taskstats import config
+
+    target = tmp_path / "红灯.xlsx"
+    papermill.execute_notebook(
+        str(config.notebooks_dir() / "explore.ipynb"),
+        str(tmp_path / "explore.ipynb"),
+        parameters={
+            "raw_dir": str(RAW),
+            "districts": "dalian-hightech",
+            "store_dir": str(tmp_path / "store"),
+            "light": "red",
+            "due_after": "2020-09-30",
+            "due_by": "2020-12-31",
+            "export": str(target),
+        },
+        cwd=str(tmp_path),
+        progress_bar=False,
+        kernel_name="python3",
+        execution_timeout=600,
+    )
+    rows = list(load_workbook(target)["任务"].iter_rows(values_only=True))
+    # no real ledger: the one simulated now; as of today (after 2020) its last node, 31 December
+    assert rows[0] == ("区县", "序号", "目标任务", "完成时限", "最新状态", "亮灯", "报送单位")
+    assert len(rows) - 1 == 34 and {r[5] for r in rows[1:]} == {"红灯"}
+    assert {r[3] for r in rows[1:]} == {"2020-12-31"}
