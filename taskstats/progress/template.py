@@ -7,13 +7,12 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from taskstats.errors import InputError
 from taskstats.io.files import atomic_path, neutralise_formulas
 from taskstats.io.textfit import text_ems
-from taskstats.measures.nodes import lead_units
+from taskstats.measures.nodes import lead_units, task_nodes
 from taskstats.progress.schedule import schedule_dates
 from taskstats.tidy import TaskTables
 from taskstats.tidy.manifest import Manifest
@@ -76,29 +75,13 @@ def template_rows(tables: TaskTables, district: str, milestones: Sequence[dt.dat
             "leaders": tasks["task_id"].map(lambda t, m=who: m.get(t, "")).to_numpy(),
         }
     )
-    rows = base.merge(pd.DataFrame({"milestone": [d.isoformat() for d in milestones]}), how="cross")
-    rows = _with_own_deadlines(rows, base, tasks, {d.isoformat() for d in milestones})
+    nodes = task_nodes(tasks, {district: milestones})
+    rows = base.iloc[nodes["row"].to_numpy()].reset_index(drop=True)
+    rows["milestone"] = nodes["milestone"].to_numpy()
     for _, name, prefilled, _ in SHEET_COLUMNS:
         if not prefilled:
             rows[name] = ""
     return rows[[c[1] for c in SHEET_COLUMNS]]
-
-
-def _with_own_deadlines(
-    rows: pd.DataFrame, base: pd.DataFrame, tasks: pd.DataFrame, scheduled: set[str]
-) -> pd.DataFrame:
-    """A row more for each task whose own deadline is not a milestone of the schedule; each
-    task's rows stay together, in date order."""
-    if "due_date" not in tasks.columns:
-        return rows
-    due = tasks["due_date"].astype(str).to_numpy()
-    own = base.assign(milestone=due)[(due != "") & ~np.isin(due, list(scheduled))]
-    if own.empty:
-        return rows
-    order = {tid: i for i, tid in enumerate(base["task_id"])}
-    out = pd.concat([rows, own], ignore_index=True)
-    out["_order"] = out["task_id"].map(order)
-    return out.sort_values(["_order", "milestone"], kind="stable").drop(columns="_order")
 
 
 def write_template(
