@@ -439,6 +439,7 @@ def test_a_by_unit_sheet_names_its_reporting_unit(tmp_path, district):
 def test_a_tasks_nodes_are_its_schedule_plus_its_own_deadline_in_one_place():
     """The status grid, the fill-in sheet and the simulated ledger share ``task_nodes``."""
     from taskstats.measures.nodes import task_nodes
+
     two = tables()
     other = two.tasks.iloc[:1].assign(district="y", task_id="9")  # no schedule: no node
     tasks = pd.concat([two.tasks, other], ignore_index=True)
