@@ -17,21 +17,26 @@ from taskstats.progress.schedule import schedule_dates
 from taskstats.tidy import TaskTables
 from taskstats.tidy.manifest import Manifest
 from taskstats.tidy.schema import STATUSES
+from taskstats.tidy.vocabulary import SHEET_HEADERS
 
-SHEET_COLUMNS = [
-    ("序号", "task_id", True, 8),
-    ("目标任务", "text", True, 50),
-    ("牵头单位", "lead", True, 18),
-    ("责任单位", "support", True, 18),
-    ("负责领导", "leaders", True, 10),
-    ("节点", "milestone", True, 12),
-    ("完成标准（目标值）", "standard", False, 30),
-    ("完成情况", "progress", False, 40),
-    ("状态", "status", False, 10),
-    ("证明材料", "evidence", False, 30),
-    ("责任处室及负责人", "contact", False, 16),
-    ("填报日期", "reported_on", False, 12),
+# Each column of the fill-in sheet: its field, whether it is pre-filled, its width.
+_LAYOUT = [
+    ("task_id", True, 8),
+    ("text", True, 50),
+    ("lead", True, 18),
+    ("support", True, 18),
+    ("leaders", True, 10),
+    ("milestone", True, 12),
+    ("standard", False, 30),
+    ("progress", False, 40),
+    ("status", False, 10),
+    ("evidence", False, 30),
+    ("contact", False, 16),
+    ("reported_on", False, 12),
 ]
+# (header, field, pre-filled, width); the headers are the vocabulary's (returned sheets are
+# read by the same words).
+SHEET_COLUMNS = [(SHEET_HEADERS[name][0], name, pre, width) for name, pre, width in _LAYOUT]
 
 INSTRUCTIONS = [
     "填表说明：",

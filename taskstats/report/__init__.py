@@ -6,6 +6,7 @@ from taskstats.report.comparison import ComparisonReport, prepare_comparison
 from taskstats.report.deck import write_deck
 from taskstats.report.exports import district_figures, export_charts
 from taskstats.report.html import PAGE, header_html, html_table
+from taskstats.report.receipts import import_with_receipts, write_receipt, write_receipts
 from taskstats.report.render import (
     COMPARE_NOTEBOOK,
     DISTRICT_NOTEBOOK,
@@ -37,6 +38,7 @@ __all__ = [
     "export_charts",
     "header_html",
     "html_table",
+    "import_with_receipts",
     "kernel_manager_class",
     "notebook_path",
     "prepare_comparison",
@@ -47,4 +49,6 @@ __all__ = [
     "text",
     "write_bulletin",
     "write_deck",
+    "write_receipt",
+    "write_receipts",
 ]
