@@ -402,3 +402,39 @@ def test_cli_import_writes_receipts_beside_the_ledger(filled, tmp_path):
         f"台账：{store / 'ledger.csv'}；回执：{store / 'receipts'}",
     ]
     assert len(pg.read_ledger(store)) == 3
+
+
+def test_an_english_receipt_reads_the_same_problems(tables, manifests, tmp_path):
+    typo = tmp_path / "typo.csv"
+    typo.write_text("序号,节点,状态,填报日期\n7,2020-06-30,快好了,2020-06-30\n", encoding="utf-8")
+    result, written = import_with_receipts(
+        [typo],
+        tables,
+        manifests,
+        tmp_path / "r",
+        language="en",
+        store_dir=tmp_path / "s",
+        district="dalian-hightech",
+        accept_valid=True,
+        now=NOW,
+    )
+    (problem,) = result.refused
+    assert (problem.code, problem.line, problem.column, problem.value) == (
+        "bad_status",
+        2,
+        "C (状态)",
+        "快好了",
+    )
+    wb = load_workbook(written[0])
+    assert wb.sheetnames == ["Receipt", "Accepted", "Superseded", "Refused", "Not yet reported"]
+    assert list(wb["Refused"].iter_rows(values_only=True)) == [
+        ("Sheet", "Row", "Column", "Typed", "Reason", "What to do"),
+        (
+            "typo.csv",
+            2,
+            "C (状态)",
+            "快好了",
+            "status '快好了' is not allowed; choose one of 已完成, 序时推进, 滞后, 未启动",
+            "choose one of 已完成, 序时推进, 滞后, 未启动",
+        ),
+    ]

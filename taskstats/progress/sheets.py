@@ -15,6 +15,7 @@ from taskstats import config
 from taskstats.errors import InputError, Problem, ProgressError
 from taskstats.io.files import read_with_sha256, remove_stale_temps
 from taskstats.io.locking import exclusive
+from taskstats.measures.nodes import lead_units
 from taskstats.measures.status import current_reports
 from taskstats.progress.ledger import LEDGER_FILE, read_ledger, write_ledger
 from taskstats.progress.receipts import FileReceipt
@@ -286,12 +287,8 @@ class _Checker:
                 )
             )
             return []
-        units = self.tables.task_units
-        leads = units[
-            (units["district"] == placement.district)
-            & (units["role"] == "lead")
-            & ~units["collective"]
-        ]
+        leads = lead_units(self.tables)
+        leads = leads[leads["district"] == placement.district]
         rows = []
         for table in returned.tables:
             unit = reporting_unit(returned, table, leads)
@@ -395,12 +392,8 @@ class _Checker:
     def unreported(self, receipt: FileReceipt, ledger: pd.DataFrame) -> list[dict]:
         """The due nodes of the unit's tasks (its lead tasks, else the file's) with no report."""
         district = receipt.district
-        units = self.tables.task_units
-        mine = units[
-            (units["district"] == district)
-            & (units["role"] == "lead")
-            & (units["unit"] == receipt.unit)
-        ]["task_id"]
+        leads = lead_units(self.tables, named_only=False)
+        mine = leads[(leads["district"] == district) & (leads["unit"] == receipt.unit)]["task_id"]
         rows = [*receipt.accepted, *receipt.superseded, *receipt.passed]
         ids = set(mine) if receipt.unit else {r["task_id"] for r in rows}
         nodes = self.nodes(district)

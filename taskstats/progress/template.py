@@ -12,7 +12,7 @@ import pandas as pd
 from taskstats.errors import InputError
 from taskstats.io.files import atomic_path, neutralise_formulas
 from taskstats.io.textfit import text_ems
-from taskstats.measures.nodes import lead_units, task_nodes
+from taskstats.measures.nodes import joined_lead_units, lead_units, task_nodes
 from taskstats.progress.schedule import schedule_dates
 from taskstats.tidy import TaskTables
 from taskstats.tidy.manifest import Manifest
@@ -68,7 +68,8 @@ def template_rows(tables: TaskTables, district: str, milestones: Sequence[dt.dat
     def names(df: pd.DataFrame, column: str) -> pd.Series:
         return df.groupby("task_id", sort=False)[column].agg("、".join)
 
-    lead = names(units[units["role"] == "lead"], "unit")
+    lead = joined_lead_units(tables)
+    lead = lead[lead.index.get_level_values("district") == district].droplevel("district")
     support = names(units[units["role"] == "support"], "unit")
     who = names(leaders, "leader")
     base = pd.DataFrame(
