@@ -185,15 +185,18 @@ def _node_arrays(
     if "due_date" not in tasks.columns or not len(task):
         return task, day, scheduled
     # Each task's own deadline, when its district has a schedule and the day is not in it.
-    due = days_of(tasks["due_date"])
-    rows = np.flatnonzero((due >= 0) & np.isin(codes, list(own)))
-    width = int(max(due.max(), day.max())) + 1
-    known = task.astype(np.int64) * width + day
-    new = ~np.isin(rows.astype(np.int64) * width + due[rows], known)
+    due_text = tasks["due_date"].astype(str).to_numpy()
+    rows = np.flatnonzero((due_text != "") & np.isin(codes, list(own)))
+    due = np.array(due_text[rows], dtype="datetime64[D]").astype(np.int64)
+    # (district, day) pairs as one integer, looked up among the schedules' pairs.
+    low = min(int(due.min()) if len(due) else 0, int(day.min()))
+    width = max(int(due.max()) if len(due) else 0, int(day.max())) - low + 1
+    pairs = np.concatenate([code * width + (ms - low) for code, ms in own.items()])
+    new = ~np.isin(codes[rows].astype(np.int64) * width + (due - low), pairs)
     if not new.any():
         return task, day, scheduled
     task = np.concatenate([task, rows[new].astype(np.int64)])
-    day = np.concatenate([day, due[rows[new]]])
+    day = np.concatenate([day, due[new]])
     scheduled = np.concatenate([scheduled, np.zeros(int(new.sum()), dtype=bool)])
     # Keep the tasks in the order they had, each task's nodes by date.
     rank = np.full(int(task.max()) + 1, -1, dtype=np.int64)
