@@ -91,6 +91,14 @@ def test_errors_carry_their_place_as_attributes_and_in_the_message():
         Problem("bad status")
 
 
+def test_every_problem_code_is_worded_in_both_languages():
+    from taskstats.errors import PROBLEM_TEXT
+    from taskstats.report.wording.returns import PROBLEMS
+
+    assert set(PROBLEMS["zh"]) == set(PROBLEM_TEXT) == set(PROBLEMS["en"])
+    assert len(PROBLEM_TEXT) == 19  # 15 of returned sheets, 4 of a ledger's cells
+
+
 def test_an_unwritable_folder_and_a_held_lock_are_write_errors(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("")
