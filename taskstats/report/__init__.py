@@ -1,5 +1,5 @@
-"""Reports: the one wording module (zh, en), what each report shows (views), HTML pieces, running
-the notebooks into self-contained pages (render), charts, meeting exports and the explorer."""
+"""Reports: the one wording package (zh, en), what each report shows (views), HTML pieces, running
+the notebooks into pages (render), charts, meeting exports, the explorer, receipts, review sheet."""
 
 from taskstats.report.bulletin import write_bulletin
 from taskstats.report.comparison import ComparisonReport, prepare_comparison
