@@ -32,7 +32,7 @@ from taskstats.tidy import (
     typed_tables,
 )
 from taskstats.tidy.manifest import Manifest, discover_manifests
-from taskstats.tidy.review import review_sheet_path, trusted_names, write_review_sheet
+from taskstats.tidy.review import review_sheet_path, trusted_names
 from taskstats.tidy.schema import ReadResult
 
 OUTPUT_FILES = ("tasks.csv", "task_units.csv", "task_leaders.csv", "quality.csv", "taskstats.xlsx")
@@ -180,6 +180,9 @@ def write_processed(
             save_xlsx(frames, temps[-1])
         for read in reads:  # a scan's cells to review, each with its image
             if read.result.scan is not None:
+                # The sheet is an output in the report's words (report imports this module).
+                from taskstats.report.review import write_review_sheet
+
                 write_review_sheet(read.result.scan, review_sheet_path(out, read.manifest.slug))
     return tables, summary
 

@@ -10,8 +10,8 @@ Messages are terminal-safe: control characters taken from a cell or a file name 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # C0 controls but tab and newline, DEL, C1 controls (CSI 0x9b among them), and the
@@ -40,24 +40,105 @@ def _escape_one(match: re.Match[str]) -> str:
 
 @dataclass(frozen=True)
 class Problem:
-    """One located problem among several (a progress sheet's bad rows, a ledger's).
+    """One located problem among several (a returned sheet's bad rows, a ledger's bad cells, a
+    file refused as a whole): a code and the place and value it concerns.
+
+    The code is the key of its wording: :data:`PROBLEM_TEXT` says it in English (the error
+    messages), :mod:`taskstats.report.wording.returns` in Chinese or English for readers (the
+    receipts, 回执).
 
     Attributes:
-        reason: What is wrong and what to do.
+        code: What is wrong (``bad_status``, ``other_district``, ``not_whole_number`` …).
         path: The file, if any.
-        sheet: The spreadsheet sheet, if any.
+        sheet: The spreadsheet sheet (or Word table), if any.
         line: The 1-based line or spreadsheet row, if any.
-        column: The column (a spreadsheet letter, or a name), if any.
+        column: The column (a spreadsheet letter and its header as typed), if any.
+        value: The value as typed, if any.
+        params: What the wording names besides (the allowed values, the other district …).
     """
 
-    reason: str
+    code: str
     path: Path | None = None
     sheet: str | None = None
     line: int | None = None
     column: str | None = None
+    value: str = ""
+    params: Mapping[str, object] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        if self.code not in PROBLEM_TEXT:
+            raise KeyError(f"no wording for the problem code {self.code!r}")
+
+    @property
+    def fields(self) -> dict[str, object]:
+        """The value and the params, as the wording's templates name them."""
+        return {"value": self.value, **{k: "" if v is None else v for k, v in self.params.items()}}
+
+    @property
+    def reason(self) -> str:
+        """What is wrong and what to do, in English, without the place."""
+        reason, action = PROBLEM_TEXT[self.code]
+        text = reason.format(**self.fields)
+        return f"{text}; {action.format(**self.fields)}" if action else text
 
     def __str__(self) -> str:
-        return escape_controls(_locate(self.reason, self.path, self.sheet, self.line, self.column))
+        # A sheet's rows are rows; a text file's (the ledger's CSV) are lines.
+        row = "row" if self.sheet is not None else "line"
+        return escape_controls(
+            _locate(self.reason, self.path, self.sheet, self.line, self.column, row=row)
+        )
+
+
+# Each problem code's reason and what to do, in English (the error messages).
+PROBLEM_TEXT: dict[str, tuple[str, str]] = {
+    # A returned progress sheet, or a file refused as a whole.
+    "unreadable": ("{reason}", ""),
+    "no_table": (
+        "no progress table with the columns 序号, 节点 and 状态 in any sheet ({sheets})",
+        "return the fill-in sheet with its header row",
+    ),
+    "no_district": (
+        "nothing in the file says which district it is for (no 区县 column, no district "
+        "name in its title or sheet names, no task text of a district's table)",
+        "pass --district",
+    ),
+    "unknown_district": ("unknown district {other!r} (known: {known})", "check its name"),
+    "other_district": (
+        "its task texts are {other}'s tasks, not {district}'s",
+        "import it for {other}",
+    ),
+    "no_match": (
+        "its task texts match no district's tasks",
+        "check it is a returned progress sheet of a bundled district",
+    ),
+    "unsaved_formula": (
+        "cell {cell}: a formula with no saved value (the program that wrote the file did not "
+        "calculate it)",
+        "open the file in Excel or WPS and save it, or type the value instead of the formula",
+    ),
+    "unknown_task": ("unknown task {task_id!r} in {district}", "copy the 序号 from the sheet"),
+    "text_edited": ("task {task_id}'s text was edited", "copy it unchanged from the task table"),
+    "bad_milestone": (
+        "milestone {value!r} is not in the schedule ({dates})",
+        "use a node of the sheet",
+    ),
+    "missing_status": ("status missing", "choose one of {choices}"),
+    "bad_status": ("status {value!r} is not allowed", "choose one of {choices}"),
+    "bad_date": ("{value!r} is not a date", "use 2020-06-30"),
+    "date_out_of_range": (
+        "date {date} is out of range ({earliest} to {latest})",
+        "give the day it was reported",
+    ),
+    "duplicate": (
+        "duplicate row for task {task_id} at {milestone}; first at {first}",
+        "keep one row per task and node",
+    ),
+    # A ledger's cells.
+    "not_whole_number": ("{value!r} is not a whole number", ""),
+    "not_a_date": ("{detail}", ""),
+    "missing_date": ("a date is required here", ""),
+    "not_a_slug": ("district {value!r} is not a district's slug", ""),
+}
 
 
 class TaskstatsError(Exception):
@@ -127,6 +208,8 @@ def _locate(
     sheet: str | None,
     line: int | None,
     column: str | None = None,
+    *,
+    row: str = "line",
 ) -> str:
     where = []
     if path is not None:
@@ -134,7 +217,7 @@ def _locate(
     if sheet is not None:
         where.append(f"sheet {sheet!r}")
     if line is not None:
-        where.append(f"line {line}")
+        where.append(f"{row} {line}")
     if column is not None:
         where.append(f"column {column}")
     return f"{', '.join(where)}: {message}" if where else message

@@ -15,6 +15,7 @@ from taskstats.cli import main
 from taskstats.errors import Problem, ProgressError, WriteError, escape_controls
 from taskstats.io.files import ensure_writable
 from taskstats.io.locking import exclusive
+from taskstats.report.wording.returns import problem_action, problem_text
 from taskstats.tidy.manifest import discover_manifests, read_manifest
 from taskstats.tidy.schema import STATUS_COLUMNS
 
@@ -72,8 +73,30 @@ def test_errors_carry_their_place_as_attributes_and_in_the_message():
     back = pickle.loads(pickle.dumps(err))  # as a report worker hands it back
     assert type(back) is ProgressError
     assert (str(back), back.line, back.column) == (str(err), 7, "F")
-    problem = Problem("bad status", path=Path("l.csv"), line=3, column="status")
-    assert str(problem) == "l.csv, line 3, column status: bad status"
+    problem = Problem(
+        "bad_status",
+        path=Path("l.csv"),
+        line=3,
+        column="status",
+        value="差不多",
+        params={"choices": "已完成"},
+    )
+    assert (
+        str(problem)
+        == "l.csv, line 3, column status: status '差不多' is not allowed; choose one of 已完成"
+    )
+    assert problem_text(problem) == "状态“差不多”无法识别"
+    assert problem_action(problem) == "请从“已完成”中选择一项。"
+    with pytest.raises(KeyError, match="no wording for the problem code 'bad status'"):
+        Problem("bad status")
+
+
+def test_every_problem_code_is_worded_in_both_languages():
+    from taskstats.errors import PROBLEM_TEXT
+    from taskstats.report.wording.returns import PROBLEMS
+
+    assert set(PROBLEMS["zh"]) == set(PROBLEM_TEXT) == set(PROBLEMS["en"])
+    assert len(PROBLEM_TEXT) == 19  # 15 of returned sheets, 4 of a ledger's cells
 
 
 def test_an_unwritable_folder_and_a_held_lock_are_write_errors(tmp_path):
@@ -224,19 +247,34 @@ def test_every_bad_ledger_cell_is_named_with_its_line_and_column(tmp_path):
     )
     with pytest.raises(ProgressError) as err:
         read_ledger(store)
-    found = [(p.line, p.column, p.reason) for p in err.value.problems]
+    found = [(p.line, p.column, p.code, p.value, p.reason) for p in err.value.problems]
     assert found == [
-        (4, "A (import_id)", "'1e3' is not a whole number"),
-        (5, "F (row)", "'五' is not a whole number"),
-        (5, "I (milestone)", "'2021-02-30' is not a date: 2021-02 has days 1 to 28, not 30"),
-        (6, "J (status)", "status '完成了' is not one of 已完成, 序时推进, 滞后, 未启动"),
-        (7, "G (district)", "district '' is not a district's slug"),
+        (4, "A (import_id)", "not_whole_number", "1e3", "'1e3' is not a whole number"),
+        (5, "F (row)", "not_whole_number", "五", "'五' is not a whole number"),
+        (
+            5,
+            "I (milestone)",
+            "not_a_date",
+            "2021-02-30",
+            "'2021-02-30' is not a date: 2021-02 has days 1 to 28, not 30",
+        ),
+        (
+            6,
+            "J (status)",
+            "bad_status",
+            "完成了",
+            "status '完成了' is not allowed; choose one of 已完成, 序时推进, 滞后, 未启动",
+        ),
+        (7, "G (district)", "not_a_slug", "", "district '' is not a district's slug"),
         (
             7,
             "O (reported_on)",
+            "not_a_date",
+            "昨天",
             "'昨天' is not a date (write it 2026-11-30, 2026/11/30 or 2026年11月30日)",
         ),
     ]
+    assert problem_text(err.value.problems[0]) == "“1e3”不是整数"
     assert all(p.path == path for p in err.value.problems)
     assert str(err.value).startswith(
         f"{path}: 6 cell(s) in 4 row(s) of the progress ledger do not parse; correct them"
@@ -262,7 +300,9 @@ def test_progress_status_refuses_a_bad_ledger_or_skips_and_counts(tmp_path):
     refused = CliRunner().invoke(main, args)
     assert refused.exit_code == 2
     assert "1 cell(s) in 1 row(s) of the progress ledger do not parse" in refused.output
-    assert "line 3, column J (status): status 'done?' is not one of" in refused.output
+    assert "line 3, column J (status): status 'done?' is not allowed; choose one of" in (
+        refused.output
+    )
     skipped = CliRunner().invoke(main, [*args, "--skip-bad-rows"])
     assert skipped.exit_code == 0, skipped.output
     assert (

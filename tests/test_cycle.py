@@ -434,3 +434,39 @@ def test_a_by_unit_sheet_names_its_reporting_unit(tmp_path, district):
     now = dt.datetime(2020, 12, 2, 9, 0)
     assert pg.import_progress([path], tables_, manifests, store_dir=store, now=now).appended == 2
     assert sorted(pg.read_ledger(store)["unit"].astype(str)) == ["区发改局", "区民政局"]
+
+
+def test_a_tasks_nodes_are_its_schedule_plus_its_own_deadline_in_one_place():
+    """The status grid, the fill-in sheet and the simulated ledger share ``task_nodes``."""
+    from taskstats.measures.nodes import task_nodes
+
+    two = tables()
+    other = two.tasks.iloc[:1].assign(district="y", task_id="9")  # no schedule: no node
+    tasks = pd.concat([two.tasks, other], ignore_index=True)
+    nodes = task_nodes(tasks, SCHEDULE)
+    assert nodes.groupby("task_id")["milestone"].agg(list).to_dict() == {
+        "1": ["2020-10-31", "2020-11-30", "2020-12-31"],
+        "2": ["2020-10-31", "2020-11-30", "2020-12-31"],
+        "3": ["2020-10-31", "2020-11-30", "2020-12-31"],  # its deadline is a node already
+        "4": ["2020-10-31", "2020-11-30", "2020-12-31"],
+        "5": ["2020-10-31", "2020-11-15", "2020-11-30", "2020-12-31"],
+    }
+    assert nodes["row"].tolist() == [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 4]
+    assert nodes.loc[~nodes["scheduled"], ["task_id", "milestone"]].values.tolist() == [
+        ["5", "2020-11-15"]
+    ]
+    sheet = pg.template_rows(two, "x", SCHEDULE["x"])
+    assert sheet[["task_id", "milestone"]].values.tolist() == (
+        nodes[["task_id", "milestone"]].values.tolist()
+    )
+    status = status_of([], DEC)
+    assert len(status) == 16
+    assert status.loc["5"].index.astype(str).tolist() == [
+        "2020-10-31",
+        "2020-11-15",
+        "2020-11-30",
+        "2020-12-31",
+    ]
+    demo = pg.demo_ledger(two, SCHEDULE, seed=1)
+    own = demo[demo["milestone"].astype(str) == "2020-11-15"]
+    assert own[["task_id", "reported_on"]].astype(str).values.tolist() == [["5", "2020-11-13"]]

@@ -150,3 +150,57 @@ def impurities(source: str, name: str) -> list[str]:
             if called in banned_calls:
                 out.append(f"{name}: calls {called}")
     return out
+
+
+def forward_imports(source: str, name: str, later: tuple[str, ...]) -> list[str]:
+    """Every import of ``source`` (module ``name``) from a package in ``later``, at the top or
+    inside a function; relative imports resolved."""
+    out = []
+    package = name.rsplit(".", 1)[0]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            targets = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                base = ".".join(parts[: len(parts) - node.level + 1] + ([base] if base else []))
+            # ``from taskstats import report`` names the package in its names.
+            targets = [base, *(f"{base}.{a.name}" for a in node.names)]
+        else:
+            continue
+        hits = [t for t in targets if t in later or t.startswith(tuple(f"{p}." for p in later))]
+        if hits:
+            out.append(f"{name}: {hits[0]}")
+    return out
+
+
+def test_no_folder_before_report_imports_report_or_the_cli():
+    """readers, tidy, measures and progress never reach forward into report (nor the CLI),
+    not even lazily inside a function."""
+    later = ("taskstats.report", "taskstats.cli")
+    offences = []
+    for folder in ("io", "readers", "tidy", "measures", "progress"):
+        for path in sorted((PACKAGE / folder).glob("*.py")):
+            module = f"taskstats.{folder}.{path.stem}".removesuffix(".__init__")
+            offences += forward_imports(path.read_text(encoding="utf-8"), module, later)
+    assert offences == []
+
+
+def test_the_forward_import_scan_can_fail():
+    bad = (
+        "import taskstats.report.html\n"
+        "from taskstats import report\n"
+        "from taskstats.tidy import schema\n"
+        "def f():\n"
+        "    from taskstats.report.wording.returns import RECEIPT\n"
+        "    from ..report import views\n"
+        "    from . import ledger\n"
+    )
+    later = ("taskstats.report", "taskstats.cli")
+    assert forward_imports(bad, "taskstats.progress.x", later) == [
+        "taskstats.progress.x: taskstats.report.html",
+        "taskstats.progress.x: taskstats.report",
+        "taskstats.progress.x: taskstats.report.wording.returns",
+        "taskstats.progress.x: taskstats.report",
+    ]

@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -16,6 +17,7 @@ from openpyxl import load_workbook
 import taskstats
 from taskstats import progress as pg
 from taskstats.progress.schedule import bundled_rule_sets
+from taskstats.report.receipts import import_with_receipts
 
 NOW = dt.datetime(2020, 7, 5, 9, 0)
 KEEP = ["district", "task_id", "milestone", "status", "progress", "reported_on"]
@@ -60,9 +62,15 @@ def filled(tmp_path_factory, tables, manifests):
     return _fill(template, JUNE, folder / "filled.xlsx")
 
 
-def _import(paths, tables, manifests, store, **kw):
+def _import(paths, tables, manifests, store, receipts_dir=None, **kw):
     kw.setdefault("now", NOW)
-    return pg.import_progress(paths, tables, manifests, store_dir=store, **kw)
+    if receipts_dir is None:
+        return pg.import_progress(paths, tables, manifests, store_dir=store, **kw)
+    result, written = import_with_receipts(
+        paths, tables, manifests, receipts_dir, store_dir=store, **kw
+    )
+    assert written == [receipts_dir / f"{Path(p).stem}-回执.xlsx" for p in paths]
+    return result
 
 
 def _ledger(store):
@@ -199,6 +207,22 @@ def test_unknown_status_and_impossible_date_refused_naming_row_column_value(
     ) in text
     assert f"{row}, column L (填报日期): '2020-02-30' is not a date; use 2020-06-30" in text
     assert not (tmp_path / "s" / "ledger.csv").exists()
+    # The problems are attributes too, and the receipt's data reads them.
+    found = [(p.code, p.path.name, p.sheet, p.line, p.column, p.value) for p in err.value.problems]
+    assert found == [
+        ("bad_status", "bad.xlsx", "推进表", 14, "O (状态)", "差不多吧"),
+        ("bad_date", "bad.xlsx", "推进表", 14, "L (填报日期)", "2020-02-30"),
+    ]
+    receipt = err.value.result.receipts[0]
+    assert receipt.tables()["refused"].values.tolist() == [
+        ["推进表", 14, "O (状态)", "差不多吧", "bad_status"],
+        ["推进表", 14, "L (填报日期)", "2020-02-30", "bad_date"],
+    ]
+    assert receipt.tables()["passed"][["task_id", "milestone", "status"]].values.tolist() == [
+        ["1", "2020-06-30", "已完成"],
+        ["2", "2020-06-30", "滞后"],
+        ["3", "2020-06-30", "序时推进"],
+    ]
 
 
 def test_another_districts_file_is_refused_saying_which(tables, manifests, tmp_path):
@@ -378,3 +402,39 @@ def test_cli_import_writes_receipts_beside_the_ledger(filled, tmp_path):
         f"台账：{store / 'ledger.csv'}；回执：{store / 'receipts'}",
     ]
     assert len(pg.read_ledger(store)) == 3
+
+
+def test_an_english_receipt_reads_the_same_problems(tables, manifests, tmp_path):
+    typo = tmp_path / "typo.csv"
+    typo.write_text("序号,节点,状态,填报日期\n7,2020-06-30,快好了,2020-06-30\n", encoding="utf-8")
+    result, written = import_with_receipts(
+        [typo],
+        tables,
+        manifests,
+        tmp_path / "r",
+        language="en",
+        store_dir=tmp_path / "s",
+        district="dalian-hightech",
+        accept_valid=True,
+        now=NOW,
+    )
+    (problem,) = result.refused
+    assert (problem.code, problem.line, problem.column, problem.value) == (
+        "bad_status",
+        2,
+        "C (状态)",
+        "快好了",
+    )
+    wb = load_workbook(written[0])
+    assert wb.sheetnames == ["Receipt", "Accepted", "Superseded", "Refused", "Not yet reported"]
+    assert list(wb["Refused"].iter_rows(values_only=True)) == [
+        ("Sheet", "Row", "Column", "Typed", "Reason", "What to do"),
+        (
+            "typo.csv",
+            2,
+            "C (状态)",
+            "快好了",
+            "status '快好了' is not allowed; choose one of 已完成, 序时推进, 滞后, 未启动",
+            "choose one of 已完成, 序时推进, 滞后, 未启动",
+        ),
+    ]

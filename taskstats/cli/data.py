@@ -112,8 +112,8 @@ def inspect(
 
 def _echo_scan(scan, tasks: int, review_sheet: Path | None) -> None:
     """A scan's lines in ``inspect``: pages read by OCR, tasks, cells to review, the time."""
+    from taskstats.report.review import write_review_sheet
     from taskstats.report.wording.scan import INSPECT
-    from taskstats.tidy.review import write_review_sheet
 
     words = INSPECT["zh"]
     pages, skipped = len(scan.scan.pages), len(scan.scan.skipped)

@@ -73,7 +73,7 @@ def progress_import(
     from taskstats import config
     from taskstats.datasets import read_districts
     from taskstats.errors import ProgressError
-    from taskstats.progress import import_progress
+    from taskstats.report.receipts import import_with_receipts
     from taskstats.report.wording.returns import import_summary
     from taskstats.tidy import concat_tables
 
@@ -82,21 +82,22 @@ def progress_import(
     manifests = {r.manifest.slug: r.manifest for r in reads}
     store = store or config.processed_data_dir() / "progress"
     receipts = receipts or store / "receipts"
-    result = import_progress(
+    result, _ = import_with_receipts(
         files,
         tables,
         manifests,
+        receipts,
         store_dir=store,
         district=district,
         vocabulary=vocabulary,
         accept_valid=accept_valid,
-        receipts_dir=receipts,
     )
     click.echo(import_summary(result, receipts))
     if result.refused:
         raise ProgressError(
             f"{len(result.refused)} problem(s), listed in the receipts:\n"
-            + "\n".join(f"  {p}" for p in result.refused)
+            + "\n".join(f"  {p}" for p in result.refused),
+            problems=result.refused,
         )
 
 

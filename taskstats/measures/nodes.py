@@ -4,7 +4,7 @@ them, as integer arrays: the machinery under :mod:`taskstats.measures.status`.""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -74,24 +74,9 @@ class Grid:
     deadline_day: np.ndarray  # per task row: its own deadline's day (-1: none, ongoing)
 
     @classmethod
-    def of(cls, tables: TaskTables, schedules: dict[str, Sequence[dt.date]]) -> Grid:
+    def of(cls, tables: TaskTables, schedules: Mapping[str, Sequence[dt.date]]) -> Grid:
         codes, names = pd.factorize(tables.tasks["district"])
-        # Rows grouped by district once: comparing every row with each name is quadratic.
-        order = np.argsort(codes, kind="stable")
-        bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
-        code_of = {name: i for i, name in enumerate(names)}
-        own = {
-            code_of[d]: np.unique(np.array(dates, dtype="datetime64[D]").astype(np.int64))
-            for d, dates in schedules.items()
-            if d in code_of and len(dates)
-        }
-        tasks, nodes = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
-        for code, ms in own.items():
-            rows = order[bounds[code] : bounds[code + 1]]
-            tasks.append(np.repeat(rows, len(ms)))
-            nodes.append(np.tile(ms, len(rows)))
-        task, milestone = np.concatenate(tasks), np.concatenate(nodes)
-        task, milestone = _with_own_deadlines(tables, codes, own, task, milestone)
+        task, milestone, _ = _node_arrays(tables.tasks, schedules)
         days = np.unique(milestone)
         low = int(days[0]) if len(days) else 0
         width = int(days[-1]) - low + 1 if len(days) else 1
@@ -145,36 +130,80 @@ def own_deadlines(tables: TaskTables, task: np.ndarray, milestone: np.ndarray) -
     return out
 
 
-def _with_own_deadlines(
-    tables: TaskTables,
-    codes: np.ndarray,
-    own: dict[int, np.ndarray],
-    task: np.ndarray,
-    milestone: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Add each task's own deadline (``due_date``) as a node of that task, when its district is
-    in the schedule and the day is not one of its milestones already; nodes stay task by task
-    in date order."""
-    if "due_date" not in tables.tasks.columns or not len(task):
-        return task, milestone
-    due = tables.tasks["due_date"].astype(str).to_numpy()
-    rows = np.flatnonzero((due != "") & np.isin(codes, list(own)))
-    own_day = np.array(due[rows], dtype="datetime64[D]").astype(np.int64)
-    new = np.array(
-        [d not in own[c] for c, d in zip(codes[rows].tolist(), own_day.tolist(), strict=True)],
-        dtype=bool,
+def task_nodes(tasks: pd.DataFrame, schedules: Mapping[str, Sequence[dt.date]]) -> pd.DataFrame:
+    """The nodes of each task: its district's reporting nodes, plus its own deadline
+    (``due_date``) when that day is not one of them. The one definition the status grid, the
+    fill-in sheet, the check of returned sheets and the simulated ledger share.
+
+    Tasks of a district with no (or an empty) schedule have no node. Tasks come grouped by
+    district in the schedules' order, in table order within a district; each task's nodes run
+    in date order. Does not mutate ``tasks``.
+
+    Args:
+        tasks: The tasks table (``district``, ``task_id``, optionally ``due_date``).
+        schedules: Each district's reporting nodes.
+
+    Returns:
+        ``row`` (the task's position in ``tasks``), ``district``, ``task_id``, ``milestone``
+        (2020-06-30) and ``scheduled`` (the node is one of the district's reporting nodes,
+        not only the task's own deadline): one row per task and node.
+    """
+    row, day, scheduled = _node_arrays(tasks, schedules)
+    return pd.DataFrame(
+        {
+            "row": row,
+            "district": tasks["district"].astype(str).to_numpy()[row],
+            "task_id": tasks["task_id"].astype(str).to_numpy()[row],
+            "milestone": day.astype("datetime64[D]").astype(str),
+            "scheduled": scheduled,
+        }
     )
+
+
+def _node_arrays(
+    tasks: pd.DataFrame, schedules: Mapping[str, Sequence[dt.date]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`task_nodes` as arrays: each node's task row, day number and whether it is a
+    scheduled node (the grid reads these without building the frame)."""
+    codes, names = pd.factorize(tasks["district"])
+    # Rows grouped by district once: comparing every row with each name is quadratic.
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    code_of = {name: i for i, name in enumerate(names)}
+    own = {
+        code_of[d]: np.unique(np.array(dates, dtype="datetime64[D]").astype(np.int64))
+        for d, dates in schedules.items()
+        if d in code_of and len(dates)
+    }
+    tasks_at, days_at = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+    for code, ms in own.items():
+        rows = order[bounds[code] : bounds[code + 1]]
+        tasks_at.append(np.repeat(rows, len(ms)))
+        days_at.append(np.tile(ms, len(rows)))
+    task, day = np.concatenate(tasks_at), np.concatenate(days_at)
+    scheduled = np.ones(len(task), dtype=bool)
+    if "due_date" not in tasks.columns or not len(task):
+        return task, day, scheduled
+    # Each task's own deadline, when its district has a schedule and the day is not in it.
+    due_text = tasks["due_date"].astype(str).to_numpy()
+    rows = np.flatnonzero((due_text != "") & np.isin(codes, list(own)))
+    due = np.array(due_text[rows], dtype="datetime64[D]").astype(np.int64)
+    # (district, day) pairs as one integer, looked up among the schedules' pairs.
+    low = min(int(due.min()) if len(due) else 0, int(day.min()))
+    width = max(int(due.max()) if len(due) else 0, int(day.max())) - low + 1
+    pairs = np.concatenate([code * width + (ms - low) for code, ms in own.items()])
+    new = ~np.isin(codes[rows].astype(np.int64) * width + (due - low), pairs)
     if not new.any():
-        return task, milestone
-    extra = list(zip(rows[new].tolist(), own_day[new].tolist(), strict=True))
-    task = np.concatenate([task, np.array([r for r, _ in extra], dtype=np.int64)])
-    milestone = np.concatenate([milestone, np.array([d for _, d in extra], dtype=np.int64)])
+        return task, day, scheduled
+    task = np.concatenate([task, rows[new].astype(np.int64)])
+    day = np.concatenate([day, due[new]])
+    scheduled = np.concatenate([scheduled, np.zeros(int(new.sum()), dtype=bool)])
     # Keep the tasks in the order they had, each task's nodes by date.
     rank = np.full(int(task.max()) + 1, -1, dtype=np.int64)
     firsts = pd.unique(task)
     rank[firsts] = np.arange(len(firsts))
-    order = np.lexsort((milestone, rank[task]))
-    return task[order], milestone[order]
+    by = np.lexsort((day, rank[task]))
+    return task[by], day[by], scheduled[by]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from taskstats.measures.nodes import Grid, Reports, day_number
+from taskstats.measures.nodes import Grid, Reports, day_number, lead_units
 from taskstats.measures.status import schedule_frame, status_at
 from taskstats.tidy.schema import STATUS_CODES, TaskTables, iso_date
 
@@ -144,12 +144,10 @@ _CODE = {name: i for i, name in enumerate(STATUS_CODES)}
 
 def _people_of_tasks(tables: TaskTables, by: str) -> pd.DataFrame:
     """Named leaders (or lead units) of each task, by the task's row in ``tables.tasks``."""
-    people = (
-        tables.task_leaders
-        if by == "leader"
-        else tables.task_units[tables.task_units["role"] == "lead"]
-    )
-    named = people[~people["collective"]]
+    if by == "leader":
+        named = tables.task_leaders[~tables.task_leaders["collective"]]
+    else:
+        named = lead_units(tables)
     index = pd.MultiIndex.from_frame(tables.tasks[["district", "task_id"]])
     rows = index.get_indexer(pd.MultiIndex.from_frame(named[["district", "task_id"]]))
     return pd.DataFrame({"_task": rows, by: named[by].to_numpy()})

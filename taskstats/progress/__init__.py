@@ -1,5 +1,5 @@
 """Progress tracking around the measures: schedules and rule sets, the fill-in sheet out, returned
-sheets in (any form; checked, appended, a receipt each), the ledger store, simulated demo data."""
+sheets in (any form; checked, appended, a receipt each as data), the ledger store, demo data."""
 
 from taskstats.progress.demo import demo_ledger, write_demo_ledger
 from taskstats.progress.ledger import (
@@ -9,7 +9,7 @@ from taskstats.progress.ledger import (
     ledger_for,
     read_ledger,
 )
-from taskstats.progress.receipts import FileReceipt, Problem, write_receipt
+from taskstats.progress.receipts import FileReceipt
 from taskstats.progress.schedule import (
     as_of_dates,
     load_rules,
@@ -19,7 +19,7 @@ from taskstats.progress.schedule import (
     schedules_for,
 )
 from taskstats.progress.scoring import bundled_rankings, load_ranking_rules
-from taskstats.progress.sheets import ImportResult, import_progress, read_date
+from taskstats.progress.sheets import ImportRefused, ImportResult, import_progress, read_date
 from taskstats.progress.snapshot import (
     LEDGER_SOURCES,
     PROGRESS_CHOICES,
@@ -41,8 +41,8 @@ __all__ = [
     "STATUSES",
     "STATUS_COLUMNS",
     "FileReceipt",
+    "ImportRefused",
     "ImportResult",
-    "Problem",
     "Snapshot",
     "StatusVocabulary",
     "as_of_dates",
@@ -64,6 +64,5 @@ __all__ = [
     "schedules_for",
     "template_rows",
     "write_demo_ledger",
-    "write_receipt",
     "write_template",
 ]

@@ -12,6 +12,7 @@ import pandas as pd
 from taskstats import config
 from taskstats.io.files import remove_stale_temps
 from taskstats.io.locking import exclusive
+from taskstats.measures.nodes import task_nodes
 from taskstats.progress.ledger import DEMO_FILE, empty_ledger, typed_ledger, write_ledger
 from taskstats.tidy import TaskTables
 from taskstats.tidy.schema import LEDGER_COLUMNS, STATUSES
@@ -103,18 +104,15 @@ def _own_deadline_reports(
 ) -> pd.DataFrame:
     """A simulated report at each task's own deadline that is not a scheduled milestone: the
     status its unit reports at the next milestone (or the last), two days before the deadline."""
-    if "due_date" not in tables.tasks.columns:
+    nodes = task_nodes(tables.tasks, schedules)
+    own = nodes[~nodes["scheduled"]].sort_values("row", kind="stable")
+    if own.empty:
         return ledger.iloc[:0]
-    tasks = tables.tasks[tables.tasks["district"].isin(list(schedules))]
     rows = []
     final = ledger[ledger["row"] == 2].set_index(["district", "task_id", "milestone"])["status"]
     next_id = int(ledger["import_id"].max()) + 1 if len(ledger) else 1
-    for district, task_id, due in tasks[["district", "task_id", "due_date"]].itertuples(
-        index=False
-    ):
+    for district, task_id, due in own[["district", "task_id", "milestone"]].itertuples(index=False):
         dates = sorted(d.isoformat() for d in schedules[district])
-        if not due or due in dates:
-            continue
         then = next((d for d in dates if d >= due), dates[-1])
         reported = (dt.date.fromisoformat(due) - dt.timedelta(days=2)).isoformat()
         rows.append(

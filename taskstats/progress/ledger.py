@@ -111,55 +111,61 @@ def check_ledger(ledger: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, pd.Ser
         The ledger with its dates rewritten, which rows are bad, and one problem per bad cell.
     """
     out = ledger.copy()
-    bad_cells: list[tuple[int, str, str]] = []  # (record index, column, reason)
+    # (record index, column, problem code, value, params)
+    bad_cells: list[tuple[int, str, str, str, dict]] = []
 
-    def flag(column: str, mask, reason_of) -> None:
+    def flag(column: str, mask, code: str, **params) -> None:
         for index in np.flatnonzero(np.asarray(mask, dtype=bool)):
-            bad_cells.append((int(index), column, reason_of(out[column].iloc[index])))
+            bad_cells.append((int(index), column, code, str(out[column].iloc[index]), params))
 
     for column in ("import_id", "row"):
         if column in out.columns and out[column].dtype != np.int64:
             text = out[column].astype(str).str.strip()
-            flag(column, ~text.str.fullmatch(r"[0-9]+"), lambda v: f"{v!r} is not a whole number")
+            flag(column, ~text.str.fullmatch(r"[0-9]+"), "not_whole_number")
     for column in ("milestone", "reported_on"):
         if column in out.columns:
             out[column], problems = _dates(out[column], required=column == "milestone")
-            for index, reason in problems:
-                bad_cells.append((index, column, reason))
+            for index, value, detail in problems:
+                code = "not_a_date" if value else "missing_date"
+                bad_cells.append((index, column, code, value, {"detail": detail}))
     if "status" in out.columns:
         allowed = list(STATUSES)
         flag(
             "status",
             ~out["status"].astype(str).isin(allowed),
-            lambda v: f"status {v!r} is not one of {', '.join(allowed)}",
+            "bad_status",
+            choices=", ".join(allowed),
         )
     if "district" in out.columns:
         flag(
             "district",
             ~out["district"].astype(str).str.fullmatch(r"[a-z0-9][a-z0-9-]*"),
-            lambda v: f"district {v!r} is not a district's slug",
+            "not_a_slug",
         )
     bad = pd.Series(np.zeros(len(out), bool), index=out.index)
     if not bad_cells:
         return out, bad, []
-    bad.iloc[sorted({i for i, _, _ in bad_cells})] = True
+    bad.iloc[sorted({cell[0] for cell in bad_cells})] = True
     lines, header = _record_lines(path)
     problems = [
         Problem(
-            reason,
+            code,
             path=path,
             line=lines[index] if index < len(lines) else None,
             column=_column_name(column, header),
+            value=value,
+            params=params,
         )
-        for index, column, reason in sorted(
+        for index, column, code, value, params in sorted(
             bad_cells, key=lambda c: (c[0], header.index(c[1]) if c[1] in header else 0)
         )
     ]
     return out, bad, problems
 
 
-def _dates(values: pd.Series, *, required: bool) -> tuple[pd.Series, list[tuple[int, str]]]:
-    """A date column as 2020-06-30 text, and the (record index, reason) of each that is not."""
+def _dates(values: pd.Series, *, required: bool) -> tuple[pd.Series, list[tuple[int, str, str]]]:
+    """A date column as 2020-06-30 text, and the (record index, value, reason) of each that is
+    not."""
     text = values.astype(str)
     iso: dict[str, str] = {}
     reasons: dict[str, str] = {}
@@ -175,7 +181,9 @@ def _dates(values: pd.Series, *, required: bool) -> tuple[pd.Series, list[tuple[
     problems = []
     if reasons:
         mask = text.isin(list(reasons))
-        problems = [(int(i), reasons[text.iloc[i]]) for i in np.flatnonzero(mask.to_numpy())]
+        problems = [
+            (int(i), text.iloc[i], reasons[text.iloc[i]]) for i in np.flatnonzero(mask.to_numpy())
+        ]
     converted = text.map(iso)
     if isinstance(values.dtype, pd.CategoricalDtype):
         converted = converted.astype("category")

@@ -1,54 +1,23 @@
-"""Receipts (回执): what became of each returned file, written as a workbook for the unit.
+"""Receipts (回执): what became of each returned file, as data.
 
-A receipt lists the rows accepted into the ledger, the rows kept in the history but superseded
-by a later report (by 填报日期), the rows refused with the reason and what to do, and the unit's
-due nodes still unreported; the words come from :mod:`taskstats.report.wording.returns`.
+A receipt holds the rows accepted into the ledger, the rows kept in the history but superseded
+by a later report (by 填报日期), the rows refused with their problem codes, and the unit's due
+nodes still unreported; :meth:`FileReceipt.tables` gives them as DataFrames. The workbook a
+unit gets back is written from them by :func:`taskstats.report.receipts.write_receipt`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from taskstats.io.files import atomic_path, neutralise_formulas
+from taskstats.errors import Problem
 
-
-@dataclass
-class Problem:
-    """One reason a row or a file is refused, located in the file.
-
-    Attributes:
-        code: What is wrong (``bad_status``, ``other_district`` …), the key of its wording.
-        path: The file.
-        sheet: The sheet (or Word table), if the problem is in one.
-        row: The 1-based row of the sheet, if the problem is in one.
-        column: The column letter and its header as typed (``I（状态）``), if in one.
-        value: The value as typed, if any.
-        params: What the message names besides (the allowed values, the other district …).
-    """
-
-    code: str
-    path: Path
-    sheet: str | None = None
-    row: int | None = None
-    column: str | None = None
-    value: str = ""
-    params: dict = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        from taskstats.report.wording.returns import problem_text
-
-        where = [str(self.path)]
-        if self.sheet is not None:
-            where.append(f"sheet {self.sheet!r}")
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column is not None:
-            where.append(f"column {self.column}")
-        return f"{', '.join(where)}: {problem_text(self, 'en')}"
+ROW_COLUMNS = ["sheet", "row", "task_id", "milestone", "status"]
+REFUSED_COLUMNS = ["sheet", "row", "column", "value", "code"]
+UNREPORTED_COLUMNS = ["task_id", "text", "milestone"]
 
 
 @dataclass
@@ -69,7 +38,7 @@ class FileReceipt:
     @property
     def refused_whole(self) -> bool:
         """The file itself is refused (unreadable, no table, no or another district)."""
-        return any(p.row is None and p.code != "unsaved_formula" for p in self.refused)
+        return any(p.line is None and p.code != "unsaved_formula" for p in self.refused)
 
     @property
     def verdict(self) -> str:
@@ -83,109 +52,33 @@ class FileReceipt:
             return "held"
         return "partly" if self.refused else "accepted"
 
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The receipt's rows as DataFrames: ``accepted``, ``superseded``, ``passed`` (sheet,
+        row, task_id, milestone, status), ``refused`` (sheet, row, column, value and the
+        problem's code; the problems themselves are in ``refused``), ``unreported`` (task_id,
+        text, milestone)."""
 
-def receipt_name(receipt: FileReceipt) -> str:
-    """The receipt's file name: ``<returned file's name>-回执.xlsx``."""
-    return f"{receipt.path.stem}-回执.xlsx"
+        def rows(records: list[dict]) -> pd.DataFrame:
+            return pd.DataFrame(
+                [[r.get(c, "") for c in ROW_COLUMNS] for r in records],
+                columns=ROW_COLUMNS,
+                dtype=object,
+            )
 
-
-def write_receipt(
-    receipt: FileReceipt,
-    target: str | Path,
-    *,
-    district_name: str = "",
-    now: dt.datetime | None = None,
-    language: str = "zh",
-) -> Path:
-    """Write one file's receipt (.xlsx): a summary sheet, then accepted, superseded, refused
-    rows and unreported nodes, each a sheet of its own (written even when empty, so a unit finds
-    the same four sheets every time).
-
-    Args:
-        receipt: What the import did with the file.
-        target: The .xlsx to write (replaced atomically).
-        district_name: The district's name to show (default its slug).
-        now: The import time shown (default now).
-        language: ``zh`` (default) or ``en``.
-    """
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    from taskstats.report.wording.returns import RECEIPT, problem_action, problem_text
-
-    words = RECEIPT[language]
-    now = now or dt.datetime.now()
-    wb = Workbook()
-    summary = wb.active
-    summary.title = words["summary_sheet"]
-    summary.append([words["title"]])
-    summary["A1"].font = Font(bold=True, size=14)
-    counts = {
-        "accepted": len(receipt.accepted),
-        "superseded": len(receipt.superseded),
-        "passed": len(receipt.passed),
-        "refused": len(receipt.refused),
-        "unreported": len(receipt.unreported),
-    }
-    for key, value in (
-        ("file", receipt.path.name),
-        ("district", district_name or receipt.district or words["unknown"]),
-        ("unit", receipt.unit or words["unknown"]),
-        ("imported_at", now.strftime("%Y-%m-%d %H:%M")),
-        ("verdict", words["verdicts"][receipt.verdict]),
-        *((k, v) for k, v in counts.items()),
-    ):
-        summary.append([words["fields"][key], value])
-    summary.append([])
-    summary.append([words["advice"][receipt.verdict]])
-    summary.column_dimensions["A"].width = 22
-    summary.column_dimensions["B"].width = 60
-
-    def rows(records: list[dict]) -> list[list]:
-        return [
-            [r.get("sheet", ""), r.get("row", ""), r["task_id"], r["milestone"], r["status"]]
-            for r in records
-        ]
-
-    tables = [
-        (words["accepted_sheet"], words["row_columns"], rows(receipt.accepted)),
-        (words["superseded_sheet"], words["row_columns"], rows(receipt.superseded)),
-        (
-            words["refused_sheet"],
-            words["refused_columns"],
-            [
-                [
-                    p.sheet or "",
-                    p.row or "",
-                    p.column or "",
-                    p.value,
-                    problem_text(p, language),
-                    problem_action(p, language),
-                ]
-                for p in receipt.refused
-            ],
-        ),
-        (
-            words["unreported_sheet"],
-            words["unreported_columns"],
-            [[u["task_id"], u["text"], u["milestone"]] for u in receipt.unreported],
-        ),
-    ]
-    if receipt.passed:
-        tables.insert(2, (words["passed_sheet"], words["row_columns"], rows(receipt.passed)))
-    for title, columns, body in tables:
-        ws = wb.create_sheet(title)
-        ws.append(columns)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        frame = pd.DataFrame(body, columns=columns, dtype=object)
-        for record in neutralise_formulas(frame).itertuples(index=False):
-            ws.append(list(record))
-        for col in ws.columns:
-            width = max(len(str(c.value or "")) for c in col)
-            ws.column_dimensions[col[0].column_letter].width = min(60, max(10, width * 2))
-            for c in col[1:]:
-                c.alignment = Alignment(wrap_text=True, vertical="top")
-    with atomic_path(target) as tmp:
-        wb.save(tmp)
-    return Path(target)
+        refused = pd.DataFrame(
+            [[p.sheet or "", p.line or "", p.column or "", p.value, p.code] for p in self.refused],
+            columns=REFUSED_COLUMNS,
+            dtype=object,
+        )
+        unreported = pd.DataFrame(
+            [[u[c] for c in UNREPORTED_COLUMNS] for u in self.unreported],
+            columns=UNREPORTED_COLUMNS,
+            dtype=object,
+        )
+        return {
+            "accepted": rows(self.accepted),
+            "superseded": rows(self.superseded),
+            "passed": rows(self.passed),
+            "refused": refused,
+            "unreported": unreported,
+        }

@@ -24,19 +24,14 @@ from taskstats.readers.header import find_header
 from taskstats.tidy.manifest import Manifest
 from taskstats.tidy.normalize import fold
 from taskstats.tidy.schema import TaskTables
+from taskstats.tidy.vocabulary import SHEET_HEADERS
 
-HEADER_ALIASES = {  # progress-sheet header words, per ledger field
-    "task_id": ("序号", "任务序号", "编号", "task_id"),
-    "text": ("目标任务", "任务名称", "工作任务", "任务内容", "task", "text"),
-    "milestone": ("节点", "时间节点", "节点时间", "milestone"),
-    "standard": ("完成标准（目标值）", "完成标准", "standard"),
-    "progress": ("完成情况", "进展情况", "推进情况", "progress"),
-    "status": ("状态", "推进状态", "完成状态", "进度状态", "status"),
-    "evidence": ("证明材料", "佐证材料", "evidence"),
-    "contact": ("责任处室及负责人", "联系人", "contact"),
-    "reported_on": ("填报日期", "填报时间", "报送日期", "reported_on"),
-    "district": ("区县", "district"),
-    "unit": ("报送单位", "填报单位", "unit", "reporting_unit"),
+# Progress-sheet header words per ledger field (the vocabulary's); the columns pre-filled from
+# the task table are not read back.
+HEADER_ALIASES = {
+    name: words
+    for name, words in SHEET_HEADERS.items()
+    if name not in ("lead", "support", "leaders")
 }
 REQUIRED = frozenset({"task_id", "milestone", "status"})
 FILLED_IN = ("standard", "progress", "status", "evidence", "contact", "reported_on")

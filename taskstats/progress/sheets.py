@@ -12,12 +12,13 @@ from pathlib import Path
 import pandas as pd
 
 from taskstats import config
-from taskstats.errors import InputError, ProgressError
+from taskstats.errors import InputError, Problem, ProgressError
 from taskstats.io.files import read_with_sha256, remove_stale_temps
 from taskstats.io.locking import exclusive
+from taskstats.measures.nodes import lead_units
 from taskstats.measures.status import current_reports
 from taskstats.progress.ledger import LEDGER_FILE, read_ledger, write_ledger
-from taskstats.progress.receipts import FileReceipt, Problem, receipt_name, write_receipt
+from taskstats.progress.receipts import FileReceipt
 from taskstats.progress.returned import (
     FILLED_IN,
     Returned,
@@ -44,7 +45,7 @@ class ImportResult:
     skipped_files: list[str] = field(default_factory=list)
     ledger_path: Path | None = None
     receipts: list[FileReceipt] = field(default_factory=list)
-    receipt_paths: list[Path] = field(default_factory=list)
+    imported_at: dt.datetime | None = None
 
     @property
     def refused(self) -> list[Problem]:
@@ -62,6 +63,19 @@ class ImportResult:
         return self.superseded
 
 
+class ImportRefused(ProgressError):
+    """Returned sheets refused (without ``accept_valid``): nothing was imported.
+
+    Attributes:
+        problems: Every problem, each with its file, sheet, row, column and value.
+        result: What the import found, each file's receipt among it (None once pickled).
+    """
+
+    def __init__(self, message: str, *, result: ImportResult | None = None, **where) -> None:
+        super().__init__(message, **where)
+        self.result = result
+
+
 def import_progress(
     paths: Iterable[str | Path],
     tables: TaskTables,
@@ -72,7 +86,6 @@ def import_progress(
     now: dt.datetime | None = None,
     vocabulary: StatusVocabulary | str | Path = "statuses",
     accept_valid: bool = False,
-    receipts_dir: str | Path | None = None,
 ) -> ImportResult:
     """Check returned progress sheets and append them to the ledger.
 
@@ -96,11 +109,15 @@ def import_progress(
         now: Import time (for tests); default now.
         vocabulary: The status vocabulary, or its name or TOML file (default ``statuses``).
         accept_valid: Import the rows that pass even when others are refused.
-        receipts_dir: Write a receipt (回执, .xlsx) per file there, refused files too.
+
+    Returns:
+        What the import did, with each file's receipt (回执) as data; write them for the units
+        with :func:`taskstats.report.receipts.write_receipts`.
 
     Raises:
-        ProgressError: Without ``accept_valid``, when anything is refused: every problem with
-            file, sheet, row and column (the receipts are written first).
+        ImportRefused: Without ``accept_valid``, when anything is refused: its ``problems``
+            are every problem (file, sheet, row, column, value), also in its message; its
+            ``result`` holds the receipts.
     """
     store = Path(store_dir or config.processed_data_dir() / "progress")
     now = now or dt.datetime.now()
@@ -113,7 +130,7 @@ def import_progress(
             "file_sha256"
         ].astype(str)
     )
-    result = ImportResult(ledger_path=store / LEDGER_FILE)
+    result = ImportResult(ledger_path=store / LEDGER_FILE, imported_at=now)
     check = _Checker(tables, manifests, vocabulary, now)
     candidates: dict[str, tuple[FileReceipt, list[dict]]] = {}  # by SHA-256
     for path in (Path(p) for p in paths):
@@ -132,11 +149,12 @@ def import_progress(
     if refused and not accept_valid:
         for receipt, rows in candidates.values():
             receipt.passed = [] if receipt.refused_whole else rows
-        _finish(result, check, read_ledger(store), receipts_dir, now)
-        written = f" (receipts in {receipts_dir})" if receipts_dir is not None else ""
-        raise ProgressError(
-            f"{len(refused)} problem(s); nothing was imported{written}:\n"
-            + "\n".join(f"  {p}" for p in refused)
+        _finish(result, check, read_ledger(store))
+        raise ImportRefused(
+            f"{len(refused)} problem(s); nothing was imported:\n"
+            + "\n".join(f"  {p}" for p in refused),
+            problems=refused,
+            result=result,
         )
     with exclusive(store):
         remove_stale_temps(store)  # left by a killed import
@@ -166,7 +184,7 @@ def import_progress(
             write_ledger(ledger, store / LEDGER_FILE)
             result.appended = len(new)
     _sort_appended(ledger, candidates, again)
-    _finish(result, check, ledger, receipts_dir, now)
+    _finish(result, check, ledger)
     return result
 
 
@@ -192,29 +210,18 @@ def _sort_appended(ledger: pd.DataFrame, candidates: dict, again: set[str]) -> N
             (receipt.accepted if key in counted else receipt.superseded).append(row)
 
 
-def _finish(
-    result: ImportResult,
-    check: _Checker,
-    ledger: pd.DataFrame,
-    receipts_dir: str | Path | None,
-    now: dt.datetime,
-) -> None:
-    """Fill each receipt's unreported nodes and write the receipts, if asked."""
+def _finish(result: ImportResult, check: _Checker, ledger: pd.DataFrame) -> None:
+    """Fill each receipt's unreported nodes."""
     for receipt in result.receipts:
         if receipt.district in check.manifests and not receipt.skipped:
             receipt.unreported = check.unreported(receipt, ledger)
-        if receipts_dir is not None:
-            manifest = check.manifests.get(receipt.district or "")
-            target = Path(receipts_dir) / receipt_name(receipt)
-            write_receipt(receipt, target, district_name=manifest.name if manifest else "", now=now)
-            result.receipt_paths.append(target)
 
 
 def _read_bytes(path: Path) -> tuple[bytes, str]:
     try:
         return read_with_sha256(path)
     except InputError as exc:
-        raise ProgressError(str(exc)) from exc
+        raise ProgressError(exc.reason, path=exc.path or path) from exc
 
 
 def read_date(text: str) -> dt.date | None:
@@ -280,18 +287,14 @@ class _Checker:
                 )
             )
             return []
-        units = self.tables.task_units
-        leads = units[
-            (units["district"] == placement.district)
-            & (units["role"] == "lead")
-            & ~units["collective"]
-        ]
+        leads = lead_units(self.tables)
+        leads = leads[leads["district"] == placement.district]
         rows = []
         for table in returned.tables:
             unit = reporting_unit(returned, table, leads)
             for cell in table.sheet.unsaved_formulas:
                 receipt.refused.append(
-                    Problem("unsaved_formula", path, table.sheet.name, params={"cell": cell})
+                    Problem("unsaved_formula", path, sheet=table.sheet.name, params={"cell": cell})
                 )
             for row, record in table.records():
                 record["unit"] = record.get("unit", "") or unit
@@ -389,12 +392,8 @@ class _Checker:
     def unreported(self, receipt: FileReceipt, ledger: pd.DataFrame) -> list[dict]:
         """The due nodes of the unit's tasks (its lead tasks, else the file's) with no report."""
         district = receipt.district
-        units = self.tables.task_units
-        mine = units[
-            (units["district"] == district)
-            & (units["role"] == "lead")
-            & (units["unit"] == receipt.unit)
-        ]["task_id"]
+        leads = lead_units(self.tables, named_only=False)
+        mine = leads[(leads["district"] == district) & (leads["unit"] == receipt.unit)]["task_id"]
         rows = [*receipt.accepted, *receipt.superseded, *receipt.passed]
         ids = set(mine) if receipt.unit else {r["task_id"] for r in rows}
         nodes = self.nodes(district)

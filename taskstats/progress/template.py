@@ -7,32 +7,36 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from taskstats.errors import InputError
 from taskstats.io.files import atomic_path, neutralise_formulas
 from taskstats.io.textfit import text_ems
-from taskstats.measures.nodes import lead_units
+from taskstats.measures.nodes import joined_lead_units, lead_units, task_nodes
 from taskstats.progress.schedule import schedule_dates
 from taskstats.tidy import TaskTables
 from taskstats.tidy.manifest import Manifest
 from taskstats.tidy.schema import STATUSES
+from taskstats.tidy.vocabulary import SHEET_HEADERS
 
-SHEET_COLUMNS = [
-    ("序号", "task_id", True, 8),
-    ("目标任务", "text", True, 50),
-    ("牵头单位", "lead", True, 18),
-    ("责任单位", "support", True, 18),
-    ("负责领导", "leaders", True, 10),
-    ("节点", "milestone", True, 12),
-    ("完成标准（目标值）", "standard", False, 30),
-    ("完成情况", "progress", False, 40),
-    ("状态", "status", False, 10),
-    ("证明材料", "evidence", False, 30),
-    ("责任处室及负责人", "contact", False, 16),
-    ("填报日期", "reported_on", False, 12),
+# Each column of the fill-in sheet: its field, whether it is pre-filled, its width.
+_LAYOUT = [
+    ("task_id", True, 8),
+    ("text", True, 50),
+    ("lead", True, 18),
+    ("support", True, 18),
+    ("leaders", True, 10),
+    ("milestone", True, 12),
+    ("standard", False, 30),
+    ("progress", False, 40),
+    ("status", False, 10),
+    ("evidence", False, 30),
+    ("contact", False, 16),
+    ("reported_on", False, 12),
 ]
+# (header, field, pre-filled, width); the headers are the vocabulary's (returned sheets are
+# read by the same words).
+SHEET_COLUMNS = [(SHEET_HEADERS[name][0], name, pre, width) for name, pre, width in _LAYOUT]
 
 INSTRUCTIONS = [
     "填表说明：",
@@ -64,7 +68,8 @@ def template_rows(tables: TaskTables, district: str, milestones: Sequence[dt.dat
     def names(df: pd.DataFrame, column: str) -> pd.Series:
         return df.groupby("task_id", sort=False)[column].agg("、".join)
 
-    lead = names(units[units["role"] == "lead"], "unit")
+    lead = joined_lead_units(tables)
+    lead = lead[lead.index.get_level_values("district") == district].droplevel("district")
     support = names(units[units["role"] == "support"], "unit")
     who = names(leaders, "leader")
     base = pd.DataFrame(
@@ -76,29 +81,13 @@ def template_rows(tables: TaskTables, district: str, milestones: Sequence[dt.dat
             "leaders": tasks["task_id"].map(lambda t, m=who: m.get(t, "")).to_numpy(),
         }
     )
-    rows = base.merge(pd.DataFrame({"milestone": [d.isoformat() for d in milestones]}), how="cross")
-    rows = _with_own_deadlines(rows, base, tasks, {d.isoformat() for d in milestones})
+    nodes = task_nodes(tasks, {district: milestones})
+    rows = base.iloc[nodes["row"].to_numpy()].reset_index(drop=True)
+    rows["milestone"] = nodes["milestone"].to_numpy()
     for _, name, prefilled, _ in SHEET_COLUMNS:
         if not prefilled:
             rows[name] = ""
     return rows[[c[1] for c in SHEET_COLUMNS]]
-
-
-def _with_own_deadlines(
-    rows: pd.DataFrame, base: pd.DataFrame, tasks: pd.DataFrame, scheduled: set[str]
-) -> pd.DataFrame:
-    """A row more for each task whose own deadline is not a milestone of the schedule; each
-    task's rows stay together, in date order."""
-    if "due_date" not in tasks.columns:
-        return rows
-    due = tasks["due_date"].astype(str).to_numpy()
-    own = base.assign(milestone=due)[(due != "") & ~np.isin(due, list(scheduled))]
-    if own.empty:
-        return rows
-    order = {tid: i for i, tid in enumerate(base["task_id"])}
-    out = pd.concat([rows, own], ignore_index=True)
-    out["_order"] = out["task_id"].map(order)
-    return out.sort_values(["_order", "milestone"], kind="stable").drop(columns="_order")
 
 
 def write_template(

@@ -8,11 +8,10 @@ rows of cells read, and one shared interpreter (tables) or the inline one turns 
 from taskstats.io.files import max_bytes
 from taskstats.readers.commitments import read_commitments
 from taskstats.readers.dispatch import detect_text_layout, read_raw
-from taskstats.readers.header import HEADER_FIELDS, match_header, section_level
+from taskstats.readers.header import match_header, section_level
 from taskstats.tidy.schema import INFO, WARNING, Issue, RawTask, ReadResult
 
 __all__ = [
-    "HEADER_FIELDS",
     "INFO",
     "WARNING",
     "Issue",

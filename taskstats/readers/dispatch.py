@@ -10,10 +10,11 @@ from taskstats.io.engines import ENGINES, LAYOUTS, TEXT_LAYOUTS, read_engine
 from taskstats.io.grid import Row, Sheet, csv_rows
 from taskstats.readers.document import choose_table
 from taskstats.readers.header import match_header
-from taskstats.readers.inline import INLINE_ITEM, INLINE_UNITS, InlineParser
+from taskstats.readers.inline import INLINE_ITEM, InlineParser
 from taskstats.readers.scan import ScanRead, check_scan, scan_issues, scan_of
 from taskstats.readers.table import Parsed, TableParser
 from taskstats.tidy.schema import INFO, WARNING, Issue, ReadResult
+from taskstats.tidy.vocabulary import INLINE_UNITS
 
 
 def read_raw(

@@ -6,7 +6,7 @@ from taskstats.io.grid import Row
 from taskstats.tidy.normalize import fold
 from taskstats.tidy.vocabulary import HEADER_FIELDS, SECTION_1, SECTION_2
 
-__all__ = ["HEADER_FIELDS", "find_header", "header_field", "match_header", "section_level"]
+__all__ = ["find_header", "header_field", "match_header", "section_level"]
 
 
 def header_field(cell: str, fields: dict[str, tuple[str, ...]] = HEADER_FIELDS) -> str | None:

@@ -12,7 +12,7 @@ from taskstats.tidy.normalize import clean_cell
 from taskstats.tidy.schema import INFO, Issue, RawTask
 from taskstats.tidy.vocabulary import DEADLINE_LABEL, INLINE_UNITS, LEADER_LABEL
 
-__all__ = ["INLINE_ITEM", "INLINE_UNITS", "InlineParser"]
+__all__ = ["INLINE_ITEM", "InlineParser"]
 
 INLINE_ITEM = re.compile(r"^\s*([0-9]{1,4})\s*[.．、](?![0-9])\s*(.*)$")
 # An item whose text starts with digits ("3.5G基站建设……"): taken only as the next number.

@@ -1,5 +1,5 @@
-"""Reports: the one wording module (zh, en), what each report shows (views), HTML pieces, running
-the notebooks into self-contained pages (render), charts, meeting exports and the explorer."""
+"""Reports: the one wording package (zh, en), what each report shows (views), HTML pieces, running
+the notebooks into pages (render), charts, meeting exports, the explorer, receipts, review sheet."""
 
 from taskstats.report.bulletin import write_bulletin
 from taskstats.report.comparison import ComparisonReport, prepare_comparison
@@ -7,6 +7,7 @@ from taskstats.report.deck import write_deck
 from taskstats.report.exports import district_figures, export_charts
 from taskstats.report.html import PAGE, header_html, html_table
 from taskstats.report.period import PeriodView, period_view
+from taskstats.report.receipts import import_with_receipts, write_receipt, write_receipts
 from taskstats.report.render import (
     COMPARE_NOTEBOOK,
     DISTRICT_NOTEBOOK,
@@ -39,6 +40,7 @@ __all__ = [
     "export_charts",
     "header_html",
     "html_table",
+    "import_with_receipts",
     "kernel_manager_class",
     "notebook_path",
     "period_view",
@@ -50,4 +52,6 @@ __all__ = [
     "text",
     "write_bulletin",
     "write_deck",
+    "write_receipt",
+    "write_receipts",
 ]

@@ -1,5 +1,5 @@
 """The words tables are read by, in one place: header words, role words, collectives,
-placeholders, section headings and the progress-template header.
+placeholders, section headings, the progress-template header and the progress sheet's headers.
 
 The lists live in ``taskstats/rules/vocabulary.toml`` (package data); this module loads them
 once and compiles the patterns the readers (:mod:`taskstats.readers`) and the normalisation
@@ -26,6 +26,7 @@ __all__ = [
     "ROLE_WORD",
     "SECTION_1",
     "SECTION_2",
+    "SHEET_HEADERS",
     "TEMPLATE_HEADER",
     "VOCABULARY",
     "is_placeholder",
@@ -57,6 +58,11 @@ HEADER_FIELDS: dict[str, tuple[str, ...]] = {
 }
 # A progress template's header (完成标准, 证明材料 …), not a task table's.
 TEMPLATE_HEADER = re.compile(_alternation(_HEADERS["template_header"]))
+# The progress sheet's header words by ledger field: the fill-in sheet's own first, then the
+# others a returned sheet may use.
+SHEET_HEADERS: dict[str, tuple[str, ...]] = {
+    name: tuple(words) for name, words in VOCABULARY["sheet"].items()
+}
 
 # "牵头单位：A，配合单位：B" labels; their group 1 is the label.
 ROLE_LABEL = re.compile(

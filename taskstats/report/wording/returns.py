@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from taskstats.errors import PROBLEM_TEXT, Problem
+
 PROBLEMS = {
     "zh": {
         "unreadable": ("文件无法读取：{reason}", "请用 WPS 或 Office 打开后另存为 .xlsx 再报送。"),
@@ -44,53 +46,13 @@ PROBLEMS = {
             "第{task_id}项任务{milestone}节点重复填报（首次见于{first}）",
             "每项任务每个节点只填一行，请删除重复行。",
         ),
+        "not_whole_number": ("“{value}”不是整数", "请改为整数。"),
+        "not_a_date": ("“{value}”不是日期", "请按 2026-11-30 的格式填写。"),
+        "missing_date": ("缺少日期", "请按 2026-11-30 的格式填写。"),
+        "not_a_slug": ("区县“{value}”不是区县代码", "请填写区县代码（如 dalian-hightech）。"),
     },
-    "en": {
-        "unreadable": ("{reason}", ""),
-        "no_table": (
-            "no progress table with the columns 序号, 节点 and 状态 in any sheet ({sheets})",
-            "return the fill-in sheet with its header row",
-        ),
-        "no_district": (
-            "nothing in the file says which district it is for (no 区县 column, no district "
-            "name in its title or sheet names, no task text of a district's table)",
-            "pass --district",
-        ),
-        "unknown_district": ("unknown district {other!r} (known: {known})", "check its name"),
-        "other_district": (
-            "its task texts are {other}'s tasks, not {district}'s",
-            "import it for {other}",
-        ),
-        "no_match": (
-            "its task texts match no district's tasks",
-            "check it is a returned progress sheet of a bundled district",
-        ),
-        "unsaved_formula": (
-            "cell {cell}: a formula with no saved value (the program that wrote the file did not "
-            "calculate it)",
-            "open the file in Excel or WPS and save it, or type the value instead of the formula",
-        ),
-        "unknown_task": ("unknown task {task_id!r} in {district}", "copy the 序号 from the sheet"),
-        "text_edited": (
-            "task {task_id}'s text was edited",
-            "copy it unchanged from the task table",
-        ),
-        "bad_milestone": (
-            "milestone {value!r} is not in the schedule ({dates})",
-            "use a node of the sheet",
-        ),
-        "missing_status": ("status missing", "choose one of {choices}"),
-        "bad_status": ("status {value!r} is not allowed", "choose one of {choices}"),
-        "bad_date": ("{value!r} is not a date", "use 2020-06-30"),
-        "date_out_of_range": (
-            "date {date} is out of range ({earliest} to {latest})",
-            "give the day it was reported",
-        ),
-        "duplicate": (
-            "duplicate row for task {task_id} at {milestone}; first at {first}",
-            "keep one row per task and node",
-        ),
-    },
+    # The English words are the error messages' (one place for them).
+    "en": PROBLEM_TEXT,
 }
 
 RECEIPT = {
@@ -175,25 +137,16 @@ RECEIPT = {
 }
 
 
-def _params(problem) -> dict:
-    return {
-        "value": problem.value,
-        **{k: "" if v is None else v for k, v in problem.params.items()},
-    }
+def problem_text(problem: Problem, language: str = "zh") -> str:
+    """Why a row, cell or file was refused; in English with what to do after a semicolon."""
+    if language == "en":
+        return problem.reason
+    return PROBLEMS[language][problem.code][0].format(**problem.fields)
 
 
-def problem_text(problem, language: str = "zh") -> str:
-    """Why a row or file was refused; in English with what to do after a semicolon."""
-    reason, action = PROBLEMS[language][problem.code]
-    text = reason.format(**_params(problem))
-    if language != "en" or not action:
-        return text
-    return f"{text}; {action.format(**_params(problem))}"
-
-
-def problem_action(problem, language: str = "zh") -> str:
-    """What the unit should do about a refused row or file."""
-    return PROBLEMS[language][problem.code][1].format(**_params(problem))
+def problem_action(problem: Problem, language: str = "zh") -> str:
+    """What the unit should do about a refused row, cell or file."""
+    return PROBLEMS[language][problem.code][1].format(**problem.fields)
 
 
 def import_summary(result, receipts_dir, language: str = "zh") -> str:
