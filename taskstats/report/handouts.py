@@ -13,6 +13,7 @@ import pandas as pd
 
 from taskstats.errors import InputError
 from taskstats.io.files import atomic_path
+from taskstats.measures.nodes import joined_lead_units
 from taskstats.measures.period import due_next_period, next_node
 from taskstats.report.wording import VALUE_LABELS, reason_text
 from taskstats.report.wording.returns import HANDOUT
@@ -65,7 +66,9 @@ def handouts(
         else pd.DataFrame(columns=["task_id", "text", "milestone"])
     )
     tasks = task_progress(tables, status, snapshot.lights, district)
-    tasks = tasks.assign(lead_units=tasks["task_id"].map(_lead_units(tables, district)).fillna(""))
+    joined = joined_lead_units(tables).reset_index()
+    leads = joined[joined["district"] == district].set_index("task_id")["lead_units"]
+    tasks = tasks.assign(lead_units=tasks["task_id"].astype(str).map(leads).fillna(""))
     if only == "red":
         tasks = tasks[tasks["light"] == "red"]
     elif only == "due":
@@ -83,17 +86,6 @@ def handouts(
             )
         )
     return sorted(out, key=lambda h: (-int((h.tasks["light"] == "red").sum()), h.to))
-
-
-def _lead_units(tables: TaskTables, district: str) -> pd.Series:
-    """Each task's lead units (collectives too: they are who must answer), joined with "、"."""
-    units = tables.task_units
-    leads = units[(units["district"] == district) & (units["role"] == "lead")]
-    return (
-        leads.astype({"task_id": str})
-        .groupby("task_id")["unit"]
-        .agg(lambda u: "、".join(dict.fromkeys(u)))
-    )
 
 
 def red_by_unit(tasks: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
