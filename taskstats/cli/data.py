@@ -161,12 +161,17 @@ def workload(district: str, of: str, by: str | None, top: int, as_csv: bool) -> 
     """Print the workload per leader or per unit in DISTRICT."""
     from taskstats.datasets import load
     from taskstats.measures import leader_workload, unit_workload
+    from taskstats.report.wording.ranks import rank_rule
 
     tables = load(district)
     table = leader_workload(tables, by=by) if of == "leader" else unit_workload(tables)
     if top:
         table = table.head(top)
-    click.echo(table.to_csv(index=False) if as_csv else print_table(table))
+    if as_csv:
+        click.echo(table.to_csv(index=False))
+        return
+    click.echo(print_table(table))
+    click.echo(rank_rule("tasks" if of == "leader" else "led"))
 
 
 @main.command()

@@ -32,6 +32,7 @@ from taskstats.report.wording import (
     date_zh,
     rule_short,
 )
+from taskstats.report.wording.ranks import rank_rule
 
 # Fonts by name as official documents set them (GB/T 9704): the viewer substitutes its own
 # Chinese font where one is missing (LibreOffice on Linux: Noto Serif or Sans CJK SC).
@@ -183,6 +184,7 @@ def _write(
         ),
     )
     _table(doc, BULLETIN["ranking_columns"], ranking_rows(ranking), RANKING_WIDTHS)
+    _para(doc, rank_rule("score"))
     apart = ranking[~ranking["ranked"]]
     if len(apart):
         _para(

@@ -34,6 +34,7 @@ from taskstats.report.wording import (
     date_zh,
     rule_short,
 )
+from taskstats.report.wording.ranks import rank_labels, rank_rule
 
 # An Office font by name, its Latin name, and the GB2312 charset so that a viewer without it
 # substitutes a Chinese font (LibreOffice on Linux: Noto Sans CJK SC).
@@ -177,16 +178,20 @@ def _board_slide(deck: _Deck, ranking: pd.DataFrame, rules: RankingRules, footer
     header = ["位次", "牵头单位", MEETING["score"], "完成率", "红灯"]
     slide = deck.blank(MEETING["board"].format(rules=rule_short(rules.name)), footer)
     best = "、".join(top["unit"]) or "—"
+    ranked = ranking[ranking["ranked"]]
+    ranks = dict(zip(ranked["unit"], rank_labels(ranked), strict=True))  # ties marked 并列
     deck.sentence(slide, f"{MEETING['board_top'].format(n=rules.board)}：{best}")
     for i, (label, part) in enumerate(
         ((MEETING["board_top"], top), (MEETING["board_bottom"], bottom))
     ):
         left = 0.5 + i * 6.3
         deck.label(slide, label.format(n=rules.board), left, 1.75, _ACCENT if i else _INK)
-        rows = [[_cell(r[c], c) for c in columns] for r in part[columns].to_dict("records")] or [
+        shown = part.assign(rank=part["unit"].map(ranks))
+        rows = [[_cell(r[c], c) for c in columns] for r in shown[columns].to_dict("records")] or [
             ["—"] * len(columns)
         ]
-        deck.table(slide, header, rows, left, 2.3, 6.0, [0.7, 2.3, 1.0, 1.1, 0.9])
+        deck.table(slide, header, rows, left, 2.3, 6.0, [1.2, 2.2, 0.9, 0.9, 0.8])
+    deck.note(slide, [rank_rule("score")], top=6.45, size=12)
 
 
 def _red_slides(deck: _Deck, red: pd.DataFrame, footer: str, *, with_district: bool) -> None:

@@ -41,6 +41,7 @@ from taskstats.report.wording import (
     text,
 )
 from taskstats.report.wording import scan as scan_words
+from taskstats.report.wording.ranks import rank_labels, rank_rule
 from taskstats.tidy import TaskTables
 
 PROGRESS_CHOICES = pg.PROGRESS_CHOICES
@@ -271,7 +272,10 @@ class DistrictReport:
                     n=len(others), units="、".join(others)
                 )
                 note = f'<p class="ts-note">{html.escape(said)}</p>'
-        shown = self.table(named.drop(columns="collective"))
+        ranks = named.assign(rank=rank_labels(named, self.lang)).drop(columns="collective")
+        rule = rank_rule("led" if units else "tasks", self.lang)
+        note = f'<p class="ts-note">{html.escape(rule)}</p>' + note
+        shown = self.table(ranks)
         return shown + note + (heading + self.table(collectives) if len(collectives) else "")
 
     def leaders_html(self) -> str:
@@ -309,6 +313,7 @@ class DistrictReport:
             f'<p class="ts-note">{html.escape(rule_name(rules.name, rules.description, "zh"))}</p>'
             f"<p>{html.escape(board)}</p>"
             + html_table(rows, self.lang, max_rows=None)
+            + f'<p class="ts-note">{html.escape(rank_rule("score", self.lang))}</p>'
             + (f'<p class="ts-note">{html.escape(note)}</p>' if len(apart) else "")
         )
 
@@ -322,10 +327,12 @@ class DistrictReport:
 
 
 def ranking_rows(ranking: pd.DataFrame) -> list[list[str]]:
-    """The ranked units as the district report and the bulletin print them (位次 … 得分)."""
+    """The ranked units as the district report and the bulletin print them (位次 … 得分), a
+    tie marked 并列."""
+    ranked = ranking[ranking["ranked"]]
     return [
         [
-            str(r["rank"]),
+            shown_rank,
             r["unit"],
             str(r["due"]),
             pct(r["completion_rate"]),
@@ -335,7 +342,7 @@ def ranking_rows(ranking: pd.DataFrame) -> list[list[str]]:
             str(r["missing_reports"]),
             f"{r['score']:g}",
         ]
-        for r in ranking[ranking["ranked"]].to_dict("records")
+        for shown_rank, r in zip(rank_labels(ranked), ranked.to_dict("records"), strict=True)
     ]
 
 

@@ -49,10 +49,15 @@ def cli_frame(df, lang: str = "zh", names: dict[str, str] | None = None, *, tran
     import pandas as pd
 
     from taskstats.report.wording import COLUMN_LABELS, label_values
+    from taskstats.report.wording.ranks import rank_labels
 
     labels = {**COLUMN_LABELS.get(lang, {}), **CLI_LABELS.get(lang, {})}
     out = label_values(df, lang, names)
+    if "rank" in df.columns:  # ties marked 并列
+        out["rank"] = rank_labels(df, lang)
     for col in out.columns:
+        if col == "rank":
+            continue
         if pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col]):
             values = df[col].dropna()
             whole = bool((values == values.round()).all())
