@@ -9,6 +9,7 @@ import re
 
 import matplotlib.pyplot as plt
 import pandas as pd
+import pytest
 
 from taskstats.io.textfit import paginate_rows, row_height, text_ems, text_lines
 from taskstats.report import charts
@@ -161,5 +162,88 @@ def test_deck_says_empty_and_one_value_charts_in_a_line(tmp_path):
     assert [t for t in undrawn if t in titles] == []
     said = " ".join(slides[titles.index("其他情况")])
     assert "本表未列分管领导，不按分管领导统计任务量和完成率。" in said
-    assert "全部72项任务来源均为“未注明”，不再分来源作图。" in said
+    assert "本表未注明任务来源（共72项），不分来源作图和统计完成率。" in said
     assert "牵头单位任务量" in titles and "节点完成率：按牵头单位" in titles
+
+
+def provincial_district(raw_dir, tasks: int = 12) -> str:
+    """A new district made from Dalian's first ``tasks`` tasks, written as a CSV without the
+    leaders and the source columns, read as a province's list (全省, every task 省任务); its
+    slug."""
+    from conftest import RAW
+
+    from taskstats.datasets import read_districts
+
+    t = read_districts("dalian-hightech", raw_dir=RAW)[0].tables
+    units = t.task_units
+    rows = ["序号,目标任务,牵头单位,责任单位"]
+    for task in t.tasks.head(tasks).itertuples():
+        mine = units[units["task_id"] == task.task_id]
+        lead, support = (
+            "、".join(mine.loc[mine["role"] == r, "unit_raw"]) for r in ("lead", "support")
+        )
+        rows.append(f'{task.seq},"{task.text}","{lead}","{support}"')
+    folder = raw_dir / "shengji"
+    folder.mkdir(parents=True)
+    (folder / "table.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (folder / "manifest.toml").write_text(
+        'slug = "shengji"\nname = "某省"\nraw_file = "table.csv"\ndefault_source = "province"\n'
+        'scope = "全省"\n[schedule]\nkind = "dates"\n'
+        'dates = ["2020-06-30", "2020-09-30", "2020-12-31"]\n',
+        encoding="utf-8",
+    )
+    return "shengji"
+
+
+def test_a_district_without_leaders_and_one_source_says_them_in_a_line(tmp_path):
+    from taskstats import report
+
+    slug = provincial_district(tmp_path / "raw")
+    r = report.prepare_district(
+        slug, as_of="2020-12-31", progress="demo", raw_dir=tmp_path / "raw", store_dir=tmp_path
+    )
+    no_leaders = "本表未列分管领导，不按分管领导统计任务量和完成率。"
+    one_source = "全部为省任务，共12项，不再分来源作图和统计完成率。"
+    assert r.said_in_a_line() == {
+        "leader_load": no_leaders,
+        "completion_by_leader": no_leaders,
+        "source_mix": one_source,
+        "completion_by_source": one_source,
+    }
+    assert r.completion_keys == ("unit",)
+    assert r.empty("leaders") == f'<p class="ts-note">{no_leaders}</p>'
+    assert r.empty("sources") == f'<p class="ts-note">{one_source}</p>'
+    assert r.empty("completion") == (
+        f'<p class="ts-note">{no_leaders}</p><p class="ts-note">{one_source}</p>'
+    )
+    # no source column at all (every task 未注明): said so, not "全部为未注明"
+    r.tables.tasks["source"] = "unknown"
+    assert r.said_in_a_line()["source_mix"] == (
+        "本表未注明任务来源（共12项），不分来源作图和统计完成率。"
+    )
+
+
+@pytest.mark.slow
+def test_the_page_of_a_district_without_leaders_and_one_source(tmp_path):
+    """Rendered: the lines are on the page, and only the charts with something to compare are
+    drawn (lead units, lights, completion by unit, trend)."""
+    from taskstats import report
+
+    slug = provincial_district(tmp_path / "raw")
+    written = report.render_reports(
+        [slug],
+        as_of="2020-12-31",
+        progress="demo",
+        compare=False,
+        jobs=1,
+        out_dir=tmp_path / "out",
+        raw_dir=tmp_path / "raw",
+        store_dir=tmp_path,
+    )
+    page = written[0].read_text(encoding="utf-8")
+    assert page.count("本表未列分管领导，不按分管领导统计任务量和完成率。") == 2
+    assert page.count("全部为省任务，共12项，不再分来源作图和统计完成率。") == 2
+    assert len(re.findall(r"<img ", page)) == 4
+    assert "<h3>完成率：按牵头单位</h3>" in page or "按牵头单位</h3>" in page
+    assert "按任务来源</h3>" not in page and "按分管领导</h3>" not in page
+    assert "自增任务" not in page and "市任务" not in page  # no source mix table

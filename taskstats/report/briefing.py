@@ -16,6 +16,7 @@ from taskstats.report.wording import (
     LABELS,
     SOURCE_NAMES,
     TAKEAWAYS,
+    TEXT,
     change_verb,
     pct,
 )
@@ -49,7 +50,7 @@ def district_takeaways(report: DistrictReport) -> dict[str, str]:
     named = report.workload[~report.workload["collective"]]
     top = _first(named, "tasks")
     if top.empty:
-        out["leader_load"] = "本表未列分管领导"
+        out["leader_load"] = TEXT["zh"]["no_leaders"]
     else:
         key = "leader_load" if len(top) == 1 else "leader_load_tie"
         out["leader_load"] = TAKEAWAYS[key].format(

@@ -29,7 +29,6 @@ from taskstats.report.wording import (
     MEETING,
     QUALITY_KINDS,
     SEVERITIES,
-    SOURCE_NAMES,
     TEXT,
     date_zh,
     rule_short,
@@ -140,7 +139,7 @@ def _district_slides(
         )
     charts.set_style("talk", slides=True)
     sentences = briefing.district_takeaways(report)
-    undrawn = charts_said_in_a_line(report)
+    undrawn = report.said_in_a_line()
     for stem, fig in district_figures(report).items():
         if stem not in undrawn:
             deck.chart_slide(CHART_TITLES[stem], sentences[stem], fig, footer)
@@ -155,21 +154,6 @@ def _district_slides(
     _provenance_slide(
         deck, report.files, report.simulated, rule_short(report.rules.name), rule_short(rules.name)
     )
-
-
-def charts_said_in_a_line(report: DistrictReport) -> dict[str, str]:
-    """The charts that would show nothing (no named leader) or one value only (one source), by
-    stem, each with the one line said instead of its slide."""
-    out = {}
-    if not (~report.workload["collective"]).any():
-        out["leader_load"] = out["completion_by_leader"] = MEETING["no_leaders"]
-    sources = report.tables.tasks["source"].astype(str).unique()
-    if len(sources) == 1:
-        line = MEETING["one_source"].format(
-            source=SOURCE_NAMES.get(sources[0], sources[0]), tasks=len(report.tables.tasks)
-        )
-        out["source_mix"] = out["completion_by_source"] = line
-    return out
 
 
 def _board_slide(deck: _Deck, ranking: pd.DataFrame, rules: RankingRules, footer: str) -> None:

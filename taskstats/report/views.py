@@ -32,6 +32,7 @@ from taskstats.report.wording import (
     LABELS,
     PREVIOUS_LABEL,
     SIMULATED_MARK,
+    VALUE_LABELS,
     as_of_label,
     parameters_text,
     pct,
@@ -45,6 +46,8 @@ from taskstats.report.wording.ranks import rank_labels, rank_rule
 from taskstats.tidy import TaskTables
 
 PROGRESS_CHOICES = pg.PROGRESS_CHOICES
+# The completion panels a district report can draw, in their order.
+COMPLETION_KEYS = ("leader", "unit", "source")
 
 
 def raw_files(reads: Sequence[DistrictRead]) -> list[tuple[str, str]]:
@@ -182,15 +185,41 @@ class DistrictReport:
         return section_html(key, self.lang)
 
     def has(self, key: str) -> bool:
-        """Whether a section has anything to show: ``leaders``, ``units``, ``completion``."""
+        """Whether a section has anything to show, or more than one value to compare:
+        ``leaders`` (a named leader), ``units`` (a named lead unit), ``sources`` (two sources
+        or more), ``completion`` (a node due)."""
         t = self.tables
         if key == "leaders":
             return bool((~t.task_leaders["collective"]).any())
         if key == "units":
-            return bool((~self.units["collective"]).any())
+            return bool(len(lead_unit_workload(self.units)))
+        if key == "sources":
+            return t.tasks["source"].astype(str).nunique() > 1
         if key == "completion":
             return bool(len(self.rates["district"]) and self.rates["district"]["due"].sum())
         raise InputError(f"unknown section {key!r}")
+
+    def said_in_a_line(self) -> dict[str, str]:
+        """The charts that would show nothing or one value only, by stem (as
+        ``exports.district_figures`` names them), each with the one line said instead: no named
+        leader, no named lead unit, one source only, no node due. The page and the deck both
+        leave these charts out and say their line."""
+        w = text(self.lang)
+        out = {}
+        if not self.has("leaders"):
+            out["leader_load"] = out["completion_by_leader"] = w["no_leaders"]
+        if not self.has("units"):
+            out["lead_units"] = out["completion_by_unit"] = w["no_units"]
+        if not self.has("sources"):
+            source = str(self.tables.tasks["source"].iloc[0]) if len(self.tables.tasks) else ""
+            words = VALUE_LABELS.get(self.lang, {}).get("source", {})
+            key = "one_source" if source not in ("", "unknown") else "no_source"
+            line = w[key].format(source=words.get(source, source), tasks=len(self.tables.tasks))
+            out["source_mix"] = out["completion_by_source"] = line
+        if not self.has("completion"):
+            for key in (*COMPLETION_KEYS, "trend"):
+                out.setdefault("trend" if key == "trend" else f"completion_by_{key}", w["no_due"])
+        return out
 
     def completion_html(self, key: str) -> str:
         """The completion table by leader, unit or source, headed as its chart panel is."""
@@ -200,14 +229,25 @@ class DistrictReport:
 
     @property
     def completion_keys(self) -> tuple[str, ...]:
-        """The completion panels and tables: by leader (when the table names leaders), unit and
-        source."""
-        return ("leader", "unit", "source") if self.has("leaders") else ("unit", "source")
+        """The completion panels and tables drawn: by leader, unit and source, but those
+        :meth:`said_in_a_line` (no named leader, one source …)."""
+        said = self.said_in_a_line()
+        return tuple(k for k in COMPLETION_KEYS if f"completion_by_{k}" not in said)
 
     def empty(self, key: str) -> str:
-        """The one line shown instead of an empty section."""
-        words = {"leaders": "no_leaders", "units": "no_units", "completion": "no_due"}
-        return f'<p class="ts-note">{html.escape(text(self.lang)[words[key]])}</p>'
+        """The one line shown instead of an empty or one-value section: ``leaders``,
+        ``units``, ``sources``, ``completion`` (its panels not drawn, each said in a line)."""
+        if key == "completion" and not self.has("completion"):
+            return f'<p class="ts-note">{html.escape(text(self.lang)["no_due"])}</p>'
+        said = self.said_in_a_line()
+        stems = {
+            "leaders": ["leader_load"],
+            "units": ["lead_units"],
+            "sources": ["source_mix"],
+            "completion": [f"completion_by_{k}" for k in COMPLETION_KEYS],
+        }[key]
+        lines = dict.fromkeys(said[s] for s in stems if s in said)  # each line once
+        return "".join(f'<p class="ts-note">{html.escape(line)}</p>' for line in lines)
 
     def headline_numbers(self) -> list[float]:
         """The six headline figures, in card order: tasks, named leaders, named lead units,

@@ -23,8 +23,6 @@ MEETING = {
     "quality_takeaway": "读取原始表格时发现{n}处需要留意的情况，涉及数据已按规则处理并记录",
     "provenance": "数据来源与说明",
     "undrawn": "其他情况",
-    "no_leaders": "本表未列分管领导，不按分管领导统计任务量和完成率。",
-    "one_source": "全部{tasks}项任务来源均为“{source}”，不再分来源作图。",
     "provenance_files": "原始文件及其校验值（哈希）",
     "provenance_columns": ["原始文件", "文件校验值（哈希）"],
     "provenance_rules": "亮灯规则：{lights}；排名规则：{ranking}",
