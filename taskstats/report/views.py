@@ -48,6 +48,20 @@ from taskstats.tidy import TaskTables
 PROGRESS_CHOICES = pg.PROGRESS_CHOICES
 # The completion panels a district report can draw, in their order.
 COMPLETION_KEYS = ("leader", "unit", "source")
+# Columns of the completion rates a printed table leaves to the exported .xlsx: the task counts
+# behind the task rates, and the tasks by light (the light chart and the red list show them).
+COMPLETION_DETAIL = [
+    "tasks_past_deadline",
+    "tasks_done",
+    "tasks_done_past_deadline",
+    "tasks_reported",
+    "tasks_on_schedule",
+    "done_share",
+    "on_schedule_rate",
+    "red",
+    "yellow",
+    "green",
+]
 
 
 def raw_files(reads: Sequence[DistrictRead]) -> list[tuple[str, str]]:
@@ -76,7 +90,7 @@ def completion_order(rates: pd.DataFrame, key: str) -> pd.DataFrame:
 
 
 # Sections that start a new printed page (the others follow on the page they start on).
-PAGE_BREAKS = {"completion", "red_list", "small_multiples"}
+PAGE_BREAKS = {"red_list", "small_multiples"}
 
 
 def section_html(key: str, lang: str) -> str:
@@ -98,11 +112,14 @@ def mark_progress(df: pd.DataFrame, simulated, lang: str) -> pd.DataFrame:
 
 def red_list_shown(red: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """The red list as the report, the deck and the bulletin show it (a new frame): the
-    reasons in words, and no leaders column when the table names no leader (a column of
-    blanks says nothing)."""
+    reasons in words, no leaders column when the table names no leader (a column of blanks
+    says nothing) and no source column when every task has the same source (said once
+    under 任务来源)."""
     out = red.assign(reasons=red["reasons"].map(lambda c: reason_text(c, lang)))
     if "leaders" in out.columns and not out["leaders"].fillna("").astype(str).str.strip().any():
         out = out.drop(columns="leaders")
+    if "source" in out.columns and out["source"].nunique() <= 1:
+        out = out.drop(columns="source")
     return out
 
 
@@ -287,12 +304,19 @@ class DistrictReport:
     def table(self, df: pd.DataFrame, *, max_rows: int | None = 30, progress: bool = False) -> str:
         """An HTML table of one of this report's frames, without the district column.
 
-        ``progress``: the rows come from the progress data, so each says whether it is
-        simulated."""
-        shown = df.drop(columns=["district"], errors="ignore")
-        if progress:
-            shown = mark_progress(shown, self.simulated, self.lang)
-        return html_table(shown, self.lang, max_rows=max_rows)
+        ``progress``: the rows come from the progress data: one line above says whether it is
+        simulated (every row alike), and a completion table keeps the columns a page can hold
+        (:data:`COMPLETION_DETAIL` are in the exported .xlsx)."""
+        detail = COMPLETION_DETAIL if progress else []
+        shown = df.drop(columns=["district", *detail], errors="ignore")
+        table = html_table(shown, self.lang, max_rows=max_rows)
+        return self.progress_note() + table if progress else table
+
+    def progress_note(self) -> str:
+        """The one line above a table of progress figures: real ledger or simulated data."""
+        w = text(self.lang)
+        note = w["progress_note"].format(source=w["demo"] if self.simulated else w["real"])
+        return f'<p class="ts-note">{html.escape(note)}</p>'
 
     def units_html(self, frame: pd.DataFrame | None = None, key: str = "collectives") -> str:
         """The lead-unit table (named units ranked), then the collectives in a table apart;
@@ -326,9 +350,9 @@ class DistrictReport:
         w = text(self.lang)
         if self.red.empty:
             return f"<p>{html.escape(w['no_red'])}</p>"
-        note = w["progress_note"].format(source=w["demo"] if self.simulated else w["real"])
         return (
-            f'<p class="ts-note">{html.escape(note)}</p><div class="ts-red">'
+            self.progress_note()
+            + '<div class="ts-red">'
             + self.table(red_list_shown(self.red, self.lang), max_rows=None)
             + "</div>"
         )

@@ -41,7 +41,7 @@ TEXT = {
         "no_ranking": "尚无到期节点足够的牵头单位，暂不排名。",
         "ranking_board": "红榜：{top}；黄榜：{bottom}。",
         "ranking_apart": "到期节点少于{n}个的单位单列，不参与排名：{units}。",
-        "no_work_report": "本区县未附政府工作报告，无法比对落实覆盖情况。",
+        "no_work_report": "未附政府工作报告，无法比对落实覆盖情况。",
         "coverage_lead": "对照《{file}》：共梳理承诺事项{commitments}项，已分解到任务{matched}项"
         "（{share:.0%}），未分解{gaps}项；目标数值不一致{disagree}处。",
         "collective_leaders": "泛指领导（不计入领导排名）",
