@@ -117,6 +117,34 @@ def test_rows_are_split_by_the_room_they_take():
     pages = paginate_rows([short, tall, short, short], header, widths, 10, 2.0)
     assert [len(p) for p in pages] == [1, 1, 2]
     assert paginate_rows([], header, widths, 10, 2.0) == [[]]
+    # a slide's font sets lines 1.45 ems apart: the tall row takes 10 × 14.5 pt, and the rows
+    # after it no longer fit beside it
+    assert row_height(tall, widths, 10, 1.45) == 10 * 14.5 / 72 + 0.1
+    pages = paginate_rows([short, tall, short, short], header, widths, 10, 2.3, 1.45)
+    assert [len(p) for p in pages] == [1, 1, 2]
+
+
+def test_the_deck_red_list_stays_on_its_slides(tmp_path):
+    """Dalian's 19 red tasks at 2020-10-15: every red-list table, as tall as its rows are
+    measured in the slide font, ends above the footer (7.05 in)."""
+    from click.testing import CliRunner
+    from conftest import RAW
+    from pptx import Presentation
+
+    from taskstats.cli import main
+
+    out = tmp_path / "d.pptx"
+    args = ["deck", "dalian-hightech", "--as-of", "2020-10-15", "--raw-dir", str(RAW)]
+    result = CliRunner().invoke(main, [*args, "--store", str(tmp_path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    bottoms, rows = [], 0
+    for slide in Presentation(str(out)).slides:
+        for shape in slide.shapes:
+            if shape.has_table and shape.table.cell(0, 0).text == "序号":
+                bottoms.append((shape.top + sum(r.height for r in shape.table.rows)) / 914400)
+                rows += len(shape.table.rows) - 1
+    assert rows == 19 and len(bottoms) == 2
+    assert max(bottoms) <= 1.75 + 4.9 < 7.05  # with room to spare for a renderer's taller rows
 
 
 # --- the bulletin ----------------------------------------------------------------------------

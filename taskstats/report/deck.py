@@ -44,7 +44,13 @@ FALLBACK_FONT = "Noto Sans CJK SC"
 # starts, and the room it has above the footer (inches), at 10 points.
 RED_COLUMNS = ["task_id", "text", "lead_units", "leaders", "reasons"]
 RED_WIDTHS = {"task_id": 0.7, "text": 5.0, "lead_units": 2.2, "leaders": 1.4, "reasons": 3.0}
-RED_TABLE_TOP, RED_TABLE_WIDTH, RED_TABLE_HEIGHT, RED_FONT_SIZE = 1.75, 12.3, 5.2, 10
+# 4.9 in, not the 5.3 in down to the footer: LibreOffice draws each row about 0.02 in taller
+# than measured (15 rows measured 5.1 in came out 5.4 in), so a slide keeps that much spare.
+RED_TABLE_TOP, RED_TABLE_WIDTH, RED_TABLE_HEIGHT, RED_FONT_SIZE = 1.75, 12.3, 4.9, 10
+# A table line's height in ems as a slide shows it: Noto Sans CJK SC (LibreOffice's stand-in
+# for 微软雅黑) sets 1.45 (ascent 1.16, descent 0.29); 微软雅黑 itself 1.32. The taller one,
+# so that no row runs off the slide in either.
+SLIDE_LINE_SPACING = 1.45
 CHART_BOX = (12.333, 5.45)  # inches: where a chart sits on its slide, and the size it is drawn at
 CHART_DPI = 150
 _INK = RGBColor(0x22, 0x2B, 0x38)
@@ -189,7 +195,7 @@ def _red_slides(deck: _Deck, red: pd.DataFrame, footer: str, *, with_district: b
     widths = [w * RED_TABLE_WIDTH / sum(widths) for w in widths]
     header = [COLUMN_LABELS["zh"]["district" if c == "district_name" else c] for c in columns]
     rows = [[str(r[c]) for c in columns] for r in shown.to_dict("records")]
-    pages = paginate_rows(rows, header, widths, RED_FONT_SIZE, RED_TABLE_HEIGHT)
+    pages = paginate_rows(rows, header, widths, RED_FONT_SIZE, RED_TABLE_HEIGHT, SLIDE_LINE_SPACING)
     for page, chunk in enumerate(pages):
         title = MEETING["red_list"] + (
             MEETING["continued"].format(i=page + 1, n=len(pages)) if len(pages) > 1 else ""
@@ -381,7 +387,8 @@ class _Deck:
         for j, w in enumerate(widths):
             table.columns[j].width = Inches(w)
         for i, values in enumerate([header, *rows]):  # each row as tall as its text needs
-            table.rows[i].height = Inches(row_height([str(v) for v in values], widths, size))
+            height = row_height([str(v) for v in values], widths, size, SLIDE_LINE_SPACING)
+            table.rows[i].height = Inches(height)
         for i, values in enumerate([header, *rows]):
             for j, value in enumerate(values):
                 cell = table.cell(i, j)

@@ -34,6 +34,7 @@ from taskstats.report.wording import (
     SIMULATED_MARK,
     VALUE_LABELS,
     as_of_label,
+    label_values,
     parameters_text,
     pct,
     previous_text,
@@ -116,6 +117,8 @@ def red_list_shown(red: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     says nothing) and no source column when every task has the same source (said once
     under 任务来源)."""
     out = red.assign(reasons=red["reasons"].map(lambda c: reason_text(c, lang)))
+    if "text" in out.columns:  # a task whose text was lost says so, as in every table
+        out["text"] = label_values(out[["text"]], lang)["text"]
     if "leaders" in out.columns and not out["leaders"].fillna("").astype(str).str.strip().any():
         out = out.drop(columns="leaders")
     if "source" in out.columns and out["source"].nunique() <= 1:
