@@ -378,3 +378,14 @@ def test_deck_of_a_district_with_no_trend_yet(tmp_path):
         store_dir=tmp_path / "store",
     )
     assert len(list(Presentation(str(out)).slides)) >= 5
+
+
+def test_bulletin_tables_repeat_their_header(bulletin):
+    from docx.oxml.ns import qn
+
+    doc = Document(str(bulletin))
+    for table in doc.tables:
+        rows = table.rows
+        assert all(
+            r._tr.trPr is None or r._tr.trPr.find(qn("w:tblHeader")) is None for r in rows[1:]
+        )
