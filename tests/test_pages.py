@@ -46,10 +46,10 @@ def test_print_layout_is_dense():
     assert ".ts-red .ts-table td:nth-child(2) {{ width: 42%; }}" in css
     # A table of many columns (the completion tables) in smaller type, headers still readable
     assert ".ts-table:has(th:nth-child(13)) {{ font-size: 7pt; line-height: 1.25; }}" in css
-    # Page 1 goes on with the leaders; only the red list and the comparison's small multiples
-    # start a new page (the completion follows the short measurability table, not a page
-    # left two thirds empty)
-    assert sorted(PAGE_BREAKS) == ["red_list", "small_multiples"]
+    # Page 1 goes on with the leaders; only the red list starts a new page (the completion
+    # follows the short measurability table, and the comparison's small multiples its
+    # progress table, instead of pages left two thirds empty)
+    assert sorted(PAGE_BREAKS) == ["red_list"]
 
 
 def test_footer_names_one_date_or_points_to_the_table():

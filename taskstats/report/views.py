@@ -91,7 +91,7 @@ def completion_order(rates: pd.DataFrame, key: str) -> pd.DataFrame:
 
 
 # Sections that start a new printed page (the others follow on the page they start on).
-PAGE_BREAKS = {"red_list", "small_multiples"}
+PAGE_BREAKS = {"red_list"}
 
 
 def section_html(key: str, lang: str) -> str:
