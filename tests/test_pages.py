@@ -44,6 +44,11 @@ def test_print_layout_is_dense():
     css = PAGE.split("@media print")[1]
     assert ".ts-table {{ width: 100%; font-size: 8.5pt;" in css
     assert ".ts-red .ts-table td:nth-child(2) {{ width: 42%; }}" in css
+    # its headings and short columns (units, leaders, 省任务, reasons) break between words only
+    assert (
+        ".ts-red .ts-table th, .ts-red .ts-table td:nth-child(n+3) {{ word-break: keep-all; }}"
+        in css
+    )
     # A table of many columns (the completion tables) in smaller type, headers still readable
     assert ".ts-table:has(th:nth-child(13)) {{ font-size: 7pt; line-height: 1.25; }}" in css
     # Page 1 goes on with the leaders; only the red list starts a new page (the completion
