@@ -15,7 +15,7 @@ from taskstats.io.textfit import paginate_rows, row_height, text_ems, text_lines
 from taskstats.report import charts
 from taskstats.report.bulletin import glued
 from taskstats.report.html import PAGE, header_html
-from taskstats.report.views import PAGE_BREAKS, red_list_shown
+from taskstats.report.shown import PAGE_BREAKS, red_list_shown
 from taskstats.report.wording import footer_as_of
 from taskstats.tidy.manifest import read_manifest
 
@@ -246,6 +246,8 @@ def test_a_district_without_leaders_and_one_source_says_them_in_a_line(tmp_path)
         "completion_by_source": one_source,
     }
     assert r.completion_keys == ("unit",)
+    # the 分管领导 card says 未列, not 0
+    assert '<div class="ts-num">未列</div><div class="ts-lab">分管领导' in r.headline_html()
     assert r.empty("leaders") == f'<p class="ts-note">{no_leaders}</p>'
     assert r.empty("sources") == f'<p class="ts-note">{one_source}</p>'
     assert r.empty("completion") == (

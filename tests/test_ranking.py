@@ -330,7 +330,7 @@ def test_ties_are_marked_and_the_rule_said():
 
 
 def test_the_ranking_table_marks_its_tie(ranking):
-    from taskstats.report.views import ranking_rows
+    from taskstats.report.shown import ranking_rows
 
     out, _ = ranking
     assert [row[:2] for row in ranking_rows(out)] == [

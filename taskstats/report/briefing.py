@@ -28,7 +28,7 @@ def headline_figures(report: DistrictReport) -> list[tuple[str, str]]:
     tasks, leaders, units, quantified, rate, red = report.headline_numbers()
     return [
         ("目标任务", f"{tasks}"),
-        ("分管领导", f"{leaders}"),
+        ("分管领导", report.leaders_card(leaders)),
         ("牵头单位", f"{units}"),
         ("量化目标", pct(quantified)),
         ("节点完成率", pct(rate)),
