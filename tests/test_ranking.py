@@ -352,6 +352,8 @@ def test_the_report_tables_say_the_tie_rule(tmp_path):
     )
     units = r.units_html()
     assert units.count("<td>1（并列）</td>") == 2
+    # every lead unit the card counts (42), not the first 30
+    assert units.split("<h3>")[0].count("<tr>") == 42 and "前30行" not in units
     assert "<td>教育文体局</td>\n      <td>18</td>" in units
     assert "排名规则：按牵头任务数从多到少排列" in units
     assert "排名规则：按任务数从多到少排列" in r.leaders_html()

@@ -265,8 +265,9 @@ class DistrictReport:
         return f'<p class="ts-note">{html.escape(note)}</p>'
 
     def units_html(self, frame: pd.DataFrame | None = None, key: str = "collectives") -> str:
-        """The lead-unit table (named units ranked), then the collectives in a table apart;
-        ``leaders_html`` does the same for the leaders."""
+        """The lead-unit table (named units ranked, every one of them: as many rows as the card
+        counts), then the collectives in a table apart; ``leaders_html`` does the same for the
+        leaders."""
         units = frame is None
         frame = self.units if units else frame
         named = frame[~frame["collective"]]
@@ -285,7 +286,7 @@ class DistrictReport:
         ranks = named.assign(rank=rank_labels(named, self.lang)).drop(columns="collective")
         rule = rank_rule("led" if units else "tasks", self.lang)
         note = f'<p class="ts-note">{html.escape(rule)}</p>' + note
-        shown = self.table(ranks)
+        shown = self.table(ranks, max_rows=None)  # every lead unit the card counts
         return shown + note + (heading + self.table(collectives) if len(collectives) else "")
 
     def leaders_html(self) -> str:
