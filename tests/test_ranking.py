@@ -373,3 +373,26 @@ def test_the_workload_command_marks_ties():
     assert lines[4].startswith("排名规则：按牵头任务数从多到少排列")
     csv = CliRunner().invoke(main, ["workload", "dalian-hightech", "--of", "unit", "--csv"])
     assert csv.output.splitlines()[1].endswith(",1") and "并列" not in csv.output
+
+
+def test_the_board_slide_says_both_lists_once(tmp_path):
+    from click.testing import CliRunner
+    from conftest import RAW
+    from pptx import Presentation
+
+    from taskstats.cli import main
+
+    out = tmp_path / "d.pptx"
+    args = ["deck", "dalian-hightech", "--as-of", "2020-10-15", "--raw-dir", str(RAW)]
+    result = CliRunner().invoke(main, [*args, "--store", str(tmp_path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    slide = next(
+        s for s in Presentation(str(out)).slides if s.shapes[0].text_frame.text.startswith("红黄榜")
+    )
+    said = next(sh.text_frame.text for sh in slide.shapes if sh.name == "takeaway")
+    best, worst = "龙头办、七贤岭办、生态环境分局", "国土局、发改局、市场监管局"
+    assert said == f"红榜（前3名）：{best}；黄榜（后3名）：{worst}"
+    tables = [sh.table for sh in slide.shapes if sh.has_table]
+    assert [tables[0].cell(r, 0).text for r in (1, 2, 3)] == ["1", "2（并列）", "2（并列）"]
+    note = [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame][-1]
+    assert note.startswith("排名规则：按得分从高到低排列")

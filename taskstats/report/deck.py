@@ -170,7 +170,8 @@ def _board_slide(deck: _Deck, ranking: pd.DataFrame, rules: RankingRules, footer
     best = "、".join(top["unit"]) or "—"
     ranked = ranking[ranking["ranked"]]
     ranks = dict(zip(ranked["unit"], rank_labels(ranked), strict=True))  # ties marked 并列
-    deck.sentence(slide, f"{MEETING['board_top'].format(n=rules.board)}：{best}")
+    worst = "、".join(bottom["unit"]) or "—"
+    deck.sentence(slide, MEETING["board_line"].format(n=rules.board, best=best, worst=worst))
     for i, (label, part) in enumerate(
         ((MEETING["board_top"], top), (MEETING["board_bottom"], bottom))
     ):

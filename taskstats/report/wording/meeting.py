@@ -16,6 +16,7 @@ MEETING = {
     "board": "红黄榜（单位位次，{rules}规则）",
     "board_top": "红榜：前{n}名",
     "board_bottom": "黄榜：后{n}名",
+    "board_line": "红榜（前{n}名）：{best}；黄榜（后{n}名）：{worst}",
     "red_list": "挂牌督办清单（红灯任务）",
     "continued": "（{i}/{n}）",
     "no_red": "当前没有红灯任务。",
