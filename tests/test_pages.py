@@ -284,3 +284,40 @@ def test_the_page_of_a_district_without_leaders_and_one_source(tmp_path):
     assert "<h3>完成率：按牵头单位</h3>" in page or "按牵头单位</h3>" in page
     assert "按任务来源</h3>" not in page and "按分管领导</h3>" not in page
     assert "自增任务" not in page and "市任务" not in page  # no source mix table
+    assert '<div class="ts-num">未列</div>' in page
+
+
+@pytest.mark.slow
+def test_the_printed_page_of_a_new_provincial_district_reads_in_chinese(tmp_path):
+    """Its PDF's text (pdftotext): Chinese words only, no raw figure, the one-line sections."""
+    import shutil
+    import subprocess
+
+    from test_wording import HASH, RAW_FLOAT, ascii_words
+
+    from taskstats import report
+    from taskstats.datasets import read_districts
+    from taskstats.report.printing import find_chromium, print_pdf
+
+    if not (find_chromium() and shutil.which("pdftotext")):
+        pytest.skip("needs Chromium and pdftotext")
+    slug = provincial_district(tmp_path / "raw", tasks=40)
+    page = report.render_reports(
+        [slug],
+        as_of="2020-12-31",
+        progress="demo",
+        compare=False,
+        jobs=1,
+        out_dir=tmp_path / "out",
+        raw_dir=tmp_path / "raw",
+        store_dir=tmp_path,
+    )[0]
+    pdf = print_pdf(page, tmp_path / "r.pdf")
+    said = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True)
+    text = " ".join(said.stdout.decode("utf-8").split())  # lines joined as a reader reads
+    words = ascii_words(HASH.sub(" ", text).replace(f"{slug}/table.csv", " "))
+    t = read_districts(slug, raw_dir=tmp_path / "raw")[0].tables
+    data = ascii_words(" ".join([*t.tasks["text"].dropna(), *t.task_units["unit"]]))
+    assert words - data == set()  # only the tasks' own words (PM2.5, XX), as written
+    assert not RAW_FLOAT.search(text)
+    assert "全部为省任务，共40项" in text.replace(" ", "") and "未列" in text
