@@ -99,7 +99,8 @@ TEXT = {
         "indicators": "Indicators",
         "small_multiples": "Per district, common scales",
         "no_leaders": "This table names no leaders: no workload or completion by leader.",
-        "one_source": "All {tasks} tasks are {source}: no chart or completion by source.",
+        "one_source": "All {tasks} tasks have one source ({source}): no chart or completion "
+        "by source.",
         "no_source": "This table does not say where its {tasks} tasks come from: no chart or "
         "completion by source.",
         "no_red": "No task is red.",
