@@ -40,7 +40,7 @@ def test_cells_and_file_names_never_reach_the_terminal(tmp_path):
     )
     result = CliRunner().invoke(main, ["inspect", str(table)], color=True)  # as on a tty
     assert result.exit_code == 0, result.output
-    assert f"file:      {tmp_path}/t{SHOWN}.txt" in result.output
+    assert f"文件：{tmp_path}/t{SHOWN}.txt" in result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
     assert "\r" not in result.output and "\x9b" not in result.output
 

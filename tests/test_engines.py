@@ -159,7 +159,7 @@ def test_inspect_names_the_ods_engine(tmp_path):
     path = write_ods(tmp_path / "t.ods", TASKS)
     done = CliRunner().invoke(main, ["inspect", str(path), "--layout", "ods"])
     assert done.exit_code == 0, done.output
-    assert "ods" in done.output.splitlines()[1]
+    assert "ODS" in done.output.splitlines()[1]
 
 
 def test_unknown_layout_is_refused(tmp_path):

@@ -393,8 +393,7 @@ def test_table_argument_and_inspect_name_tables(dalian_docx):
         _read(doc, table=2)
     out = CliRunner().invoke(main, ["inspect", str(doc)])
     assert out.exit_code == 0, out.output
-    assert "table 1" in out.output and "table 2" in out.output
-    assert "progress template" in out.output
+    assert "读取表格：表格1" in out.output and "跳过表格2：进度模板" in out.output
 
 
 def test_doc_without_libreoffice(tmp_path, monkeypatch):

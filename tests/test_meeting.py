@@ -259,7 +259,12 @@ def test_bulletin_tables(bulletin, measures):
     ranked = measures["ranking"][measures["ranking"]["ranked"]]
     rows = [[c.text for c in row.cells] for row in ranking_table.rows][1:]
     assert [r[1] for r in rows] == ranked["unit"].tolist()
-    assert [int(r[0]) for r in rows] == ranked["rank"].tolist()
+    # a tie reads "2（并列）"; the number is the measure's rank
+    assert [int(r[0].removesuffix("（并列）")) for r in rows] == ranked["rank"].tolist()
+    tied = ranked["rank"].duplicated(keep=False).tolist()
+    assert [r[0].endswith("（并列）") for r in rows] == tied
+    after = ranking_table._tbl.getnext()  # the paragraph under the table says the rule
+    assert "".join(after.itertext()).startswith("排名规则：按得分从高到低排列")
     assert [float(r[-1]) for r in rows] == ranked["score"].tolist()
     assert [f"{v:.1%}" for v in ranked["completion_rate"]] == [r[3] for r in rows]
 
@@ -373,3 +378,14 @@ def test_deck_of_a_district_with_no_trend_yet(tmp_path):
         store_dir=tmp_path / "store",
     )
     assert len(list(Presentation(str(out)).slides)) >= 5
+
+
+def test_bulletin_tables_repeat_their_header(bulletin):
+    from docx.oxml.ns import qn
+
+    doc = Document(str(bulletin))
+    for table in doc.tables:
+        rows = table.rows
+        assert all(
+            r._tr.trPr is None or r._tr.trPr.find(qn("w:tblHeader")) is None for r in rows[1:]
+        )

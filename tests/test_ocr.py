@@ -201,7 +201,7 @@ def test_inspect_says_it_is_a_scan_with_pages_tasks_and_cells_to_review(scan_fil
     sheet = tmp_path / "review.xlsx"
     out = CliRunner().invoke(main, ["inspect", str(scan), "--review-sheet", str(sheet)])
     assert out.exit_code == 0, out.output
-    assert "layout:    scan" in out.output
+    assert "版式：扫描件（OCR识别）" in out.output
     assert "扫描件：经OCR识别 3 页（无表格跳过 0 页），用时" in out.output
     assert "识别任务：18 项" in out.output
     flagged = openpyxl.load_workbook(sheet).worksheets[0].max_row - 1

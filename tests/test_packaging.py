@@ -102,9 +102,9 @@ def test_cli_version_and_help():
 def test_cli_inspect_reports_layout_and_anomalies():
     result = CliRunner().invoke(main, ["inspect", str(DALIAN)])
     assert result.exit_code == 0, result.output
-    assert "layout:    cells" in result.output
-    assert "tasks:     168" in result.output
-    assert "missing_text (line 179 task 21)" in result.output
+    assert "版式：每格一行的文本" in result.output
+    assert "任务数：168" in result.output
+    assert "[警告] 第179行，任务21：任务内容缺失" in result.output
 
 
 def test_cli_error_is_one_line_and_exit_2(tmp_path):

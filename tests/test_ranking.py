@@ -261,3 +261,138 @@ def test_the_district_report_shows_the_ranking(tmp_path):
     assert f"红榜：{'、'.join(top['unit'])}；黄榜：{'、'.join(bottom['unit'])}。" in page
     assert page.count("<tr>") == int(expected["ranked"].sum()) == 42  # a row per ranked unit
     assert "默认规则：完成率60分" in page
+
+
+# --- ties: ranked equally, marked 并列, the rule said under every ranked table ----------------
+
+
+def _loads() -> TaskTables:
+    """Six tasks in district x: leader 甲 on three, 乙 and 丙 on two each, 丁 on one, and
+    各副区长 (a collective, never ranked) on one; units A leads three tasks, B and C two
+    each, D one."""
+    leaders = {"1": "甲乙", "2": "甲丙", "3": "甲", "4": "乙丙丁", "5": "", "6": ""}
+    units = {"1": "AB", "2": "AC", "3": "A", "4": "BC", "5": "D", "6": ""}
+    tasks = pd.DataFrame(
+        {
+            "district": "x",
+            "task_id": list(leaders),
+            "seq": range(1, 7),
+            "section": "",
+            "text": [f"任务{t}" for t in leaders],
+            "source": "self",
+        }
+    )
+    leader_rows = [
+        {"district": "x", "task_id": t, "leader": n, "collective": False}
+        for t, names in leaders.items()
+        for n in names
+    ] + [{"district": "x", "task_id": "6", "leader": "各副区长", "collective": True}]
+    unit_rows = [
+        {"district": "x", "task_id": t, "unit": u, "role": "lead", "collective": False}
+        for t, us in units.items()
+        for u in us
+    ]
+    quality = pd.DataFrame(columns=["district", "task_id", "kind", "severity", "message"])
+    return TaskTables(tasks, pd.DataFrame(unit_rows), pd.DataFrame(leader_rows), quality)
+
+
+def test_equal_loads_share_a_rank():
+    lw = ms.leader_workload(_loads())
+    assert lw[["leader", "tasks"]].values.tolist() == [
+        ["甲", 3],
+        ["丙", 2],
+        ["乙", 2],
+        ["丁", 1],
+        ["各副区长", 1],
+    ]
+    assert lw["rank"].tolist()[:4] == [1, 2, 2, 4] and pd.isna(lw["rank"].iloc[4])
+    uw = ms.unit_workload(_loads())
+    assert uw[["unit", "led", "rank"]].values.tolist() == [
+        ["A", 3, 1],
+        ["B", 2, 2],
+        ["C", 2, 2],
+        ["D", 1, 4],
+    ]
+
+
+def test_ties_are_marked_and_the_rule_said():
+    from taskstats.report.wording.ranks import rank_labels, rank_rule
+
+    lw = ms.leader_workload(_loads())
+    assert rank_labels(lw) == ["1", "2（并列）", "2（并列）", "4", "—"]
+    assert rank_labels(lw, "en")[1] == "2 (tied)"
+    # within a source or section when the table is broken down by one
+    frame = pd.DataFrame({"district": "x", "source": ["a", "a", "b"], "rank": [1, 2, 1]})
+    assert rank_labels(frame) == ["1", "2", "1"]
+    assert rank_rule("tasks") == (
+        "排名规则：按任务数从多到少排列，任务数相同者并列，名次相同，其后名次顺延（如1、2、2、4）。"
+    )
+
+
+def test_the_ranking_table_marks_its_tie(ranking):
+    from taskstats.report.shown import ranking_rows
+
+    out, _ = ranking
+    assert [row[:2] for row in ranking_rows(out)] == [
+        ["1", "戊单位"],
+        ["2（并列）", "乙单位"],
+        ["2（并列）", "甲单位"],
+        ["4", "丁单位"],
+    ]
+
+
+def test_the_report_tables_say_the_tie_rule(tmp_path):
+    """Dalian's 凌水街道 and 科技局 each lead 19 tasks: both first (并列), 教育文体局 third."""
+    from conftest import RAW
+
+    from taskstats import report
+
+    r = report.prepare_district(
+        "dalian-hightech", as_of="2020-12-31", progress="demo", raw_dir=RAW, store_dir=tmp_path
+    )
+    units = r.units_html()
+    assert units.count("<td>1（并列）</td>") == 2
+    # every lead unit the card counts (42), not the first 30
+    assert units.split("<h3>")[0].count("<tr>") == 42 and "前30行" not in units
+    assert "<td>教育文体局</td>\n      <td>18</td>" in units
+    assert "排名规则：按牵头任务数从多到少排列" in units
+    assert "排名规则：按任务数从多到少排列" in r.leaders_html()
+    assert "排名规则：按得分从高到低排列" in r.ranking_html()
+
+
+def test_the_workload_command_marks_ties():
+    from click.testing import CliRunner
+
+    from taskstats.cli import main
+
+    said = CliRunner().invoke(main, ["workload", "dalian-hightech", "--of", "unit", "--top", "3"])
+    assert said.exit_code == 0, said.output
+    lines = said.output.splitlines()
+    assert lines[1].split()[1:3] == ["凌水街道", "19"] and lines[1].endswith("1（并列）")
+    assert lines[3].split()[1:3] == ["教育文体局", "18"] and lines[3].endswith(" 3")
+    assert lines[4].startswith("排名规则：按牵头任务数从多到少排列")
+    csv = CliRunner().invoke(main, ["workload", "dalian-hightech", "--of", "unit", "--csv"])
+    assert csv.output.splitlines()[1].endswith(",1") and "并列" not in csv.output
+
+
+def test_the_board_slide_says_both_lists_once(tmp_path):
+    from click.testing import CliRunner
+    from conftest import RAW
+    from pptx import Presentation
+
+    from taskstats.cli import main
+
+    out = tmp_path / "d.pptx"
+    args = ["deck", "dalian-hightech", "--as-of", "2020-10-15", "--raw-dir", str(RAW)]
+    result = CliRunner().invoke(main, [*args, "--store", str(tmp_path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    slide = next(
+        s for s in Presentation(str(out)).slides if s.shapes[0].text_frame.text.startswith("红黄榜")
+    )
+    said = next(sh.text_frame.text for sh in slide.shapes if sh.name == "takeaway")
+    best, worst = "龙头办、七贤岭办、生态环境分局", "国土局、发改局、市场监管局"
+    assert said == f"红榜（前3名）：{best}；黄榜（后3名）：{worst}"
+    tables = [sh.table for sh in slide.shapes if sh.has_table]
+    assert [tables[0].cell(r, 0).text for r in (1, 2, 3)] == ["1", "2（并列）", "2（并列）"]
+    note = [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame][-1]
+    assert note.startswith("排名规则：按得分从高到低排列")

@@ -270,7 +270,9 @@ def test_report_in_a_real_browser(rendered, browser, name):
     images = browser.execute_script(
         "return Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight])"
     )
-    assert len(images) >= 3  # empty sections are one line of text, not an empty chart
+    # Empty and one-value sections are one line of text, not a chart: Nanjing as of 2020-10-15
+    # (no leader, no source stated, nothing due) draws its lead units and its lights only
+    assert len(images) >= 2
     assert all(done and w > 0 and h > 0 for done, w, h in images)
     shots = config.reports_dir() / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)

@@ -22,7 +22,26 @@ def test_a_simulated_district_report_marks_cards_and_rows(tmp_path):
     # Said once above the compact table, not on each of its rows.
     assert red.count("进度数据：模拟数据") == 1 and "<td>模拟数据</td>" not in red
     assert red.count("<tr") == len(r.red) + 1
-    assert "<th>进度数据</th>" in r.table(r.rates["unit"], progress=True)
+    # A completion table too: said once above it, and only the columns a page can hold
+    table = r.table(r.rates["unit"], progress=True)
+    assert table.count("进度数据：模拟数据") == 1 and "<th>进度数据</th>" not in table
+    headers = re.findall(r"<th>(.*?)</th>", table)
+    assert headers == [
+        "单位",
+        "到期节点",
+        "已完成",
+        "序时推进",
+        "滞后",
+        "未启动",
+        "未报送",
+        "逾期未完成",
+        "任务数",
+        "任务完成率",
+        "报送率",
+        "完成率",
+        "按时完成率",
+        "灯色",
+    ]
     # Tasks 21, 63 and 76 lost their text in the source; of them only task 21 is red (滞后 at
     # its deadline 2020-12-31; 63 and 76 reported 已完成 there): the red list says so.
     assert red.count("<td>（原文缺失，见数据质量）</td>") == 1

@@ -171,25 +171,56 @@ def _meeting_document(kind: str, tmp_path):
     return out
 
 
-def test_the_deck_is_chinese(tmp_path, tables):
-    prs = Presentation(str(_meeting_document("deck", tmp_path)))
+def _deck_texts(path) -> list[str]:
+    """Every text on every slide: text boxes and table cells."""
     texts = []
-    for slide in prs.slides:
+    for slide in Presentation(str(path)).slides:
         for shape in slide.shapes:
             if shape.has_text_frame:
                 texts.append(shape.text_frame.text)
             if shape.has_table:
                 texts += [c.text for row in shape.table.rows for c in row.cells]
+    return texts
+
+
+def _bulletin_texts(path) -> list[str]:
+    """Every paragraph and every table cell of a bulletin."""
+    doc = Document(str(path))
+    texts = [p.text for p in doc.paragraphs]
+    return texts + [c.text for table in doc.tables for row in table.rows for c in row.cells]
+
+
+def test_the_deck_is_chinese(tmp_path, tables):
+    texts = _deck_texts(_meeting_document("deck", tmp_path))
     text = HASH.sub(" ", " ".join(texts))  # the files' hashes are shown as they are
     assert ascii_words(text) - _data_words(tables) == set()
+    assert not RAW_FLOAT.search(text)
     assert "原始文件" in text  # the provenance slide was read
 
 
 def test_the_bulletin_is_chinese(tmp_path, tables):
-    doc = Document(str(_meeting_document("bulletin", tmp_path)))
-    texts = [p.text for p in doc.paragraphs]
-    texts += [c.text for table in doc.tables for row in table.rows for c in row.cells]
+    texts = _bulletin_texts(_meeting_document("bulletin", tmp_path))
     assert set().union(*map(ascii_words, texts)) - _data_words(tables) == set()
+    assert not RAW_FLOAT.search(" ".join(texts))
+
+
+@pytest.mark.parametrize("kind", ["deck", "bulletin"])
+def test_a_new_provincial_district_reads_in_chinese(kind, tmp_path, tables):
+    """A new district with no leaders and no source column, a province's list: its deck and
+    its bulletin say so in Chinese, without a raw figure."""
+    from test_pages import provincial_district
+
+    raw = tmp_path / "raw"
+    slug = provincial_district(raw)
+    out = tmp_path / f"d.{'pptx' if kind == 'deck' else 'docx'}"
+    args = [kind, slug, "--as-of", "2020-10-15", "--raw-dir", str(raw), "--store", str(tmp_path)]
+    result = CliRunner().invoke(main, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    texts = _deck_texts(out) if kind == "deck" else _bulletin_texts(out)
+    text = HASH.sub(" ", " ".join(texts)).replace(f"{slug}/table.csv", " ")
+    assert ascii_words(text) - _data_words(tables) == set()
+    assert not RAW_FLOAT.search(text)
+    assert "某省" in text and "全区" not in text
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs pdftotext (poppler-utils)")
@@ -208,6 +239,12 @@ def test_the_printed_report_is_chinese(rendered, tables, tmp_path):
     pieces = re.compile(r"(dalian|hightech|txt|[0-9a-f])+")
     words = ascii_words(HASH.sub(" ", text)) - _data_words(tables)
     assert {w for w in words if not pieces.fullmatch(w)} == set()
+    assert not RAW_FLOAT.search(HASH.sub(" ", text))
+
+
+# A command may also name the text encoding it read (utf-8, gbk) and a file's format.
+CLI_ALLOWED = {"utf", "gbk", "gb", "OCR", "XLSX", "DOCX"}
+RAW_FLOAT = re.compile(r"\d\.\d{3,}")  # 0.551587, 168.000000: a figure printed raw
 
 
 @pytest.mark.parametrize(
@@ -217,15 +254,41 @@ def test_the_printed_report_is_chinese(rendered, tables, tmp_path):
         ["workload", "dalian-hightech"],
         ["workload", "dalian-hightech", "--of", "unit"],
         ["workload", "dalian-hightech", "--by", "section"],
+        ["workload", "dalian-hightech", "--by", "source"],
         ["progress", "status", "dalian-hightech", "--as-of", "2020-10-15"],
+        ["progress", "status", "dalian-hightech", "--as-of", "2020-10-15", "--by", "leader"],
+        ["progress", "status", "dalian-hightech", "--as-of", "2020-10-15", "--by", "unit"],
+        ["progress", "status", "dalian-hightech", "--as-of", "2020-10-15", "--by", "source"],
+        ["progress", "status", "dalian-hightech", "--as-of", "2020-10-15", "--by", "section"],
+        ["progress", "due", "dalian-hightech", "--as-of", "2020-10-15"],
+        ["progress", "changes", "dalian-hightech", "--as-of", "2020-10-15"],
     ],
 )
 def test_every_command_table_is_chinese(args, tables, tmp_path):
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
-    assert ascii_words(result.output) - _data_words(tables) == set(), result.output
-    assert not re.search(r"\d\.\d{3,}", result.output)  # no raw floats (0.551587)
-    assert "dalian-hightech" not in result.output and "大连高新区" in result.output
+    assert ascii_words(result.output) - _data_words(tables) - CLI_ALLOWED == set(), result.output
+    assert not RAW_FLOAT.search(result.output)
+    assert "dalian-hightech" not in result.output
+
+
+def test_inspect_and_link_are_chinese(tables, tmp_path):
+    from conftest import DALIAN
+
+    inspect = CliRunner().invoke(main, ["inspect", str(DALIAN)]).output
+    inspect = inspect.replace(str(DALIAN), " ")  # the file is named as it is
+    link = (
+        CliRunner()
+        .invoke(
+            main,
+            ["link", "dalian-hightech", "--raw-dir", str(RAW), "--out", str(tmp_path / "c.xlsx")],
+        )
+        .output
+    )
+    link = link.replace(str(tmp_path), " ")
+    for said in (inspect, link):
+        assert ascii_words(said) - _data_words(tables) - CLI_ALLOWED == set(), said
+        assert not RAW_FLOAT.search(said) and not re.search(r"\d\.0\b", said)
 
 
 def test_the_ingest_summary_is_chinese(tables, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import warnings
 
@@ -127,17 +128,76 @@ def dated_options(command):
     return progress_options(command, language=False)
 
 
-def print_table(df: pd.DataFrame, lang: str = "zh", *, transpose: bool = False) -> str:
+# The display columns a text cell may take in a terminal table (a Chinese character takes two);
+# a longer text is cut there and ends in "…".
+TEXT_WIDTH = 40
+
+
+def print_table(
+    df: pd.DataFrame, lang: str = "zh", *, transpose: bool = False, width: int = TEXT_WIDTH
+) -> str:
     """A table for the terminal, headed and worded as the reports are (``--csv`` keeps codes):
     districts by name, shares and rates as percentages, counts as integers, other numbers to
-    two decimals, gaps as "—". ``transpose``: one column per district, one row per measure."""
+    two decimals, gaps as "—"; text left-aligned and cut to ``width`` display columns with "…",
+    figures right-aligned. ``transpose``: one column per district, one row per measure. Every
+    command prints its tables with this."""
     from taskstats.report.wording import cli_frame
 
     if df.empty:
         return "（无）" if lang == "zh" else "(nothing)"
     shown = cli_frame(df, lang, district_names(df, lang), transpose=transpose)
-    with pd.option_context("display.unicode.east_asian_width", True):
-        return shown.to_string(index=transpose)
+    if transpose:  # the measures' names on the left, every district's figures to the right
+        shown = shown.reset_index(names="")
+    left = [not all(FIGURE.fullmatch(str(v)) for v in shown[c]) for c in shown.columns]
+    return terminal_table(shown, left, width)
+
+
+# A cell that is a figure (right-aligned): a number, a percentage, a rank tied (并列), a gap.
+FIGURE = re.compile(r"[-+]?\d[\d,]*(\.\d+)?%?(（并列）| \(tied\))?|—")
+
+
+def terminal_table(shown: pd.DataFrame, left: list[bool], width: int = TEXT_WIDTH) -> str:
+    """A frame of text as aligned lines: a column ``left`` is left-aligned and its cells cut to
+    ``width`` display columns ("…" ends a cut cell), the others right-aligned; columns two
+    spaces apart, widths counted as a terminal shows them (a Chinese character is two)."""
+    header = [str(c) for c in shown.columns]
+    rows = [
+        [
+            _cut(" ".join(str(v).split()), width) if lft else str(v)
+            for v, lft in zip(r, left, strict=True)
+        ]
+        for r in shown.itertuples(index=False)
+    ]
+    widths = [max(_display(c) for c in col) for col in zip(header, *rows, strict=True)]
+
+    def line(cells: list[str]) -> str:
+        padded = (
+            c + " " * (w - _display(c)) if lft else " " * (w - _display(c)) + c
+            for c, w, lft in zip(cells, widths, left, strict=True)
+        )
+        return "  ".join(padded).rstrip()
+
+    return "\n".join(line(cells) for cells in [header, *rows])
+
+
+def _display(text: str) -> int:
+    """The columns a terminal gives ``text``: two for a wide (Chinese) character."""
+    from unicodedata import east_asian_width
+
+    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` within ``width`` display columns, ending in "…" when cut."""
+    if _display(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        used += _display(ch)
+        if used > width - 1:
+            break
+        out.append(ch)
+    return "".join(out) + "…"
 
 
 def district_names(df: pd.DataFrame, lang: str = "zh") -> dict[str, str]:

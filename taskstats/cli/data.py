@@ -9,7 +9,10 @@ import pandas as pd
 
 from taskstats.cli import main, print_table
 from taskstats.io.engines import LAYOUTS
-from taskstats.report.wording import INGEST_SUMMARY
+from taskstats.readers.document import SKIP_REASONS as ENGLISH_SKIP_REASONS
+from taskstats.report.wording import INGEST_SUMMARY, VALUE_LABELS
+from taskstats.report.wording.cli import INSPECT, SKIP_REASONS, layout_text, place_text
+from taskstats.report.wording.scan import FIELD_NAMES
 
 
 @main.command()
@@ -62,6 +65,8 @@ def ingest(districts: tuple[str, ...], raw_dir: Path | None, out_dir: Path | Non
     type=click.Path(dir_okay=False, path_type=Path),
     help="For a scan: write its cells to review, with their images, to this .xlsx.",
 )
+@click.option("--language", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--csv", "as_csv", is_flag=True, help="Print the anomalies as CSV (codes, messages).")
 def inspect(
     file: Path,
     layout: str,
@@ -69,45 +74,79 @@ def inspect(
     sheet: str | None,
     all_anomalies: bool,
     review_sheet: Path | None,
+    language: str,
+    as_csv: bool,
 ) -> None:
     """Show what taskstats finds in FILE: layout, rows, tasks, units, leaders, anomalies."""
     from taskstats.datasets import manifest_for_file, read_district
 
     read = read_district(manifest_for_file(file, layout=layout, encoding=encoding, sheet=sheet))
+    if as_csv:
+        click.echo(read.tables.quality.to_csv(index=False), nl=False)
+        return
     r, t = read.result, read.tables
-    click.echo(f"file:      {file}")
-    click.echo(f"layout:    {r.layout}" + (f" (sheet {r.sheet})" if r.sheet else ""))
+    say = INSPECT[language]
+    click.echo(say["file"].format(file=file))
+    where = say["sheet"].format(sheet=r.sheet) if r.sheet else ""
+    click.echo(say["layout"].format(layout=layout_text(r.layout, language)) + where)
     if r.scan is not None:
         _echo_scan(r.scan, len(t.tasks), review_sheet)
     if r.encoding:
-        click.echo(f"encoding:  {r.encoding}")
+        click.echo(say["encoding"].format(encoding=r.encoding))
     if r.tables_read or r.tables_skipped:
-        click.echo(f"tables:    read {', '.join(r.tables_read) or 'none (the text)'}")
+        read_names = say["sep"].join(place_text(n, language) for n in r.tables_read)
+        click.echo(say["tables"].format(read=read_names or say["tables_none"]))
         for name, reason in r.tables_skipped:
-            click.echo(f"  skipped {name}: {reason}")
-    click.echo(f"columns:   {', '.join(r.columns)}")
-    click.echo(f"rows seen: {r.rows_seen}")
-    click.echo(f"tasks:     {len(t.tasks)}")
-    sections = t.tasks["section"].replace("", "(none)").value_counts(sort=False)
+            why = SKIP_REASONS[reason] if language == "zh" else ENGLISH_SKIP_REASONS[reason]
+            click.echo(say["skipped"].format(name=place_text(name, language), reason=why))
+    fields = FIELD_NAMES[language]
+    columns = say["sep"].join(fields.get(c, c) for c in r.columns)
+    click.echo(say["columns"].format(columns=columns))
+    click.echo(say["rows"].format(rows=r.rows_seen))
+    click.echo(say["tasks"].format(tasks=len(t.tasks)))
+    sections = t.tasks["section"].replace("", say["no_section"]).value_counts(sort=False)
     for name, n in sections.items():
-        click.echo(f"  {name}: {n}")
-    named_units = t.task_units.loc[~t.task_units["collective"], "unit"].nunique()
-    named_leaders = t.task_leaders.loc[~t.task_leaders["collective"], "leader"].nunique()
+        click.echo(say["section"].format(name=name, n=n))
+    units, leaders = t.task_units, t.task_leaders
     click.echo(
-        f"units:     {named_units} named, "
-        f"{int(t.task_units['collective'].sum())} collective assignments"
+        say["units"].format(
+            named=units.loc[~units["collective"], "unit"].nunique(),
+            collective=int(units["collective"].sum()),
+        )
     )
-    click.echo(f"leaders:   {named_leaders} named")
-    click.echo(f"sources:   {t.tasks['source'].value_counts().to_dict()}")
+    click.echo(say["leaders"].format(named=leaders.loc[~leaders["collective"], "leader"].nunique()))
+    values = VALUE_LABELS.get(language, {})
+    named = values.get("source", {})
+    sources = t.tasks["source"].value_counts()
+    click.echo(
+        say["sources"].format(
+            sources=say["sep"].join(
+                say["source"].format(name=named.get(k, k), n=n) for k, n in sources.items()
+            )
+        )
+    )
     q = t.quality
-    click.echo(f"anomalies: {len(q)} ({q['kind'].value_counts().to_dict()})")
+    kinds = values.get("kind", {})
+    counts = say["sep"].join(
+        say["kind"].format(name=kinds.get(k, k), n=n) for k, n in q["kind"].value_counts().items()
+    )
+    brackets = ("（", "）") if language == "zh" else (" (", ")")
+    click.echo(say["anomalies"].format(n=len(q), kinds=counts.join(brackets) if counts else ""))
     shown = q if all_anomalies else q.head(20)
+    severities = values.get("severity", {})
     for row in shown.itertuples():
-        where = f"line {row.line}" if pd.notna(row.line) else "file"
-        task = f" task {row.task_id}" if row.task_id else ""
-        click.echo(f"  [{row.severity}] {row.kind} ({where}{task}): {row.message}")
+        at = say["line"].format(line=int(row.line)) if pd.notna(row.line) else say["whole_file"]
+        at += say["task"].format(task=row.task_id) if row.task_id else ""
+        click.echo(
+            say["anomaly"].format(
+                severity=severities.get(row.severity, row.severity),
+                where=at,
+                kind=kinds.get(row.kind, row.kind),
+                message=row.message,
+            )
+        )
     if len(q) > len(shown):
-        click.echo(f"  … {len(q) - len(shown)} more (use --all-anomalies)")
+        click.echo(say["more"].format(n=len(q) - len(shown)))
 
 
 def _echo_scan(scan, tasks: int, review_sheet: Path | None) -> None:
@@ -161,12 +200,17 @@ def workload(district: str, of: str, by: str | None, top: int, as_csv: bool) -> 
     """Print the workload per leader or per unit in DISTRICT."""
     from taskstats.datasets import load
     from taskstats.measures import leader_workload, unit_workload
+    from taskstats.report.wording.ranks import rank_rule
 
     tables = load(district)
     table = leader_workload(tables, by=by) if of == "leader" else unit_workload(tables)
     if top:
         table = table.head(top)
-    click.echo(table.to_csv(index=False) if as_csv else print_table(table))
+    if as_csv:
+        click.echo(table.to_csv(index=False))
+        return
+    click.echo(print_table(table))
+    click.echo(rank_rule("tasks" if of == "leader" else "led"))
 
 
 @main.command()

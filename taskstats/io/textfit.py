@@ -25,10 +25,16 @@ def text_lines(text: str, width_in: float, size_pt: float) -> int:
     return max(1, sum(max(1, math.ceil(text_ems(part) / usable)) for part in text.split("\n")))
 
 
-def row_height(cells: Sequence[str], widths: Sequence[float], size_pt: float) -> float:
-    """The height in inches a table row takes: its tallest cell."""
+def row_height(
+    cells: Sequence[str],
+    widths: Sequence[float],
+    size_pt: float,
+    line_spacing: float = LINE_SPACING,
+) -> float:
+    """The height in inches a table row takes: its tallest cell (``line_spacing``: a line's
+    height in ems, as the font that shows it sets it)."""
     lines = max(text_lines(str(c), w, size_pt) for c, w in zip(cells, widths, strict=True))
-    return lines * size_pt * LINE_SPACING / POINTS_PER_INCH + CELL_MARGIN_IN
+    return lines * size_pt * line_spacing / POINTS_PER_INCH + CELL_MARGIN_IN
 
 
 def paginate_rows(
@@ -37,14 +43,15 @@ def paginate_rows(
     widths: Sequence[float],
     size_pt: float,
     height_in: float,
+    line_spacing: float = LINE_SPACING,
 ) -> list[list[Sequence[str]]]:
     """Rows split into pages whose rows, under the header, fit ``height_in`` inches; a row too
     tall for any page gets a page of its own."""
-    room = height_in - row_height(header, widths, size_pt)
+    room = height_in - row_height(header, widths, size_pt, line_spacing)
     pages: list[list[Sequence[str]]] = [[]]
     used = 0.0
     for row in rows:
-        h = row_height(row, widths, size_pt)
+        h = row_height(row, widths, size_pt, line_spacing)
         if pages[-1] and used + h > room:
             pages.append([])
             used = 0.0

@@ -220,8 +220,10 @@ def grouped_tasks(t: TaskTables, by: str) -> tuple[pd.DataFrame, list[str]]:
 def rank_within(
     out: pd.DataFrame, keys: list[str], column: str, tiebreak: str | None = None
 ) -> pd.DataFrame:
-    """Sort named rows by ``column`` (descending) within each district and number them;
-    collective rows follow, unranked."""
+    """Sort named rows by ``column`` (descending) within each district and rank them by it:
+    equal values share the best rank of the tie, and the ranks after a tie are skipped
+    (competition ranking: 1, 2, 2, 4); ``tiebreak`` only orders the rows of a tie. Collective
+    rows follow, unranked."""
     order = [column] + ([tiebreak] if tiebreak else [])
     out = out.sort_values(
         ["district", *keys[2:], "collective", *order, *keys[1:2]],
@@ -230,7 +232,7 @@ def rank_within(
     )
     group = ["district", *keys[2:]]
     named = ~out["collective"]
-    rank = out[named].groupby(group, sort=False).cumcount() + 1
+    rank = out[named].groupby(group, sort=False)[column].rank(method="min", ascending=False)
     out["rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
     out.loc[named, "rank"] = rank.to_numpy()
     return out

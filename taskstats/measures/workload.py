@@ -39,8 +39,8 @@ def leader_workload(
     Returns:
         One row per district, leader (and ``by`` value): ``tasks`` (full), ``weighted``,
         ``sole`` (tasks naming only this leader), ``share`` (tasks / the district's tasks),
-        ``rank`` among named leaders, ``collective``. Collectives follow the named leaders,
-        unranked.
+        ``rank`` among named leaders (equal task counts share a rank: 1, 2, 2, 4),
+        ``collective``. Collectives follow the named leaders, unranked.
     """
     t = subset(tables, district=district, section=section, source=source)
     keys = ["district", "leader"] + ([by] if by else [])
@@ -142,7 +142,8 @@ def unit_workload(
         One row per district and unit: ``led`` (tasks where it is a lead), ``supported``,
         ``sole_lead`` (the only named lead), ``co_led`` (a lead beside other named leads),
         ``weighted_lead`` (each task split among its named leads), ``partners`` (distinct other
-        named units it shares a task with), ``rank`` by tasks led, ``collective``. Collective
+        named units it shares a task with), ``rank`` by tasks led (equal counts share a
+        rank: 1, 2, 2, 4; ``supported`` orders the rows of a tie), ``collective``. Collective
         assignments (各相关单位 as support) follow in rows of their own.
     """
     t = subset(tables, district=district, section=section, source=source)

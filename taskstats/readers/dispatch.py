@@ -8,7 +8,7 @@ from pathlib import Path
 from taskstats.errors import InputError
 from taskstats.io.engines import ENGINES, LAYOUTS, TEXT_LAYOUTS, read_engine
 from taskstats.io.grid import Row, Sheet, csv_rows
-from taskstats.readers.document import choose_table
+from taskstats.readers.document import SKIP_REASONS, choose_table
 from taskstats.readers.header import match_header
 from taskstats.readers.inline import INLINE_ITEM, InlineParser
 from taskstats.readers.scan import ScanRead, check_scan, scan_issues, scan_of
@@ -230,7 +230,12 @@ def _read_document(
         for name, reason in choice.skipped:
             parsed.issues.append(
                 Issue(
-                    "table_skipped", f"{name} not read as tasks: {reason}", None, None, INFO, name
+                    "table_skipped",
+                    f"{name} not read as tasks: {SKIP_REASONS[reason]}",
+                    None,
+                    None,
+                    INFO,
+                    name,
                 )
             )
         return _finish(parsed, path, layout, used, tables)
@@ -244,7 +249,7 @@ def _read_document(
             parsed.issues[:0] = extra
             return _finish(parsed, path, f"{layout}-{found}", used, tables)
     named = choice.skipped[:_SKIPPED_NAMED]
-    why = "; ".join(f"{name}: {reason}" for name, reason in named)
+    why = "; ".join(f"{name}: {SKIP_REASONS[reason]}" for name, reason in named)
     if len(choice.skipped) > len(named):
         why += f"; and {len(choice.skipped) - len(named):,} more"
     raise InputError(

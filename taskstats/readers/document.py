@@ -20,6 +20,16 @@ from taskstats.tidy.vocabulary import TEMPLATE_HEADER
 _HEADER_WITHIN = 40
 
 
+# Why a table of a document was not read as the tasks, by code (the CLI says it in Chinese:
+# ``taskstats.report.wording.cli.SKIP_REASONS``).
+SKIP_REASONS = {
+    "task": "another task table; pass table=N to read it",
+    "template": "a progress template (完成标准, 证明材料 …), not tasks",
+    "none": "no header row naming 序号, 目标任务, 牵头单位, 责任单位 or 分管领导",
+    "not_asked": "not the table asked for",
+}
+
+
 @dataclass
 class TableChoice:
     """The task table picked from a document, and what became of the others.
@@ -27,7 +37,7 @@ class TableChoice:
     Attributes:
         rows: The rows of the table read (of every part of a split table), in order.
         read: The names of the parts read (``table 2``, ``page 3`` …).
-        skipped: Each table not read, with the reason.
+        skipped: Each table not read, with the reason's code (a key of ``SKIP_REASONS``).
     """
 
     rows: list[Row] = field(default_factory=list)
@@ -65,13 +75,7 @@ def choose_table(sheets: list[Sheet], path: str | Path, table: int | None = None
         if wanted:
             picked = run
             continue
-        reason = {
-            "task": "another task table; pass table=N to read it",
-            "template": "a progress template (完成标准, 证明材料 …), not tasks",
-            "none": "no header row naming 序号, 目标任务, 牵头单位, 责任单位 or 分管领导",
-        }[kind]
-        if kind == "task" and table is not None:
-            reason = "not the table asked for"
+        reason = "not_asked" if kind == "task" and table is not None else kind
         choice.skipped.extend((s.name, reason) for s in run)
     if picked is not None:
         choice.read = [s.name for s in picked]

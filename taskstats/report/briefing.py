@@ -16,6 +16,7 @@ from taskstats.report.wording import (
     LABELS,
     SOURCE_NAMES,
     TAKEAWAYS,
+    TEXT,
     change_verb,
     pct,
 )
@@ -27,7 +28,7 @@ def headline_figures(report: DistrictReport) -> list[tuple[str, str]]:
     tasks, leaders, units, quantified, rate, red = report.headline_numbers()
     return [
         ("目标任务", f"{tasks}"),
-        ("分管领导", f"{leaders}"),
+        ("分管领导", report.leaders_card(leaders)),
         ("牵头单位", f"{units}"),
         ("量化目标", pct(quantified)),
         ("节点完成率", pct(rate)),
@@ -49,7 +50,7 @@ def district_takeaways(report: DistrictReport) -> dict[str, str]:
     named = report.workload[~report.workload["collective"]]
     top = _first(named, "tasks")
     if top.empty:
-        out["leader_load"] = "本表未列分管领导"
+        out["leader_load"] = TEXT["zh"]["no_leaders"]
     else:
         key = "leader_load" if len(top) == 1 else "leader_load_tie"
         out["leader_load"] = TAKEAWAYS[key].format(

@@ -32,6 +32,7 @@ from taskstats.report.wording import (
     date_zh,
     rule_short,
 )
+from taskstats.report.wording.ranks import rank_rule
 
 # Fonts by name as official documents set them (GB/T 9704): the viewer substitutes its own
 # Chinese font where one is missing (LibreOffice on Linux: Noto Serif or Sans CJK SC).
@@ -43,7 +44,8 @@ BODY_SIZE = Pt(16)  # 三号
 TITLE_SIZE = Pt(22)  # 二号
 TABLE_SIZE = Pt(12)  # 小四
 TABLE_LINE = Pt(18)
-RANKING_WIDTHS = [12, 36, 16, 18, 20, 12, 12, 14, 16]  # mm, within the 156 mm of text
+# mm, within the 156 mm of text, in 五号 like the annex: 位次 holds "13（并列）" on one line
+RANKING_WIDTHS = [25, 29, 14, 18, 18, 10, 10, 13, 15]
 # The annex (the red list) in 五号 at exact 14-point lines: dense, still easy to read.
 ANNEX_SIZE, ANNEX_LINE = Pt(10.5), Pt(14)
 ANNEX_WIDTHS = {"task_id": 12, "text": 64, "lead_units": 28, "leaders": 18, "reasons": 34}
@@ -182,7 +184,15 @@ def _write(
             worst="、".join(bottom["unit"]) or BULLETIN["none"],
         ),
     )
-    _table(doc, BULLETIN["ranking_columns"], ranking_rows(ranking), RANKING_WIDTHS)
+    _table(
+        doc,
+        BULLETIN["ranking_columns"],
+        ranking_rows(ranking),
+        RANKING_WIDTHS,
+        size=ANNEX_SIZE,
+        line=ANNEX_LINE,
+    )
+    _para(doc, rank_rule("score"))
     apart = ranking[~ranking["ranked"]]
     if len(apart):
         _para(
@@ -377,6 +387,9 @@ def _table(
     if widths:
         for j, w in enumerate(widths):
             table.columns[j].width = Mm(w)
+    # the header row repeats at the top of every page the table runs onto
+    header_row = table.rows[0]._tr.get_or_add_trPr()
+    header_row.append(header_row.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
     for i, values in enumerate([header, *rows]):
         cells = table.rows[i].cells
         for j, value in enumerate(values):

@@ -20,13 +20,8 @@ from taskstats.measures import (
     source_mix,
 )
 from taskstats.report.html import header_html, html_table
-from taskstats.report.views import (
-    PROGRESS_CHOICES,
-    display_name,
-    mark_progress,
-    raw_files,
-    section_html,
-)
+from taskstats.report.shown import display_name, mark_progress, section_html
+from taskstats.report.views import PROGRESS_CHOICES, raw_files
 from taskstats.report.wording import (
     SIMULATED_DISTRICTS,
     SIMULATED_MARK,

@@ -29,11 +29,11 @@ from taskstats.report.wording import (
     MEETING,
     QUALITY_KINDS,
     SEVERITIES,
-    SOURCE_NAMES,
     TEXT,
     date_zh,
     rule_short,
 )
+from taskstats.report.wording.ranks import rank_labels, rank_rule
 
 # An Office font by name, its Latin name, and the GB2312 charset so that a viewer without it
 # substitutes a Chinese font (LibreOffice on Linux: Noto Sans CJK SC).
@@ -44,7 +44,13 @@ FALLBACK_FONT = "Noto Sans CJK SC"
 # starts, and the room it has above the footer (inches), at 10 points.
 RED_COLUMNS = ["task_id", "text", "lead_units", "leaders", "reasons"]
 RED_WIDTHS = {"task_id": 0.7, "text": 5.0, "lead_units": 2.2, "leaders": 1.4, "reasons": 3.0}
-RED_TABLE_TOP, RED_TABLE_WIDTH, RED_TABLE_HEIGHT, RED_FONT_SIZE = 1.75, 12.3, 5.2, 10
+# 4.9 in, not the 5.3 in down to the footer: LibreOffice draws each row about 0.02 in taller
+# than measured (15 rows measured 5.1 in came out 5.4 in), so a slide keeps that much spare.
+RED_TABLE_TOP, RED_TABLE_WIDTH, RED_TABLE_HEIGHT, RED_FONT_SIZE = 1.75, 12.3, 4.9, 10
+# A table line's height in ems as a slide shows it: Noto Sans CJK SC (LibreOffice's stand-in
+# for 微软雅黑) sets 1.45 (ascent 1.16, descent 0.29); 微软雅黑 itself 1.32. The taller one,
+# so that no row runs off the slide in either.
+SLIDE_LINE_SPACING = 1.45
 CHART_BOX = (12.333, 5.45)  # inches: where a chart sits on its slide, and the size it is drawn at
 CHART_DPI = 150
 _INK = RGBColor(0x22, 0x2B, 0x38)
@@ -139,7 +145,7 @@ def _district_slides(
         )
     charts.set_style("talk", slides=True)
     sentences = briefing.district_takeaways(report)
-    undrawn = charts_said_in_a_line(report)
+    undrawn = report.said_in_a_line()
     for stem, fig in district_figures(report).items():
         if stem not in undrawn:
             deck.chart_slide(CHART_TITLES[stem], sentences[stem], fig, footer)
@@ -156,37 +162,27 @@ def _district_slides(
     )
 
 
-def charts_said_in_a_line(report: DistrictReport) -> dict[str, str]:
-    """The charts that would show nothing (no named leader) or one value only (one source), by
-    stem, each with the one line said instead of its slide."""
-    out = {}
-    if not (~report.workload["collective"]).any():
-        out["leader_load"] = out["completion_by_leader"] = MEETING["no_leaders"]
-    sources = report.tables.tasks["source"].astype(str).unique()
-    if len(sources) == 1:
-        line = MEETING["one_source"].format(
-            source=SOURCE_NAMES.get(sources[0], sources[0]), tasks=len(report.tables.tasks)
-        )
-        out["source_mix"] = out["completion_by_source"] = line
-    return out
-
-
 def _board_slide(deck: _Deck, ranking: pd.DataFrame, rules: RankingRules, footer: str) -> None:
     top, bottom = ranking_board(ranking, rules.board)
     columns = ["rank", "unit", "score", "completion_rate", "red"]
     header = ["位次", "牵头单位", MEETING["score"], "完成率", "红灯"]
     slide = deck.blank(MEETING["board"].format(rules=rule_short(rules.name)), footer)
     best = "、".join(top["unit"]) or "—"
-    deck.sentence(slide, f"{MEETING['board_top'].format(n=rules.board)}：{best}")
+    ranked = ranking[ranking["ranked"]]
+    ranks = dict(zip(ranked["unit"], rank_labels(ranked), strict=True))  # ties marked 并列
+    worst = "、".join(bottom["unit"]) or "—"
+    deck.sentence(slide, MEETING["board_line"].format(n=rules.board, best=best, worst=worst))
     for i, (label, part) in enumerate(
         ((MEETING["board_top"], top), (MEETING["board_bottom"], bottom))
     ):
         left = 0.5 + i * 6.3
         deck.label(slide, label.format(n=rules.board), left, 1.75, _ACCENT if i else _INK)
-        rows = [[_cell(r[c], c) for c in columns] for r in part[columns].to_dict("records")] or [
+        shown = part.assign(rank=part["unit"].map(ranks))
+        rows = [[_cell(r[c], c) for c in columns] for r in shown[columns].to_dict("records")] or [
             ["—"] * len(columns)
         ]
-        deck.table(slide, header, rows, left, 2.3, 6.0, [0.7, 2.3, 1.0, 1.1, 0.9])
+        deck.table(slide, header, rows, left, 2.3, 6.0, [1.2, 2.2, 0.9, 0.9, 0.8])
+    deck.note(slide, [rank_rule("score")], top=6.45, size=12)
 
 
 def _red_slides(deck: _Deck, red: pd.DataFrame, footer: str, *, with_district: bool) -> None:
@@ -200,7 +196,7 @@ def _red_slides(deck: _Deck, red: pd.DataFrame, footer: str, *, with_district: b
     widths = [w * RED_TABLE_WIDTH / sum(widths) for w in widths]
     header = [COLUMN_LABELS["zh"]["district" if c == "district_name" else c] for c in columns]
     rows = [[str(r[c]) for c in columns] for r in shown.to_dict("records")]
-    pages = paginate_rows(rows, header, widths, RED_FONT_SIZE, RED_TABLE_HEIGHT)
+    pages = paginate_rows(rows, header, widths, RED_FONT_SIZE, RED_TABLE_HEIGHT, SLIDE_LINE_SPACING)
     for page, chunk in enumerate(pages):
         title = MEETING["red_list"] + (
             MEETING["continued"].format(i=page + 1, n=len(pages)) if len(pages) > 1 else ""
@@ -392,7 +388,8 @@ class _Deck:
         for j, w in enumerate(widths):
             table.columns[j].width = Inches(w)
         for i, values in enumerate([header, *rows]):  # each row as tall as its text needs
-            table.rows[i].height = Inches(row_height([str(v) for v in values], widths, size))
+            height = row_height([str(v) for v in values], widths, size, SLIDE_LINE_SPACING)
+            table.rows[i].height = Inches(height)
         for i, values in enumerate([header, *rows]):
             for j, value in enumerate(values):
                 cell = table.cell(i, j)

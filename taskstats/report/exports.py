@@ -8,7 +8,8 @@ import pandas as pd
 
 from taskstats.errors import InputError
 from taskstats.io.files import atomic_paths, save_xlsx
-from taskstats.report.views import DistrictReport, mark_progress, prepare_district
+from taskstats.report.shown import mark_progress
+from taskstats.report.views import DistrictReport, prepare_district
 from taskstats.report.wording import (
     COLUMN_LABELS,
     SHEET_NAMES,

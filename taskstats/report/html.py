@@ -169,6 +169,7 @@ pre {{ white-space: pre-wrap; }}
   .ts-table {{ width: 100%; font-size: 8.5pt; line-height: 1.35; margin: 4px 0 10px; }}
   .ts-table th, .ts-table td {{ padding: 2px 5px; min-width: 0; }}
   .ts-red .ts-table td:nth-child(2) {{ width: 42%; }}
+  .ts-red .ts-table th, .ts-red .ts-table td:nth-child(n+3) {{ word-break: keep-all; }}
   .ts-table:has(th:nth-child(13)) {{ font-size: 7pt; line-height: 1.25; }}
   .ts-table:has(th:nth-child(13)) th, .ts-table:has(th:nth-child(13)) td {{ padding: 1px 2px; }}
   .ts-table:has(th:nth-child(13)) th {{ min-width: 2.2em; }}

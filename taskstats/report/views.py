@@ -27,20 +27,29 @@ from taskstats.measures.ranking import RankingRules, ranking_board, unit_ranking
 from taskstats.progress.scoring import load_ranking_rules
 from taskstats.report.coverage import Coverage, coverage_html, prepare_coverage
 from taskstats.report.html import header_html, html_table
+from taskstats.report.shown import (
+    COMPLETION_DETAIL,
+    COMPLETION_KEYS,
+    completion_order,
+    display_name,
+    ranking_rows,
+    red_list_shown,
+    section_html,
+)
 from taskstats.report.wording import (
     BULLETIN,
     LABELS,
     PREVIOUS_LABEL,
     SIMULATED_MARK,
+    VALUE_LABELS,
     as_of_label,
     parameters_text,
-    pct,
     previous_text,
-    reason_text,
     rule_name,
     text,
 )
 from taskstats.report.wording import scan as scan_words
+from taskstats.report.wording.ranks import rank_labels, rank_rule
 from taskstats.tidy import TaskTables
 
 PROGRESS_CHOICES = pg.PROGRESS_CHOICES
@@ -53,53 +62,6 @@ def raw_files(reads: Sequence[DistrictRead]) -> list[tuple[str, str]]:
         for r in reads
         for path in (r.manifest.raw_file, *r.manifest.documents)
     ]
-
-
-def display_name(manifest, lang: str = "zh") -> str:
-    """A district's name as a reader of ``lang`` sees it: its English name (``name_en`` in the
-    manifest) in English reports when there is one, its Chinese name otherwise."""
-    return (manifest.name_en or manifest.name) if lang == "en" else manifest.name
-
-
-def completion_order(rates: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Worst completion first (more milestones due first, then by name), rows with nothing due
-    last: the order of the completion charts and of the tables under them (a new frame)."""
-    if key not in rates.columns or key == "district":
-        return rates.copy()
-    return rates.sort_values(
-        ["completion_rate", "due", key], ascending=[True, False, True], na_position="last"
-    ).reset_index(drop=True)
-
-
-# Sections that start a new printed page (the others follow on the page they start on).
-PAGE_BREAKS = {"completion", "red_list", "small_multiples"}
-
-
-def section_html(key: str, lang: str) -> str:
-    """A section heading; the main parts start a new printed page."""
-    new_page = key in PAGE_BREAKS
-    return f'<h2 class="{"ts-break" if new_page else ""}">{html.escape(text(lang)[key])}</h2>'
-
-
-def mark_progress(df: pd.DataFrame, simulated, lang: str) -> pd.DataFrame:
-    """A new frame whose first column says, row by row, where the progress figures come from.
-
-    ``simulated``: one flag for every row, or a Series aligned with ``df``."""
-    w = text(lang)
-    flag = pd.Series(simulated, index=df.index, dtype=bool)
-    out = df.copy()
-    out.insert(0, "progress_data", flag.map({True: w["demo"], False: w["real"]}))
-    return out
-
-
-def red_list_shown(red: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """The red list as the report, the deck and the bulletin show it (a new frame): the
-    reasons in words, and no leaders column when the table names no leader (a column of
-    blanks says nothing)."""
-    out = red.assign(reasons=red["reasons"].map(lambda c: reason_text(c, lang)))
-    if "leaders" in out.columns and not out["leaders"].fillna("").astype(str).str.strip().any():
-        out = out.drop(columns="leaders")
-    return out
 
 
 # --- what a district report shows ------------------------------------------------------------
@@ -181,15 +143,41 @@ class DistrictReport:
         return section_html(key, self.lang)
 
     def has(self, key: str) -> bool:
-        """Whether a section has anything to show: ``leaders``, ``units``, ``completion``."""
+        """Whether a section has anything to show, or more than one value to compare:
+        ``leaders`` (a named leader), ``units`` (a named lead unit), ``sources`` (two sources
+        or more), ``completion`` (a node due)."""
         t = self.tables
         if key == "leaders":
             return bool((~t.task_leaders["collective"]).any())
         if key == "units":
-            return bool((~self.units["collective"]).any())
+            return bool(len(lead_unit_workload(self.units)))
+        if key == "sources":
+            return t.tasks["source"].astype(str).nunique() > 1
         if key == "completion":
             return bool(len(self.rates["district"]) and self.rates["district"]["due"].sum())
         raise InputError(f"unknown section {key!r}")
+
+    def said_in_a_line(self) -> dict[str, str]:
+        """The charts that would show nothing or one value only, by stem (as
+        ``exports.district_figures`` names them), each with the one line said instead: no named
+        leader, no named lead unit, one source only, no node due. The page and the deck both
+        leave these charts out and say their line."""
+        w = text(self.lang)
+        out = {}
+        if not self.has("leaders"):
+            out["leader_load"] = out["completion_by_leader"] = w["no_leaders"]
+        if not self.has("units"):
+            out["lead_units"] = out["completion_by_unit"] = w["no_units"]
+        if not self.has("sources"):
+            source = str(self.tables.tasks["source"].iloc[0]) if len(self.tables.tasks) else ""
+            words = VALUE_LABELS.get(self.lang, {}).get("source", {})
+            key = "one_source" if source not in ("", "unknown") else "no_source"
+            line = w[key].format(source=words.get(source, source), tasks=len(self.tables.tasks))
+            out["source_mix"] = out["completion_by_source"] = line
+        if not self.has("completion"):
+            for key in (*COMPLETION_KEYS, "trend"):
+                out.setdefault("trend" if key == "trend" else f"completion_by_{key}", w["no_due"])
+        return out
 
     def completion_html(self, key: str) -> str:
         """The completion table by leader, unit or source, headed as its chart panel is."""
@@ -199,14 +187,25 @@ class DistrictReport:
 
     @property
     def completion_keys(self) -> tuple[str, ...]:
-        """The completion panels and tables: by leader (when the table names leaders), unit and
-        source."""
-        return ("leader", "unit", "source") if self.has("leaders") else ("unit", "source")
+        """The completion panels and tables drawn: by leader, unit and source, but those
+        :meth:`said_in_a_line` (no named leader, one source …)."""
+        said = self.said_in_a_line()
+        return tuple(k for k in COMPLETION_KEYS if f"completion_by_{k}" not in said)
 
     def empty(self, key: str) -> str:
-        """The one line shown instead of an empty section."""
-        words = {"leaders": "no_leaders", "units": "no_units", "completion": "no_due"}
-        return f'<p class="ts-note">{html.escape(text(self.lang)[words[key]])}</p>'
+        """The one line shown instead of an empty or one-value section: ``leaders``,
+        ``units``, ``sources``, ``completion`` (its panels not drawn, each said in a line)."""
+        if key == "completion" and not self.has("completion"):
+            return f'<p class="ts-note">{html.escape(text(self.lang)["no_due"])}</p>'
+        said = self.said_in_a_line()
+        stems = {
+            "leaders": ["leader_load"],
+            "units": ["lead_units"],
+            "sources": ["source_mix"],
+            "completion": [f"completion_by_{k}" for k in COMPLETION_KEYS],
+        }[key]
+        lines = dict.fromkeys(said[s] for s in stems if s in said)  # each line once
+        return "".join(f'<p class="ts-note">{html.escape(line)}</p>' for line in lines)
 
     def headline_numbers(self) -> list[float]:
         """The six headline figures, in card order: tasks, named leaders, named lead units,
@@ -220,6 +219,11 @@ class DistrictReport:
         rate = figures["completion_rate"]
         return [len(t.tasks), named_leaders, leading, quantified, rate, int(figures["red"])]
 
+    def leaders_card(self, leaders: int) -> str:
+        """The 分管领导 card's figure: the count, or 未列 when the table names no leader (a 0
+        would read as leaders without tasks)."""
+        return f"{leaders}" if self.has("leaders") else text(self.lang)["not_listed"]
+
     def headline_html(self) -> str:
         """The headline figures as a row of boxes."""
         tasks, leaders, units, quantified, rate, red = self.headline_numbers()
@@ -227,7 +231,7 @@ class DistrictReport:
         labels = LABELS[self.lang]["cards"].split("|")
         values = [
             f"{tasks}",
-            f"{leaders}",
+            self.leaders_card(leaders),
             f"{units}",
             f"{quantified:.0%}",
             "—" if pd.isna(rate) else f"{rate:.0%}",
@@ -246,16 +250,24 @@ class DistrictReport:
     def table(self, df: pd.DataFrame, *, max_rows: int | None = 30, progress: bool = False) -> str:
         """An HTML table of one of this report's frames, without the district column.
 
-        ``progress``: the rows come from the progress data, so each says whether it is
-        simulated."""
-        shown = df.drop(columns=["district"], errors="ignore")
-        if progress:
-            shown = mark_progress(shown, self.simulated, self.lang)
-        return html_table(shown, self.lang, max_rows=max_rows)
+        ``progress``: the rows come from the progress data: one line above says whether it is
+        simulated (every row alike), and a completion table keeps the columns a page can hold
+        (:data:`COMPLETION_DETAIL` are in the exported .xlsx)."""
+        detail = COMPLETION_DETAIL if progress else []
+        shown = df.drop(columns=["district", *detail], errors="ignore")
+        table = html_table(shown, self.lang, max_rows=max_rows)
+        return self.progress_note() + table if progress else table
+
+    def progress_note(self) -> str:
+        """The one line above a table of progress figures: real ledger or simulated data."""
+        w = text(self.lang)
+        note = w["progress_note"].format(source=w["demo"] if self.simulated else w["real"])
+        return f'<p class="ts-note">{html.escape(note)}</p>'
 
     def units_html(self, frame: pd.DataFrame | None = None, key: str = "collectives") -> str:
-        """The lead-unit table (named units ranked), then the collectives in a table apart;
-        ``leaders_html`` does the same for the leaders."""
+        """The lead-unit table (named units ranked, every one of them: as many rows as the card
+        counts), then the collectives in a table apart; ``leaders_html`` does the same for the
+        leaders."""
         units = frame is None
         frame = self.units if units else frame
         named = frame[~frame["collective"]]
@@ -271,7 +283,10 @@ class DistrictReport:
                     n=len(others), units="、".join(others)
                 )
                 note = f'<p class="ts-note">{html.escape(said)}</p>'
-        shown = self.table(named.drop(columns="collective"))
+        ranks = named.assign(rank=rank_labels(named, self.lang)).drop(columns="collective")
+        rule = rank_rule("led" if units else "tasks", self.lang)
+        note = f'<p class="ts-note">{html.escape(rule)}</p>' + note
+        shown = self.table(ranks, max_rows=None)  # every lead unit the card counts
         return shown + note + (heading + self.table(collectives) if len(collectives) else "")
 
     def leaders_html(self) -> str:
@@ -282,9 +297,9 @@ class DistrictReport:
         w = text(self.lang)
         if self.red.empty:
             return f"<p>{html.escape(w['no_red'])}</p>"
-        note = w["progress_note"].format(source=w["demo"] if self.simulated else w["real"])
         return (
-            f'<p class="ts-note">{html.escape(note)}</p><div class="ts-red">'
+            self.progress_note()
+            + '<div class="ts-red">'
             + self.table(red_list_shown(self.red, self.lang), max_rows=None)
             + "</div>"
         )
@@ -309,6 +324,7 @@ class DistrictReport:
             f'<p class="ts-note">{html.escape(rule_name(rules.name, rules.description, "zh"))}</p>'
             f"<p>{html.escape(board)}</p>"
             + html_table(rows, self.lang, max_rows=None)
+            + f'<p class="ts-note">{html.escape(rank_rule("score", self.lang))}</p>'
             + (f'<p class="ts-note">{html.escape(note)}</p>' if len(apart) else "")
         )
 
@@ -319,24 +335,6 @@ class DistrictReport:
     def quality_table(self) -> pd.DataFrame:
         q = self.tables.quality
         return q.groupby(["kind", "severity"]).size().rename("count").reset_index()
-
-
-def ranking_rows(ranking: pd.DataFrame) -> list[list[str]]:
-    """The ranked units as the district report and the bulletin print them (位次 … 得分)."""
-    return [
-        [
-            str(r["rank"]),
-            r["unit"],
-            str(r["due"]),
-            pct(r["completion_rate"]),
-            pct(r["on_time_rate"]),
-            str(r["red"]),
-            str(r["yellow"]),
-            str(r["missing_reports"]),
-            f"{r['score']:g}",
-        ]
-        for r in ranking[ranking["ranked"]].to_dict("records")
-    ]
 
 
 def prepare_district(

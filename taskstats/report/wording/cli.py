@@ -43,23 +43,145 @@ def cli_value(value, column: str, whole: bool = True) -> str:
     return f"{value:.2f}"
 
 
+def _mixed_value(value) -> str:
+    """A number in a column of text: a whole number as an integer, another to at most two
+    decimals (150, 83.6), a gap as "—"."""
+    if isinstance(value, float):
+        if value != value:
+            return "—"
+        return str(int(value)) if value.is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")
+    return "—" if value is None else str(value)
+
+
 def cli_frame(df, lang: str = "zh", names: dict[str, str] | None = None, *, transpose=False):
     """A new frame of text as a command prints it (:func:`cli_value`), coded values in words,
     headed in ``lang``; ``transpose``: districts as columns, the measures as rows."""
     import pandas as pd
 
     from taskstats.report.wording import COLUMN_LABELS, label_values
+    from taskstats.report.wording.ranks import rank_labels
 
     labels = {**COLUMN_LABELS.get(lang, {}), **CLI_LABELS.get(lang, {})}
     out = label_values(df, lang, names)
+    if "rank" in df.columns:  # ties marked 并列
+        out["rank"] = rank_labels(df, lang)
     for col in out.columns:
+        if col == "rank":
+            continue
         if pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col]):
             values = df[col].dropna()
             whole = bool((values == values.round()).all())
             out[col] = [cli_value(v, col, whole) for v in df[col].tolist()]
+        elif out[col].map(lambda v: isinstance(v, float)).any():  # numbers among text
+            out[col] = [_mixed_value(v) for v in out[col].tolist()]
     if transpose:
         out = out.set_index("district").T
         out.index = [labels.get(c, c) for c in out.index]
         out.columns.name = None
         return out
     return out.rename(columns=lambda c: labels.get(c, c))
+
+
+# `taskstats inspect FILE`: one line per finding (``--language en`` for English; scans' own
+# lines in wording/scan.py).
+INSPECT = {
+    "zh": {
+        "file": "文件：{file}",
+        "layout": "版式：{layout}",
+        "sheet": "（工作表 {sheet}）",
+        "encoding": "编码：{encoding}",
+        "tables": "读取表格：{read}",
+        "tables_none": "无（读取正文）",
+        "skipped": "  跳过{name}：{reason}",
+        "columns": "识别栏目：{columns}",
+        "rows": "读取行数：{rows}",
+        "tasks": "任务数：{tasks}",
+        "section": "  {name}：{n}项",
+        "no_section": "（未分板块）",
+        "units": "单位：具名单位{named}个，泛指分工{collective}条",
+        "leaders": "分管领导：{named}人",
+        "sources": "任务来源：{sources}",
+        "source": "{name}{n}项",
+        "anomalies": "数据质量提示：{n}条{kinds}",
+        "kind": "{name}{n}条",
+        "anomaly": "  [{severity}] {where}：{kind}",
+        "line": "第{line}行",
+        "whole_file": "全文件",
+        "task": "，任务{task}",
+        "more": "  …… 另有{n}条（加 --all-anomalies 显示全部，--csv 输出明细）",
+        "sep": "、",
+    },
+    "en": {
+        "file": "file:      {file}",
+        "layout": "layout:    {layout}",
+        "sheet": " (sheet {sheet})",
+        "encoding": "encoding:  {encoding}",
+        "tables": "tables:    read {read}",
+        "tables_none": "none (the text)",
+        "skipped": "  skipped {name}: {reason}",
+        "columns": "columns:   {columns}",
+        "rows": "rows seen: {rows}",
+        "tasks": "tasks:     {tasks}",
+        "section": "  {name}: {n}",
+        "no_section": "(none)",
+        "units": "units:     {named} named, {collective} collective assignments",
+        "leaders": "leaders:   {named} named",
+        "sources": "sources:   {sources}",
+        "source": "{name} {n}",
+        "anomalies": "anomalies: {n}{kinds}",
+        "kind": "{name} {n}",
+        "anomaly": "  [{severity}] {kind} ({where}): {message}",
+        "line": "line {line}",
+        "whole_file": "file",
+        "task": " task {task}",
+        "more": "  … {n} more (use --all-anomalies; --csv for every detail)",
+        "sep": ", ",
+    },
+}
+# A file's layout as ``inspect`` names it: the format, then how its text is laid out.
+LAYOUT_WORDS = {
+    "xlsx": "XLSX工作簿",
+    "xls": "XLS工作簿",
+    "ods": "ODS工作簿",
+    "et": "WPS表格",
+    "docx": "DOCX文档",
+    "doc": "DOC文档",
+    "wps": "WPS文档",
+    "rtf": "RTF文档",
+    "odt": "ODT文档",
+    "pdf": "PDF文档",
+    "html": "HTML网页",
+    "scan": "扫描件（OCR识别）",
+    "csv": "CSV表格",
+    "text": "文本",
+    "cells": "每格一行的文本",
+    "delimited": "分隔符分列的文本",
+    "inline": "编号段落（1.任务（A牵头，B配合））",
+}
+# Why a document's table was not read as the tasks (codes from readers.document.SKIP_REASONS).
+SKIP_REASONS = {
+    "task": "另一张任务表（用 table=N 指定读取）",
+    "template": "进度模板（完成标准、证明材料……），不是任务表",
+    "none": "没有含序号、目标任务、牵头单位、责任单位或分管领导的表头",
+    "not_asked": "不是指定读取的表格",
+}
+
+
+def layout_text(layout: str, lang: str = "zh") -> str:
+    """A layout as ``inspect`` says it: ``docx-inline`` → ``DOCX文档 · 编号段落…``."""
+    if lang != "zh":
+        return layout
+    return " · ".join(LAYOUT_WORDS.get(part, part) for part in layout.split("-"))
+
+
+def place_text(name: str, lang: str = "zh") -> str:
+    """A document's table or page as a reader names it: ``table 2`` → ``表格2``, ``page 3`` →
+    ``第3页``; a sheet's own name as it is."""
+    import re
+
+    if lang != "zh":
+        return name
+    found = re.fullmatch(r"(table|page) (\d+)", name)
+    if not found:
+        return name
+    return f"表格{found[2]}" if found[1] == "table" else f"第{found[2]}页"
