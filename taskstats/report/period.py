@@ -23,7 +23,8 @@ from taskstats.measures.period import (
 )
 from taskstats.progress.schedule import previous_node
 from taskstats.report.html import html_table
-from taskstats.report.views import DistrictReport, mark_progress
+from taskstats.report.shown import mark_progress
+from taskstats.report.views import DistrictReport
 from taskstats.report.wording.period import (
     PERIOD_COLUMNS_SHOWN,
     PERIOD_REPORT,
