@@ -58,7 +58,6 @@ from taskstats.progress import (
     read_ledger,
     rules_for,
     schedule_dates,
-    write_template,
 )
 from taskstats.readers import read_commitments
 from taskstats.report import (
@@ -68,6 +67,7 @@ from taskstats.report import (
     render_reports,
     write_bulletin,
     write_deck,
+    write_template,
 )
 from taskstats.tidy import Manifest, TaskTables, discover_manifests, read_manifest
 

@@ -422,7 +422,9 @@ def test_a_by_unit_sheet_names_its_reporting_unit(tmp_path, district):
     from openpyxl import load_workbook
 
     tables_, manifests = district
-    path = pg.write_template(tables_, manifests["colead-test"], tmp_path / "t.xlsx", by_unit=True)
+    path = taskstats.write_template(
+        tables_, manifests["colead-test"], tmp_path / "t.xlsx", by_unit=True
+    )
     wb = load_workbook(path)
     for name in ("区民政局", "区发改局"):
         ws = wb[name]

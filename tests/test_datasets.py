@@ -214,7 +214,7 @@ def test_ingest_writes_every_output(tmp_path):
     assert (tmp_path / "tasks.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     back = pd.read_csv(tmp_path / "tasks.csv", encoding="utf-8-sig", dtype={"task_id": str})
     assert len(back) == 563
-    sheets = pd.read_excel(tmp_path / "taskstats.xlsx", sheet_name=None)
+    sheets = pd.read_excel(tmp_path / "taskstats.xlsx", sheet_name=None, engine="openpyxl")
     assert list(sheets) == ["tasks", "task_units", "task_leaders", "quality"]
     assert len(sheets["task_units"]) == len(tables.task_units)
     assert summary.set_index("district").loc["dalian-hightech", "rows_seen"] == 173

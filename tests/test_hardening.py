@@ -338,7 +338,7 @@ def test_markup_shows_as_text_in_a_real_browser(hostile_district):
 
 def test_progress_template_neutralises_formulas(hostile_district, tmp_path):
     raw, _ = hostile_district
-    from taskstats.progress import write_template
+    from taskstats import write_template
 
     tables = taskstats.load(raw_dir=raw)
     manifest = taskstats.discover_manifests(raw)[0]
@@ -365,7 +365,7 @@ def test_killed_writers_never_leave_a_half_written_file(tmp_path):
     out = tmp_path / "processed"
     taskstats.write_processed(raw_dir=RAW, out_dir=out)
     reference = _snapshot(out)
-    reference_sheets = pd.read_excel(out / "taskstats.xlsx", sheet_name=None)
+    reference_sheets = pd.read_excel(out / "taskstats.xlsx", sheet_name=None, engine="openpyxl")
     assert len(reference) == 5
     started = time.monotonic()
     subprocess.run([sys.executable, "-c", WRITER, str(RAW), str(out)], check=True)
@@ -388,7 +388,7 @@ def test_killed_writers_never_leave_a_half_written_file(tmp_path):
             if name.endswith(".csv"):  # the same input gives the same bytes
                 assert data == reference[name], f"{name} changed or was cut short"
         # A workbook records when it was written, so compare what it holds.
-        sheets = pd.read_excel(out / "taskstats.xlsx", sheet_name=None)
+        sheets = pd.read_excel(out / "taskstats.xlsx", sheet_name=None, engine="openpyxl")
         for name, frame in sheets.items():
             pd.testing.assert_frame_equal(frame, reference_sheets[name])
         assert len(pd.read_csv(out / "tasks.csv", encoding="utf-8-sig")) == 563

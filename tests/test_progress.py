@@ -34,7 +34,7 @@ def dalian(tables):
 
 @pytest.fixture
 def template(tmp_path, dalian, manifests):
-    return pg.write_template(dalian, manifests["dalian-hightech"], tmp_path / "sheet.xlsx")
+    return taskstats.write_template(dalian, manifests["dalian-hightech"], tmp_path / "sheet.xlsx")
 
 
 def _fill(path, entries, target):
@@ -84,7 +84,9 @@ def test_template_layout(template, dalian):
 
 def test_template_by_unit(tmp_path, tables, manifests):
     qd = taskstats.subset(tables, district="qingdao-westcoast")
-    path = pg.write_template(qd, manifests["qingdao-westcoast"], tmp_path / "qd.xlsx", by_unit=True)
+    path = taskstats.write_template(
+        qd, manifests["qingdao-westcoast"], tmp_path / "qd.xlsx", by_unit=True
+    )
     wb = load_workbook(path)
     assert wb.sheetnames[1] == "区工信局"  # the unit leading most tasks comes first
     assert wb["区工信局"].max_row == 1 + 22 * 6

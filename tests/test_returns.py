@@ -58,7 +58,7 @@ JUNE = {
 def filled(tmp_path_factory, tables, manifests):
     """Dalian's fill-in sheet with three June reports, as the unit saved it (.xlsx)."""
     folder = tmp_path_factory.mktemp("returns")
-    template = pg.write_template(tables, manifests["dalian-hightech"], folder / "sheet.xlsx")
+    template = taskstats.write_template(tables, manifests["dalian-hightech"], folder / "sheet.xlsx")
     return _fill(template, JUNE, folder / "filled.xlsx")
 
 
@@ -275,7 +275,7 @@ def test_receipt_of_a_mixed_file(tables, manifests, tmp_path):
     held = tmp_path / "held.csv"
     held.write_text("序号,节点,状态,填报日期\n46,2020-06-30,滞后,2020-06-29\n", encoding="utf-8")
     _import([held], tables, manifests, store, district="dalian-hightech")
-    template = pg.write_template(
+    template = taskstats.write_template(
         tables, manifests["dalian-hightech"], tmp_path / "units.xlsx", by_unit=True
     )
     mixed = _fill(

@@ -21,9 +21,10 @@ from conftest import RAW
 from openpyxl import Workbook
 
 import taskstats
+from taskstats import write_template
 from taskstats.cli import main
 from taskstats.io.files import neutralise_formulas, read_input, restore_formulas
-from taskstats.progress import import_progress, read_ledger, write_template
+from taskstats.progress import import_progress, read_ledger
 from taskstats.progress.ledger import write_ledger
 
 CORPUS = Path(__file__).parent / "corpus"

@@ -13,7 +13,6 @@ from conftest import RAW
 from openpyxl import load_workbook
 
 import taskstats
-from taskstats import progress
 from taskstats.datasets import discover_manifests
 
 
@@ -22,7 +21,7 @@ def sheet(tmp_path_factory, tables):
     manifest = {m.slug: m for m in discover_manifests(RAW)}["dalian-hightech"]
     target = tmp_path_factory.mktemp("template") / "sheet.xlsx"
     dalian = taskstats.subset(tables, district="dalian-hightech")
-    return progress.write_template(dalian, manifest, target)
+    return taskstats.write_template(dalian, manifest, target)
 
 
 def test_template_page_setup(sheet):
@@ -74,10 +73,34 @@ def test_template_instructions_list_its_own_nodes_and_year(sheet):
 
 
 def test_sheet_rows_are_as_tall_as_their_text():
-    from taskstats.progress.template import sheet_row_height
+    from taskstats.report.template import sheet_row_height
 
     short = [1, "短", "甲", "", "", "2026-06-30", "", "", "", "", "", ""]
     # 50-wide task column: 23.75 ems a line; 100 Chinese characters take 5 lines
     long = [1, "长" * 100, "甲", "", "", "2026-06-30", "", "", "", "", "", ""]
     assert sheet_row_height(short) == 2 * 15 + 3
     assert sheet_row_height(long) == 5 * 15 + 3
+
+
+def test_the_sheets_words_come_from_the_wording_package_in_either_language(tables, tmp_path):
+    """The instructions, sheet names and drop-down message are worded (zh default, en as an
+    option); the column headers stay the vocabulary's, by which returned sheets are read."""
+    manifest = {m.slug: m for m in discover_manifests(RAW)}["dalian-hightech"]
+    dalian = taskstats.subset(tables, district="dalian-hightech")
+    zh = load_workbook(taskstats.write_template(dalian, manifest, tmp_path / "zh.xlsx"))
+    en = load_workbook(
+        taskstats.write_template(dalian, manifest, tmp_path / "en.xlsx", language="en")
+    )
+    assert zh.sheetnames == ["填表说明", "推进表", "_taskstats"]
+    assert en.sheetnames == ["填表说明", "Progress", "_taskstats"]
+    assert zh["填表说明"]["A4"].value == "填表说明："
+    assert en["填表说明"]["A4"].value == "How to fill in this sheet:"
+    status_line = "7. 状态，从下拉列表中选择：已完成 / 序时推进 / 滞后 / 未启动。"
+    assert zh["填表说明"]["A11"].value == status_line
+    headers = [c.value for c in zh["推进表"][1]]
+    assert headers == [c.value for c in en["Progress"][1]]
+    assert headers[:3] == ["序号", "目标任务", "牵头单位"]
+    assert en["Progress"].data_validations.dataValidation[0].errorTitle == "Status"
+    with pytest.raises(taskstats.errors.InputError, match="language 'fr'"):
+        taskstats.write_template(dalian, manifest, tmp_path / "fr.xlsx", language="fr")
+    assert not (tmp_path / "fr.xlsx").exists()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from taskstats.cli import main, print_table
+from taskstats.cli import LANGUAGE_OPTION, main, print_table
 from taskstats.report.wording import VALUE_LABELS
 
 LIGHT_WORDS = VALUE_LABELS["zh"]["light"]
@@ -22,16 +22,21 @@ LIGHT_WORDS = VALUE_LABELS["zh"]["light"]
 )
 @click.option("--by-unit", is_flag=True, help="One sheet per lead unit.")
 @click.option("--year", type=int, help="Year of a quarterly schedule the manifest lacks.")
-def template(district: str, out: Path | None, by_unit: bool, year: int | None) -> None:
+@LANGUAGE_OPTION
+def template(
+    district: str, out: Path | None, by_unit: bool, year: int | None, language: str
+) -> None:
     """Write DISTRICT's progress sheet, pre-filled with its tasks and milestones."""
     from taskstats import config
     from taskstats.datasets import read_districts
-    from taskstats.progress import write_template
+    from taskstats.report.template import write_template
 
     read = read_districts(district)[0]
     suffix = "-by-unit" if by_unit else ""
     target = out or config.reports_dir() / "templates" / f"{district}-progress{suffix}.xlsx"
-    write_template(read.tables, read.manifest, target, by_unit=by_unit, year=year)
+    write_template(
+        read.tables, read.manifest, target, by_unit=by_unit, year=year, language=language
+    )
     click.echo(f"Wrote {target}")
 
 

@@ -27,7 +27,7 @@ from taskstats.progress.snapshot import (
     choose_ledger,
     progress_snapshot,
 )
-from taskstats.progress.template import SHEET_COLUMNS, template_rows, write_template
+from taskstats.progress.template import SHEET_COLUMNS, template_rows
 from taskstats.progress.vocabulary import StatusVocabulary, load_vocabulary
 from taskstats.tidy.schema import LEDGER_COLUMNS, STATUS_COLUMNS, STATUSES
 
@@ -64,5 +64,4 @@ __all__ = [
     "schedules_for",
     "template_rows",
     "write_demo_ledger",
-    "write_template",
 ]

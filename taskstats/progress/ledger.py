@@ -320,7 +320,7 @@ def typed_ledger(ledger: pd.DataFrame) -> pd.DataFrame:
         out["simulated"] = out["simulated"].astype(str).str.lower().isin(["true", "1"])
     for col in set(LEDGER_COLUMNS) - set(_TYPED):
         if not isinstance(out[col].dtype, pd.CategoricalDtype | pd.StringDtype):
-            out[col] = out[col].fillna("").astype(str)
+            out[col] = out[col].astype("string").fillna("").astype(str)
     return out
 
 

@@ -18,6 +18,7 @@ from taskstats.report.render import (
     render_reports,
     report_jobs,
 )
+from taskstats.report.template import write_template
 from taskstats.report.views import (
     PROGRESS_CHOICES,
     DistrictReport,
@@ -54,4 +55,5 @@ __all__ = [
     "write_deck",
     "write_receipt",
     "write_receipts",
+    "write_template",
 ]
