@@ -305,10 +305,7 @@ def test_progress_status_refuses_a_bad_ledger_or_skips_and_counts(tmp_path):
     )
     skipped = CliRunner().invoke(main, [*args, "--skip-bad-rows"])
     assert skipped.exit_code == 0, skipped.output
-    assert (
-        "warning: 1 ledger row(s) that do not parse were left out (--skip-bad-rows)"
-        in skipped.output
-    )
+    assert "台账中有1行无法读取，已略过（--skip-bad-rows）" in skipped.output
     assert "模拟数据" not in skipped.output  # the real ledger's one good row is used
 
 

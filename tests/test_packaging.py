@@ -150,7 +150,7 @@ def test_cli_charts_and_report_arguments(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "nanjing-gulou_trend.png").exists()
-    assert result.output.count("wrote ") == 17
+    assert result.output.count("已写出：") == 17
     result = runner.invoke(main, ["report"])
     assert result.exit_code == 2 and "name one or more districts, or use --all" in result.output
 

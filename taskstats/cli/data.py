@@ -11,7 +11,7 @@ from taskstats.cli import main, print_table
 from taskstats.io.engines import LAYOUTS
 from taskstats.readers.document import SKIP_REASONS as ENGLISH_SKIP_REASONS
 from taskstats.report.wording import INGEST_SUMMARY, VALUE_LABELS
-from taskstats.report.wording.cli import INSPECT, SKIP_REASONS, layout_text, place_text
+from taskstats.report.wording.cli import INSPECT, SAID, SKIP_REASONS, layout_text, place_text
 from taskstats.report.wording.scan import FIELD_NAMES
 
 
@@ -245,7 +245,7 @@ def link(district: str, out: Path | None, raw_dir: Path | None) -> None:
     for key in ("summary", "by_section", "numbers", "tasks_by_source"):
         click.echo(f"\n{names[key]}")
         click.echo(print_table(sheets[names[key]]))
-    click.echo(f"\n{names['gaps']}：{len(coverage.tables['gaps'])}项（详见导出表）")
+    click.echo("\n" + SAID["gaps"].format(name=names["gaps"], n=len(coverage.tables["gaps"])))
     target = out or config.reports_dir() / "links" / f"{district}-coverage.xlsx"
     write_xlsx(coverage_sheets(coverage, "zh"), target)
-    click.echo(f"\n已导出：{target}")
+    click.echo("\n" + SAID["exported"].format(path=target))

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from taskstats.cli import dated_options, main, progress_options
+from taskstats.report.wording.cli import SAID
 
 
 @main.command()
@@ -75,8 +76,8 @@ def report(
             on_done=done,
         )
     for page in written if pdf else []:
-        click.echo(f"wrote {print_pdf(page)}")
-    click.echo(f"{len(written)} report(s) written" + (", each also as PDF." if pdf else "."))
+        click.echo(SAID["wrote"].format(path=print_pdf(page)))
+    click.echo(SAID["reports_written_pdf" if pdf else "reports_written"].format(n=len(written)))
 
 
 @main.command()
@@ -125,7 +126,7 @@ def charts(
         store_dir=store,
     )
     for path in written:
-        click.echo(f"wrote {path}")
+        click.echo(SAID["wrote"].format(path=path))
 
 
 def _document_options(command):
@@ -183,7 +184,7 @@ def deck(
         store_dir=store,
         out=out,
     )
-    click.echo(f"wrote {target}")
+    click.echo(SAID["wrote"].format(path=target))
 
 
 @main.command()
@@ -212,4 +213,4 @@ def bulletin(
         store_dir=store,
         out=out,
     )
-    click.echo(f"wrote {target}")
+    click.echo(SAID["wrote"].format(path=target))

@@ -8,6 +8,7 @@ import click
 
 from taskstats.cli import LANGUAGE_OPTION, main, print_table
 from taskstats.report.wording import VALUE_LABELS
+from taskstats.report.wording.cli import SAID
 
 LIGHT_WORDS = VALUE_LABELS["zh"]["light"]
 
@@ -37,7 +38,7 @@ def template(
     write_template(
         read.tables, read.manifest, target, by_unit=by_unit, year=year, language=language
     )
-    click.echo(f"Wrote {target}")
+    click.echo(SAID["wrote"].format(path=target))
 
 
 @main.group()
@@ -164,14 +165,11 @@ def progress_status(
         skip_bad_rows=skip_bad_rows,
     )
     if snap.ledger.attrs.get("skipped_rows"):
-        click.echo(
-            f"warning: {snap.ledger.attrs['skipped_rows']} ledger row(s) that do not parse were "
-            "left out (--skip-bad-rows)",
-            err=True,
-        )
-    click.echo(f"截至日期：{as_of_label(snap.as_of, {}, given=bool(as_of))}")
+        skipped = snap.ledger.attrs["skipped_rows"]
+        click.echo(SAID["skipped_rows"].format(n=skipped), err=True)
+    click.echo(SAID["as_of"].format(as_of=as_of_label(snap.as_of, {}, given=bool(as_of))))
     click.echo(periods_text(snap.as_of[district], snap.previous[district]))
-    click.echo(f"进度数据：{LEDGER_SOURCE['zh'][snap.source]}")
+    click.echo(SAID["progress_source"].format(source=LEDGER_SOURCE["zh"][snap.source]))
     rates = snap.rates if by == "district" else completion_rates(read.tables, snap.status, by=by)
     click.echo(print_table(rates))
     row = snap.figures.iloc[0]
@@ -203,4 +201,4 @@ def demo_progress(districts: tuple[str, ...], seed: int, store: Path | None) -> 
     tables = concat_tables([r.tables for r in reads])
     ledger = demo_ledger(tables, schedules_for(r.manifest for r in reads), seed=seed)
     target = write_demo_ledger(ledger, store)
-    click.echo(f"Wrote {len(ledger)} simulated reports to {target}")
+    click.echo(SAID["demo_written"].format(n=len(ledger), path=target))

@@ -10,6 +10,20 @@ INGEST_SUMMARY = (
 )
 
 
+# What a command says about the files it wrote and the data it read (a terminal's reader).
+SAID = {
+    "wrote": "已写出：{path}",
+    "reports_written": "共写出报告{n}份。",
+    "reports_written_pdf": "共写出报告{n}份，每份另存 PDF。",
+    "demo_written": "已写出模拟进度{n}条：{path}",
+    "skipped_rows": "台账中有{n}行无法读取，已略过（--skip-bad-rows）",
+    "as_of": "截至日期：{as_of}",
+    "progress_source": "进度数据：{source}",
+    "gaps": "{name}：{n}项（详见导出表）",
+    "exported": "已导出：{path}",
+}
+
+
 # Columns a command prints whose report name means something else (a count, not a list).
 CLI_LABELS = {
     "zh": {
