@@ -56,14 +56,14 @@ def report(
         require_chromium()  # before anything is rendered
     with tqdm(
         total=len(districts) + (1 if compare else 0) if districts else None,
-        unit="report",
-        desc="reports",
+        unit=SAID["reports_unit"],
+        desc=SAID["reports_bar"],
         disable=None,
     ) as bar:
 
         def done(target: str, error: str | None) -> None:
             bar.update(1)
-            bar.write(f"{'FAILED' if error else 'wrote'} {target}")
+            bar.write(SAID["failed" if error else "wrote"].format(path=target))
 
         written = render_reports(
             list(districts) or None,

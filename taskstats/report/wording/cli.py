@@ -13,6 +13,9 @@ INGEST_SUMMARY = (
 # What a command says about the files it wrote and the data it read (a terminal's reader).
 SAID = {
     "wrote": "已写出：{path}",
+    "failed": "未能写出：{path}",
+    "reports_bar": "报告",
+    "reports_unit": "份",
     "reports_written": "共写出报告{n}份。",
     "reports_written_pdf": "共写出报告{n}份，每份另存 PDF。",
     "demo_written": "已写出模拟进度{n}条：{path}",
