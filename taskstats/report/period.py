@@ -23,10 +23,9 @@ from taskstats.measures.period import (
 )
 from taskstats.progress.schedule import previous_node
 from taskstats.report.html import html_table
-from taskstats.report.shown import mark_progress
+from taskstats.report.shown import progress_note
 from taskstats.report.views import DistrictReport
 from taskstats.report.wording.period import (
-    PERIOD_COLUMNS_SHOWN,
     PERIOD_REPORT,
     period_frame,
     period_span,
@@ -164,11 +163,8 @@ class PeriodView:
         return out + self._table(units.drop(columns="district"))
 
     def _table(self, frame: pd.DataFrame, max_rows: int | None = None) -> str:
-        shown = mark_progress(period_frame(frame, self.lang), self.simulated, self.lang)
-        heading = PERIOD_COLUMNS_SHOWN[self.lang]["progress_data"]
-        return html_table(
-            shown.rename(columns={"progress_data": heading}), self.lang, max_rows=max_rows
-        )
+        table = html_table(period_frame(frame, self.lang), self.lang, max_rows=max_rows)
+        return progress_note(self.simulated, self.lang) + table
 
 
 _TURNED = ("turned_red", "turned_yellow", "turned_green")

@@ -66,6 +66,14 @@ def mark_progress(df: pd.DataFrame, simulated, lang: str) -> pd.DataFrame:
     return out
 
 
+def progress_note(simulated: bool, lang: str) -> str:
+    """The one line above a table of progress figures: real ledger or simulated data (said
+    once, not on every row)."""
+    w = text(lang)
+    note = w["progress_note"].format(source=w["demo"] if simulated else w["real"])
+    return f'<p class="ts-note">{html.escape(note)}</p>'
+
+
 def red_list_shown(red: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """The red list as the report, the deck and the bulletin show it (a new frame): the
     reasons in words, no leaders column when the table names no leader (a column of blanks

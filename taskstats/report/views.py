@@ -32,6 +32,7 @@ from taskstats.report.shown import (
     COMPLETION_KEYS,
     completion_order,
     display_name,
+    progress_note,
     ranking_rows,
     red_list_shown,
     section_html,
@@ -260,9 +261,7 @@ class DistrictReport:
 
     def progress_note(self) -> str:
         """The one line above a table of progress figures: real ledger or simulated data."""
-        w = text(self.lang)
-        note = w["progress_note"].format(source=w["demo"] if self.simulated else w["real"])
-        return f'<p class="ts-note">{html.escape(note)}</p>'
+        return progress_note(self.simulated, self.lang)
 
     def units_html(self, frame: pd.DataFrame | None = None, key: str = "collectives") -> str:
         """The lead-unit table (named units ranked, every one of them: as many rows as the card

@@ -61,7 +61,6 @@ PERIOD_REPORT = {
 
 PERIOD_COLUMNS_SHOWN = {
     "zh": {
-        "progress_data": "进度数据",
         "task_id": "序号",
         "text": "目标任务",
         "unit": "牵头单位",
@@ -81,7 +80,6 @@ PERIOD_COLUMNS_SHOWN = {
         "reports_now": PERIOD_COLUMNS["zh"]["reports_now"],
     },
     "en": {
-        "progress_data": "Progress data",
         "task_id": "Task",
         "text": "Task text",
         "unit": "Lead unit",
