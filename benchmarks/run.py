@@ -86,6 +86,7 @@ def report_vs_floor(repeats: int) -> dict:
             "store_dir": "",
         }
         floors, reports = [], []
+        load_before = load_average()
         for _ in range(repeats):  # interleaved, so drift on a shared machine hits both alike
             floors.append(
                 timed(
@@ -111,8 +112,10 @@ def report_vs_floor(repeats: int) -> dict:
                     )
                 )
             )
+        load_after = load_average()
         breakdown = cell_breakdown(district, params, tmp)
     return {
+        "load": (load_before, load_after),
         "floor": floors,
         "report": reports,
         "breakdown": breakdown,
@@ -453,7 +456,13 @@ def machine() -> dict:
         "matplotlib": matplotlib.__version__,
         "papermill": papermill.__version__,
         "nbconvert": nbconvert.__version__,
+        "load": load_average(),
     }
+
+
+def load_average() -> str:
+    """The machine's load average over 1, 5 and 15 minutes, as `uptime` says it."""
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def report_reading(rf: dict) -> list[str]:
@@ -546,6 +555,54 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
 
+def report_section(rf: dict, machine_row: dict | None = None) -> list[str]:
+    """Section 1 of results.md, from one run of :func:`report_vs_floor`; with ``machine_row``
+    (a run of section 1 alone) it says when and where it ran."""
+    lines = [
+        "## 1. One report against its floor",
+        "",
+        "The Dalian report end to end (papermill runs the notebook, nbconvert renders it, the page "
+        "is written) against the same pipeline on a notebook that only imports taskstats, "
+        f"pandas, matplotlib and seaborn; {len(rf['report'])} interleaved runs each.",
+        "",
+        "| | median s | runs (s) |",
+        "|---|---|---|",
+        f"| floor | {median(rf['floor']):.2f} | {', '.join(f'{x:.2f}' for x in rf['floor'])} |",
+        f"| district report | {median(rf['report']):.2f} | "
+        f"{', '.join(f'{x:.2f}' for x in rf['report'])} |",
+        "",
+        f"**Ratio {rf['ratio']:.2f}×** (target at most 1.5×: {verdict(rf['ratio'] <= 1.5)}). "
+        f"Load average (1, 5, 15 min) before the runs {rf['load'][0]}, after {rf['load'][1]}.",
+        "",
+        "Where the report's own cells spend their time (one more run, papermill's cell "
+        "durations): " + ", ".join(f"{k} {v:.2f} s" for k, v in rf["breakdown"].items()) + ".",
+        "",
+        f"The same work outside any notebook ({len(rf['report'])} runs each, medians): reading "
+        f"and measuring the district {rf['own_work']['prepare']:.2f} s, drawing the six charts "
+        f"to PNG {rf['own_work']['charts']:.2f} s.",
+        "",
+        *report_reading(rf),
+        "",
+    ]
+    if machine_row:
+        m = machine_row
+        lines[1:1] = [
+            "",
+            f"This section from `benchmarks/run.py --only report` on {m['date']} (taskstats "
+            f"{m['taskstats']}).",
+        ]
+    return lines
+
+
+def replace_section(path: Path, heading: str, lines: list[str]) -> None:
+    """Put ``lines`` in place of the section of ``path`` that starts with ``heading``, up to
+    the next section heading; the rest of the file is kept."""
+    old = path.read_text(encoding="utf-8").split("\n")
+    first = next(i for i, ln in enumerate(old) if ln.startswith(heading))
+    after = next((i for i in range(first + 1, len(old)) if old[i].startswith("## ")), len(old))
+    path.write_text("\n".join(old[:first] + lines + old[after:]), encoding="utf-8")
+
+
 def write_results(path: Path, r: dict, quick: bool) -> None:
     m = r["machine"]
     rf, b = r["report"], r["batch"]
@@ -561,29 +618,7 @@ def write_results(path: Path, r: dict, quick: bool) -> None:
         f"| {m['machine']} | {m['python']} | {m['taskstats']} | {m['pandas']} | {m['numpy']} "
         f"| {m['matplotlib']} | {m['papermill']} | {m['nbconvert']} |",
         "",
-        "## 1. One report against its floor",
-        "",
-        "The Dalian report end to end (papermill runs the notebook, nbconvert renders it, the page "
-        "is written) against the same pipeline on a notebook that only imports taskstats, "
-        f"pandas, matplotlib and seaborn; {len(rf['report'])} interleaved runs each.",
-        "",
-        "| | median s | runs (s) |",
-        "|---|---|---|",
-        f"| floor | {median(rf['floor']):.2f} | {', '.join(f'{x:.2f}' for x in rf['floor'])} |",
-        f"| district report | {median(rf['report']):.2f} | "
-        f"{', '.join(f'{x:.2f}' for x in rf['report'])} |",
-        "",
-        f"**Ratio {rf['ratio']:.2f}×** (target at most 1.5×: {verdict(rf['ratio'] <= 1.5)}).",
-        "",
-        "Where the report's own cells spend their time (one more run, papermill's cell "
-        "durations): " + ", ".join(f"{k} {v:.2f} s" for k, v in rf["breakdown"].items()) + ".",
-        "",
-        f"The same work outside any notebook ({len(rf['report'])} runs each, medians): reading "
-        f"and measuring the district {rf['own_work']['prepare']:.2f} s, drawing the six charts "
-        f"to PNG {rf['own_work']['charts']:.2f} s.",
-        "",
-        *report_reading(rf),
-        "",
+        *report_section(rf),
         "## 2. The batch in parallel",
         "",
         f"All {b['reports']} reports (four districts and the comparison), {b['workers']} "
@@ -780,9 +815,20 @@ def scanned_tables() -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repeats, no 10× scale")
+    parser.add_argument(
+        "--only",
+        choices=["report"],
+        help="run one section only; `report` replaces section 1 of --out and keeps the rest",
+    )
+    parser.add_argument("--repeats", type=int, help="interleaved runs of section 1 (default 5)")
     parser.add_argument("--out", type=Path, default=HERE / "results.md")
     args = parser.parse_args()
-    repeats = 2 if args.quick else 5
+    repeats = args.repeats or (2 if args.quick else 5)
+    if args.only == "report":
+        result = report_vs_floor(repeats)
+        replace_section(args.out, "## 1. ", report_section(result, machine()))
+        print(f"ratio {result['ratio']:.2f}×; wrote section 1 of {args.out}")
+        return
     results: dict = {"machine": machine()}
     steps = [
         ("report", lambda: report_vs_floor(repeats)),
