@@ -8,6 +8,7 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
+import matplotlib
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
 from matplotlib.figure import Figure
@@ -106,6 +107,17 @@ def _inline_without_tight_bbox() -> None:
         shell.run_line_magic("config", "InlineBackend.figure_formats = ['svg']")
         plt.rcParams["svg.fonttype"] = "none"
         plt.rcParams["figure.dpi"] = 80
+        _draw_once_per_cell()
+
+
+def _draw_once_per_cell() -> None:
+    """After each cell, pyplot's display hook draws every changed figure to pixels (Agg), and
+    then the inline backend draws it again as the SVG it shows: the first drawing is thrown
+    away. The backend is loaded now (it sets up the inline display) and pyplot's hook is
+    removed, so each chart is drawn once, as SVG. Figures are still shown at the end of their
+    cell (the inline backend's own hook) and closed after it."""
+    plt.switch_backend(matplotlib.get_backend())
+    plt.uninstall_repl_displayhook()
 
 
 @contextlib.contextmanager
