@@ -19,6 +19,11 @@ CELLS = [
     "ax.barh(['甲', '乙'], [1, 2])\n"
     "ax.set_title('牵头单位任务量')\n"
     "_ = fig.canvas.mpl_connect('draw_event', lambda event: draws.append(event.name))",
+    "import pandas as pd\n"
+    "mix = pd.DataFrame({'district': ['甲区', '甲区'], 'source': ['city', 'self'],"
+    " 'share': [0.25, 0.75]})\n"
+    "chart = charts.source_mix_chart(mix)\n"
+    "_ = chart.canvas.mpl_connect('draw_event', lambda event: draws.append(event.name))",
     "print(len(draws))",
 ]
 
@@ -52,14 +57,16 @@ def test_a_chart_is_drawn_once_in_a_report_kernel(tmp_path):
     assert [sorted(d) for d in shown] == [["image/svg+xml", "text/plain"]]
     # Text kept as text, not as glyph paths.
     assert "牵头单位任务量</text>" in "".join(shown[0]["image/svg+xml"])
-    # One drawing (the SVG shown), not a pixel drawing first by pyplot's display hook.
-    assert "".join(outputs[2][0]["text"]).strip() == "1"
+    assert len([o for o in outputs[2] if o["output_type"] == "display_data"]) == 1
+    # One drawing each (the SVG shown): no pixel drawing first by pyplot's display hook, and
+    # the chart's layout was fixed when it was made (no layout drawing before printing).
+    assert "".join(outputs[3][0]["text"]).strip() == "2"
 
 
 @pytest.mark.slow
 def test_the_draw_count_can_fail(tmp_path):
     """Without set_style the kernel draws the chart three times: to pixels by pyplot's display
     hook, then twice for the PNG shown (its tight bounding box, then the image)."""
-    cells = ["import matplotlib\nmatplotlib.rcParams['figure.dpi'] = 80", *CELLS[1:]]
+    cells = ["import matplotlib\nmatplotlib.rcParams['figure.dpi'] = 80", *CELLS[1:2], CELLS[3]]
     outputs = _run(tmp_path, cells)
     assert "".join(outputs[2][0]["text"]).strip() == "3"

@@ -29,7 +29,9 @@ CJK_FAMILIES = [
 ]
 SLIDE_SIZE = (13.333, 7.5)  # inches: a 16:9 slide
 REPORT_SIZE = (10.5, 5.6)  # inches: a chart in an HTML report
-FIGURE = {"size": REPORT_SIZE}  # the size charts are drawn at: set_style switches it
+# The size charts are drawn at (set_style switches it), and whether their layout is fixed when
+# they are made (in a report's kernel, where each is shown once at that size).
+FIGURE = {"size": REPORT_SIZE, "fixed": False}
 
 _font_family: str | None = None
 
@@ -86,13 +88,16 @@ def set_style(context: str = "notebook", *, slides: bool = False) -> str:
     plt.rcParams["text.parse_math"] = False  # a unit named "$x$" is data, not mathtext
     plt.rcParams["text.usetex"] = False
     FIGURE["size"] = SLIDE_SIZE if slides else REPORT_SIZE
+    FIGURE["fixed"] = False
     _inline_without_tight_bbox()
     return family
 
 
 def _inline_without_tight_bbox() -> None:
-    """In a notebook, draw each figure once: layouts are constrained already, so the inline
-    backend's tight bounding box (a second rendering pass) is not needed. Figures are shown as
+    """In a notebook, draw each figure once: charts lay themselves out, so the inline backend's
+    tight bounding box (a second rendering pass) is not needed, and their layout is fixed when
+    they are made (``FIGURE["fixed"]``, see :func:`taskstats.report.layout.fix_layout`), so
+    printing them takes no layout pass either. Figures are shown as
     SVG with their text kept as text (``svg.fonttype = "none"``): sharp at any print size,
     searchable, a third of the bytes of a twice-the-pixels PNG, and about half its drawing time
     (no glyphs rasterised); the page names the same Chinese fonts the charts were measured in.
@@ -107,6 +112,7 @@ def _inline_without_tight_bbox() -> None:
         shell.run_line_magic("config", "InlineBackend.figure_formats = ['svg']")
         plt.rcParams["svg.fonttype"] = "none"
         plt.rcParams["figure.dpi"] = 80
+        FIGURE["fixed"] = True
         _draw_once_per_cell()
 
 
