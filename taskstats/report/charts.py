@@ -104,8 +104,9 @@ def _top_down(labels: pd.Series) -> list:
 def _plain(fig: Figure) -> Figure:
     """Every text of the figure drawn as written (no mathtext), then the figure; in a report's
     kernel its layout is fixed now (:func:`fix_layout`: one drawing to show it, not two)."""
-    for t in fig.findobj(matplotlib.text.Text):
-        t.set_parse_math(False)
+    if matplotlib.rcParams["text.parse_math"]:  # set_style turns it off for every new text
+        for t in fig.findobj(matplotlib.text.Text):
+            t.set_parse_math(False)
     return fix_layout(fig) if FIGURE["fixed"] else fig
 
 
