@@ -416,9 +416,13 @@ def _evidence(
     c: _Side, t: _Side, all_tasks: list[str], in_tasks: dict[str, int]
 ) -> tuple[list[str], float]:
     ctext, ttext, cmask, tmask = c.text, t.text, c.mask, t.mask
+    # No common 3 characters, no common run of 3 or more: the search is skipped; and with no
+    # quoted name and no target on both sides there is nothing else to find.
+    disjoint = c.grams.isdisjoint(t.grams)
+    if disjoint and not (c.quoted or t.quoted) and not (c.targets and t.targets):
+        return [], 0.0
     pieces: list[str] = []
-    # No common 3 characters, no common run of 3 or more: the search is skipped.
-    runs = _common_runs(ctext, ttext, 3) if not c.grams.isdisjoint(t.grams) else []
+    runs = [] if disjoint else _common_runs(ctext, ttext, 3)
     for run in runs:
         if len(run) >= _MIN_PHRASE and _shared_specific(run, ctext, ttext, cmask, tmask) >= 2:
             pieces.append(_trim(run.strip("，,、。；;：: ")))
