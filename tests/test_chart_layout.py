@@ -259,3 +259,28 @@ def test_charts_list_what_their_tables_list_in_the_same_order(views):
     shown = c.indicator_table()["name"]
     assert _top_to_bottom(fig.axes[0]) == [n for n in shown if n in set(c.shown_names.values())]
     plt.close(fig)
+
+
+def test_titles_sit_where_the_automatic_placement_puts_them(views):
+    """set_style places titles at the panel's top (no search for decorations to lift them
+    over at each drawing): every text lands where the automatic placement puts it."""
+    dalian, _gulou, _c = views
+    charts.set_style()
+    assert plt.rcParams["axes.titley"] == 1.0
+
+    def texts() -> list[tuple]:
+        fig = charts.completion_panels(dalian.rates, simulated=True)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        found = sorted(
+            (t.get_text(), *(round(v, 1) for v in t.get_window_extent(renderer).bounds))
+            for t in fig.findobj(Text)
+            if t.get_visible() and t.get_text()
+        )
+        plt.close(fig)
+        return found
+
+    fixed = texts()
+    with plt.rc_context({"axes.titley": None}):
+        searched = texts()
+    assert len(fixed) > 30 and fixed == searched
