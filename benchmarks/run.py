@@ -577,7 +577,7 @@ REPORT_CHANGES = [
     "alt text itself |",
     "| marking texts as plain | 0.05–0.1 s | 0 | the walk over every artist is skipped "
     "when `set_style` has turned mathtext off for every new text |",
-    "| placing the titles | 0.86 s CPU for the six charts | 0.48 s | at each drawing "
+    "| placing the titles | 0.66 s CPU for the six charts | 0.50 s | at each drawing "
     "matplotlib searched every panel's decorations for something to lift the title over; "
     "none of the charts has any above its panel, so `set_style` places titles at the "
     "panel's top (`axes.titley = 1.0`); every text lands where it did (a test compares) |",
