@@ -70,9 +70,7 @@ _NOUN_WORDS = """
 _NOUNS = frozenset(_NOUN_WORDS.split())
 _GENERIC = tuple(sorted(_VERBS | _NOUNS, key=len, reverse=True))
 #: The stop-list by first character, longest first: what :func:`_mask` tries at a position.
-_GENERIC_BY_FIRST = {
-    ch: tuple(w for w in _GENERIC if w[0] == ch) for ch in {w[0] for w in _GENERIC}
-}
+_GENERIC_BY_FIRST = {c: tuple(w for w in _GENERIC if w[0] == c) for c in {w[0] for w in _GENERIC}}
 _TRIMMED = tuple(sorted(_VERBS, key=len, reverse=True))
 _FUNCTION_CHARS = "的和及与等在对为把向以之了将并或从于中各"
 _PUNCT = re.compile(r"[，,、。；;：:！!？?（）()\[\]【】“”‘’\"'《》〈〉「」『』\s·—\-/]+")
@@ -392,8 +390,8 @@ def _common_runs(a: str, b: str, min_len: int = 2) -> list[str]:
 
 @dataclass(frozen=True)
 class _Side:
-    """One prepared text with what matching reads of it, worked out once per text (not once
-    per pair): its stop-list mask, its targets with their indicator words, its 3-grams."""
+    """A prepared text with its stop-list mask, targets (with indicator words), 3-grams and
+    quoted names, worked out once per text instead of once per pair."""
 
     text: str
     mask: list[bool]
@@ -416,8 +414,7 @@ def _evidence(
     c: _Side, t: _Side, all_tasks: list[str], in_tasks: dict[str, int]
 ) -> tuple[list[str], float]:
     ctext, ttext, cmask, tmask = c.text, t.text, c.mask, t.mask
-    # No common 3 characters, no common run of 3 or more: the search is skipped; and with no
-    # quoted name and no target on both sides there is nothing else to find.
+    # No 3 characters in common: no run to search; nor quotes or targets: nothing to find.
     disjoint = c.grams.isdisjoint(t.grams)
     if disjoint and not (c.quoted or t.quoted) and not (c.targets and t.targets):
         return [], 0.0
