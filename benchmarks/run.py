@@ -554,7 +554,7 @@ def report_reading(rf: dict) -> list[str]:
 
 REPORT_CHANGES = [
     "What changed for this section (each measured on this machine while other work shared "
-    "its two cores; in exploratory runs of section 1, three runs each at load averages of "
+    "its two cores; in exploratory runs of section 1, 3–5 runs each at load averages of "
     "1.5–3.4, the ratio went 3.04× → 2.53× → 2.25× → 1.77× over these steps):",
     "",
     "| step | before | after | what changed |",
