@@ -125,7 +125,10 @@ def _draw_once_per_cell() -> None:
     away. The backend is loaded now (it sets up the inline display) and pyplot's hook is
     removed, so each chart is drawn once, as SVG. Figures are still shown at the end of their
     cell (the inline backend's own hook) and closed after it."""
-    plt.switch_backend(matplotlib.get_backend())
+    backend = matplotlib.get_backend()
+    if "inline" not in backend:  # an interactive backend (ipympl …) needs the hook to redraw
+        return
+    plt.switch_backend(backend)
     plt.uninstall_repl_displayhook()
 
 
