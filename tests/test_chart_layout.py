@@ -17,6 +17,8 @@ from matplotlib.text import Text
 
 from taskstats import report
 from taskstats.report import charts
+from taskstats.report.layout import MarginLayout
+from taskstats.report.style import FIGURE
 
 
 @pytest.fixture(scope="module")
@@ -118,9 +120,13 @@ def _problems(fig) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("slides", [False, True], ids=["report", "slide"])
-def test_no_legend_on_a_label_and_nothing_cut(views, slides):
+@pytest.mark.parametrize("size", ["report", "slide", "fixed"])
+def test_no_legend_on_a_label_and_nothing_cut(views, size):
+    """At report size, at slide size (resized and titled after drawing, as exports do), and
+    laid out once when made, as in a report's kernel."""
+    slides = size == "slide"
     charts.set_style("talk" if slides else "notebook", slides=slides)
+    FIGURE["fixed"] = size == "fixed"
     try:
         problems = {}
         for name, draw in _drawings(*views).items():
@@ -135,6 +141,33 @@ def test_no_legend_on_a_label_and_nothing_cut(views, slides):
         assert problems == {}
     finally:
         charts.set_style()
+
+
+def test_charts_lay_themselves_out_without_constrained_layout(views):
+    """The district charts measure their margins once (MarginLayout); in a report's kernel the
+    layout is fixed when the chart is made, so printing it draws it once."""
+    dalian, _gulou, _c = views
+    charts.set_style()
+    fig = charts.lead_units_chart(dalian.units)
+    assert isinstance(fig.get_layout_engine(), MarginLayout)
+    plt.close(fig)
+    FIGURE["fixed"] = True
+    try:
+        fig = charts.completion_panels(dalian.rates, simulated=True)
+        assert fig.get_layout_engine() is None
+        draws = []
+        fig.canvas.mpl_connect("draw_event", lambda event: draws.append(event))
+        fig.savefig(io.BytesIO(), format="svg")
+        assert len(draws) == 1
+        plt.close(fig)
+    finally:
+        charts.set_style()
+    fig = charts.completion_panels(dalian.rates, simulated=True)
+    draws = []
+    fig.canvas.mpl_connect("draw_event", lambda event: draws.append(event))
+    fig.savefig(io.BytesIO(), format="svg")
+    assert len(draws) == 2  # with an engine: a layout drawing, then the printed one
+    plt.close(fig)
 
 
 def test_the_overlap_check_can_fail():
@@ -226,3 +259,28 @@ def test_charts_list_what_their_tables_list_in_the_same_order(views):
     shown = c.indicator_table()["name"]
     assert _top_to_bottom(fig.axes[0]) == [n for n in shown if n in set(c.shown_names.values())]
     plt.close(fig)
+
+
+def test_titles_sit_where_the_automatic_placement_puts_them(views):
+    """set_style places titles at the panel's top (no search for decorations to lift them
+    over at each drawing): every text lands where the automatic placement puts it."""
+    dalian, _gulou, _c = views
+    charts.set_style()
+    assert plt.rcParams["axes.titley"] == 1.0
+
+    def texts() -> list[tuple]:
+        fig = charts.completion_panels(dalian.rates, simulated=True)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        found = sorted(
+            (t.get_text(), *(round(v, 1) for v in t.get_window_extent(renderer).bounds))
+            for t in fig.findobj(Text)
+            if t.get_visible() and t.get_text()
+        )
+        plt.close(fig)
+        return found
+
+    fixed = texts()
+    with plt.rc_context({"axes.titley": None}):
+        searched = texts()
+    assert len(fixed) > 30 and fixed == searched

@@ -11,6 +11,7 @@ Three pure measures, DataFrames in and new DataFrames out (no file is read here)
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -68,6 +69,8 @@ _NOUN_WORDS = """
 """
 _NOUNS = frozenset(_NOUN_WORDS.split())
 _GENERIC = tuple(sorted(_VERBS | _NOUNS, key=len, reverse=True))
+#: The stop-list by first character, longest first: what :func:`_mask` tries at a position.
+_GENERIC_BY_FIRST = {c: tuple(w for w in _GENERIC if w[0] == c) for c in {w[0] for w in _GENERIC}}
 _TRIMMED = tuple(sorted(_VERBS, key=len, reverse=True))
 _FUNCTION_CHARS = "的和及与等在对为把向以之了将并或从于中各"
 _PUNCT = re.compile(r"[，,、。；;：:！!？?（）()\[\]【】“”‘’\"'《》〈〉「」『』\s·—\-/]+")
@@ -130,19 +133,17 @@ def link_commitments(
     tasks = _district_tasks(tables, district)
     name = str(tasks["district"].iloc[0]) if len(tasks) else (district or "")
     task_texts = [_prepare(t) for t in tasks["text"]]
-    task_masks = [_mask(t) for t in task_texts]
+    sides = [_Side.of(t) for t in task_texts]
     task_ids = list(tasks["task_id"])
+    in_tasks: dict[str, int] = {}  # a name's number of tasks, counted once per name
     rows = []
     for cid, ctext in zip(commitments["commitment_id"], commitments["text"], strict=True):
-        prepared = _prepare(ctext)
-        cmask = _mask(prepared)
+        commitment = _Side.of(_prepare(ctext))
         found = []
-        for tid, raw_ttext, ttext, tmask in zip(
-            task_ids, tasks["text"], task_texts, task_masks, strict=True
-        ):
-            if not ttext:
+        for tid, raw_ttext, task in zip(task_ids, tasks["text"], sides, strict=True):
+            if not task.text:
                 continue
-            evidence, score = _evidence(prepared, ttext, task_texts, cmask, tmask)
+            evidence, score = _evidence(commitment, task, task_texts, in_tasks)
             if evidence:
                 found.append((score, tid, evidence, raw_ttext))
         best = max((f[0] for f in found), default=0.0)
@@ -323,7 +324,7 @@ def _mask(text: str) -> list[bool]:
     mask = [False] * len(text)
     i = 0
     while i < len(text):
-        word = next((w for w in _GENERIC if text.startswith(w, i)), "")
+        word = next((w for w in _GENERIC_BY_FIRST.get(text[i], ()) if text.startswith(w, i)), "")
         for k in range(i, i + len(word)):
             mask[k] = True
         i += len(word) or 1
@@ -387,11 +388,39 @@ def _common_runs(a: str, b: str, min_len: int = 2) -> list[str]:
     return runs
 
 
+@dataclass(frozen=True)
+class _Side:
+    """A prepared text with its stop-list mask, targets (with indicator words), 3-grams and
+    quoted names, worked out once per text instead of once per pair."""
+
+    text: str
+    mask: list[bool]
+    targets: list[tuple[Target, str]]
+    grams: frozenset[str]
+    quoted: list[str]
+
+    @classmethod
+    def of(cls, text: str) -> _Side:
+        return cls(
+            text,
+            _mask(text),
+            [(t, _indicator_words(t)) for t in find_targets(text)],
+            frozenset(text[i : i + 3] for i in range(len(text) - 2)),
+            quoted_names(text),
+        )
+
+
 def _evidence(
-    ctext: str, ttext: str, all_tasks: list[str], cmask: list[bool], tmask: list[bool]
+    c: _Side, t: _Side, all_tasks: list[str], in_tasks: dict[str, int]
 ) -> tuple[list[str], float]:
+    ctext, ttext, cmask, tmask = c.text, t.text, c.mask, t.mask
+    # No 3 characters in common: no run to search; nor quotes or targets: nothing to find.
+    disjoint = c.grams.isdisjoint(t.grams)
+    if disjoint and not (c.quoted or t.quoted) and not (c.targets and t.targets):
+        return [], 0.0
     pieces: list[str] = []
-    for run in _common_runs(ctext, ttext, 3):
+    runs = [] if disjoint else _common_runs(ctext, ttext, 3)
+    for run in runs:
         if len(run) >= _MIN_PHRASE and _shared_specific(run, ctext, ttext, cmask, tmask) >= 2:
             pieces.append(_trim(run.strip("，,、。；;：: ")))
             continue
@@ -405,12 +434,14 @@ def _evidence(
                 and _set_apart(core, ttext, tmask)
             ):
                 continue
-            if sum(core in t for t in all_tasks) <= _MAX_TASKS:
+            if core not in in_tasks:
+                in_tasks[core] = sum(core in text for text in all_tasks)
+            if in_tasks[core] <= _MAX_TASKS:
                 pieces.append(core)
-    for name in quoted_names(ctext) + quoted_names(ttext):
+    for name in c.quoted + t.quoted:
         if name in ctext and name in ttext and _specific(name, cmask, ctext.find(name)) >= 2:
             pieces.append(name)
-    indicators = [(w, ct, tt) for w, ct, tt in _target_pairs(ctext, ttext)]
+    indicators = _paired(c.targets, t.targets)
     pieces = [p for p in _distinct(pieces) if not any(p in w for w, _, _ in indicators)]
     score = float(sum(len(p) for p in pieces))
     for indicator, ct, tt in indicators:
@@ -443,15 +474,22 @@ def _indicator_words(target: Target) -> str:
 
 def _target_pairs(ctext: str, ttext: str) -> list[tuple[str, Target, Target]]:
     """Targets of the same indicator and unit on both sides: (indicator, commitment, task)."""
+    return _paired(
+        [(t, _indicator_words(t)) for t in find_targets(ctext)],
+        [(t, _indicator_words(t)) for t in find_targets(ttext)],
+    )
+
+
+def _paired(
+    commitment: list[tuple[Target, str]], task: list[tuple[Target, str]]
+) -> list[tuple[str, Target, Target]]:
+    """:func:`_target_pairs` of targets found already, each with its indicator words."""
     pairs = []
-    task_targets = find_targets(ttext)
-    for ct in find_targets(ctext):
-        cwords = _indicator_words(ct)
+    for ct, cwords in commitment:
         best: tuple[str, Target] | None = None
-        for tt in task_targets:
+        for tt, twords in task:
             if tt.unit != ct.unit:
                 continue
-            twords = _indicator_words(tt)
             shared = max(_common_runs(cwords, twords, 2), key=len, default="")
             same = len(shared) >= 3 or (shared and shared in (cwords, twords))
             if same and (best is None or len(shared) > len(best[0])):

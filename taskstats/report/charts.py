@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 
 from taskstats.errors import ReportError
 from taskstats.measures import lead_unit_workload
+from taskstats.report.layout import MarginLayout, fix_layout
 from taskstats.report.style import (
     CJK_FAMILIES,
     FIGURE,
@@ -69,7 +70,7 @@ def _width() -> float:
 
 
 def _figure(size: tuple[float, float] | None = None) -> tuple[Figure, plt.Axes]:
-    fig, ax = plt.subplots(figsize=size or FIGURE["size"], layout="constrained")
+    fig, ax = plt.subplots(figsize=size or FIGURE["size"], layout=MarginLayout())
     return fig, ax
 
 
@@ -86,7 +87,7 @@ def _title(ax: plt.Axes, title: str) -> None:
 
 
 def _legend(fig: Figure, ncol: int) -> None:
-    """The legend below the plot, outside it: constrained layout keeps it off every label."""
+    """The legend below the plot, outside it: the layout keeps it off every label."""
     fig.legend(loc="outside lower center", ncol=ncol, frameon=False)
 
 
@@ -101,10 +102,12 @@ def _top_down(labels: pd.Series) -> list:
 
 
 def _plain(fig: Figure) -> Figure:
-    """Every text of the figure drawn as written (no mathtext), then the figure."""
-    for t in fig.findobj(matplotlib.text.Text):
-        t.set_parse_math(False)
-    return fig
+    """Every text of the figure drawn as written (no mathtext), then the figure; in a report's
+    kernel its layout is fixed now (:func:`fix_layout`: one drawing to show it, not two)."""
+    if matplotlib.rcParams["text.parse_math"]:  # set_style turns it off for every new text
+        for t in fig.findobj(matplotlib.text.Text):
+            t.set_parse_math(False)
+    return fix_layout(fig) if FIGURE["fixed"] else fig
 
 
 def _empty(ax: plt.Axes, text: str) -> None:
@@ -266,7 +269,7 @@ def completion_panels(
         1,
         figsize=(_width(), 1.2 * len(keys) + 0.36 * sum(heights)),
         height_ratios=[h + 2 for h in heights],
-        layout="constrained",
+        layout=MarginLayout(),
         squeeze=False,
     )
     for ax, key in zip(axes[:, 0], keys, strict=True):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import html
 import os
+import re
 import shutil
 import signal
 import sys
@@ -74,8 +75,6 @@ def execute_to_html(
     """
     import nbformat
     import papermill
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
 
     with tempfile.TemporaryDirectory(prefix="taskstats-") as tmp:
         executed = Path(tmp) / notebook.name
@@ -118,22 +117,7 @@ def execute_to_html(
                 + (f"; see {kept}" if kept else "")
                 + _kernel_log(kernel_log)
             ) from exc
-        nb = nbformat.read(executed, as_version=4)
-        exporter = HTMLExporter(
-            template_name="basic",
-            exclude_input=True,
-            exclude_input_prompt=True,
-            exclude_output_prompt=True,
-        )
-        remover = TagRemovePreprocessor(
-            remove_cell_tags={"notes", "parameters", "injected-parameters"}, enabled=True
-        )
-        exporter.register_preprocessor(remover, enabled=True)
-        body, _ = exporter.from_notebook_node(nb)
-        body = body.replace(  # nbconvert's English placeholder for an image without alt text
-            'alt="No description has been provided for this image"',
-            f'alt="{html.escape(text(lang)["chart_alt"])}"',
-        )
+        body = page_body(nbformat.read(executed, as_version=4), lang)
         page = PAGE.format(
             lang="zh-CN" if lang == "zh" else "en",
             version=__version__,
@@ -144,6 +128,71 @@ def execute_to_html(
             tmp_target.write_text(page, encoding="utf-8")
             _stop_if_orphaned()  # the parent holds the lock: replace nothing once it is gone
     return target
+
+
+_IMG_WITHOUT_ALT = re.compile(r"<img (?![^>]*\balt=)")
+
+
+def page_body(nb, lang: str) -> str:
+    """The executed notebook's outputs as the page's body (nbconvert's ``basic`` template, no
+    code, no prompts, no notes or parameters cells); each chart's image named by its alt text.
+
+    nbconvert's HTML exporter ends by parsing the whole page again (BeautifulSoup) only to add
+    an English placeholder to images without alt text and to make JupyterLab's cells focusable;
+    on a report of some twenty tables that pass costs about as much as the rest of the
+    conversion. The exporter below stops before it and the alt text is written here.
+    """
+    exporter = _page_exporter()(
+        template_name="basic",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    remover = TagRemovePreprocessor(
+        remove_cell_tags={"notes", "parameters", "injected-parameters"}, enabled=True
+    )
+    exporter.register_preprocessor(remover, enabled=True)
+    body, _ = exporter.from_notebook_node(nb)
+    alt = html.escape(text(lang)["chart_alt"])
+    body = body.replace(  # the placeholder of an exporter that adds it (see _page_exporter)
+        'alt="No description has been provided for this image"', f'alt="{alt}"'
+    )
+    return _IMG_WITHOUT_ALT.sub(f'<img alt="{alt}" ', body)
+
+
+def _page_exporter() -> type:
+    """nbconvert's HTML exporter without its closing BeautifulSoup pass (see :func:`page_body`):
+    the same filters, then the template. Where this nbconvert's exporter is built otherwise, it
+    is used as it is."""
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class _PageExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            if not (hasattr(self, "_init_resources") and hasattr(self, "_nb_metadata")):
+                return super().from_notebook_node(nb, resources, **kw)
+            language = nb.metadata.get("language_info", {})
+            lexer = language.get("pygments_lexer", language.get("name", None))
+            self.register_filter(
+                "highlight_code",
+                self.filters.get(
+                    "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
+                ),
+            )
+            resources = self._init_resources(resources)
+            self.register_filter(
+                "filter_data_type",
+                WidgetsDataTypeFilter(
+                    notebook_metadata=self._nb_metadata, parent=self, resources=resources
+                ),
+            )
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return _PageExporter
 
 
 # --- report workers tied to their parent ---------------------------------------------------------

@@ -8,6 +8,7 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
+import matplotlib
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
 from matplotlib.figure import Figure
@@ -28,7 +29,9 @@ CJK_FAMILIES = [
 ]
 SLIDE_SIZE = (13.333, 7.5)  # inches: a 16:9 slide
 REPORT_SIZE = (10.5, 5.6)  # inches: a chart in an HTML report
-FIGURE = {"size": REPORT_SIZE}  # the size charts are drawn at: set_style switches it
+# The size charts are drawn at (set_style switches it), and whether their layout is fixed when
+# they are made (in a report's kernel, where each is shown once at that size).
+FIGURE = {"size": REPORT_SIZE, "fixed": False}
 
 _font_family: str | None = None
 
@@ -84,14 +87,20 @@ def set_style(context: str = "notebook", *, slides: bool = False) -> str:
     plt.rcParams["svg.fonttype"] = "path"
     plt.rcParams["text.parse_math"] = False  # a unit named "$x$" is data, not mathtext
     plt.rcParams["text.usetex"] = False
+    # Titles sit just above the panel: none of the charts puts tick labels above it, so the
+    # search for decorations to lift a title over (at every drawing, every panel) is skipped.
+    plt.rcParams["axes.titley"] = 1.0
     FIGURE["size"] = SLIDE_SIZE if slides else REPORT_SIZE
+    FIGURE["fixed"] = False
     _inline_without_tight_bbox()
     return family
 
 
 def _inline_without_tight_bbox() -> None:
-    """In a notebook, draw each figure once: layouts are constrained already, so the inline
-    backend's tight bounding box (a second rendering pass) is not needed. Figures are shown as
+    """In a notebook, draw each figure once: charts lay themselves out, so the inline backend's
+    tight bounding box (a second rendering pass) is not needed, and their layout is fixed when
+    they are made (``FIGURE["fixed"]``, see :func:`taskstats.report.layout.fix_layout`), so
+    printing them takes no layout pass either. Figures are shown as
     SVG with their text kept as text (``svg.fonttype = "none"``): sharp at any print size,
     searchable, a third of the bytes of a twice-the-pixels PNG, and about half its drawing time
     (no glyphs rasterised); the page names the same Chinese fonts the charts were measured in.
@@ -106,6 +115,21 @@ def _inline_without_tight_bbox() -> None:
         shell.run_line_magic("config", "InlineBackend.figure_formats = ['svg']")
         plt.rcParams["svg.fonttype"] = "none"
         plt.rcParams["figure.dpi"] = 80
+        FIGURE["fixed"] = True
+        _draw_once_per_cell()
+
+
+def _draw_once_per_cell() -> None:
+    """After each cell, pyplot's display hook draws every changed figure to pixels (Agg), and
+    then the inline backend draws it again as the SVG it shows: the first drawing is thrown
+    away. The backend is loaded now (it sets up the inline display) and pyplot's hook is
+    removed, so each chart is drawn once, as SVG. Figures are still shown at the end of their
+    cell (the inline backend's own hook) and closed after it."""
+    backend = matplotlib.get_backend()
+    if "inline" not in backend:  # an interactive backend (ipympl …) needs the hook to redraw
+        return
+    plt.switch_backend(backend)
+    plt.uninstall_repl_displayhook()
 
 
 @contextlib.contextmanager

@@ -1,0 +1,72 @@
+"""The charts' set-up in a report's kernel: each chart drawn once, as SVG with text as text."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import papermill
+import pytest
+
+from taskstats import report
+
+# Each cell's own source; the draws are counted with matplotlib's draw event.
+CELLS = [
+    "from taskstats.report import charts\ncharts.set_style()",
+    "import matplotlib.pyplot as plt\n"
+    "draws = []\n"
+    "fig, ax = plt.subplots()\n"
+    "ax.barh(['甲', '乙'], [1, 2])\n"
+    "ax.set_title('牵头单位任务量')\n"
+    "_ = fig.canvas.mpl_connect('draw_event', lambda event: draws.append(event.name))",
+    "import pandas as pd\n"
+    "mix = pd.DataFrame({'district': ['甲区', '甲区'], 'source': ['city', 'self'],"
+    " 'share': [0.25, 0.75]})\n"
+    "chart = charts.source_mix_chart(mix)\n"
+    "_ = chart.canvas.mpl_connect('draw_event', lambda event: draws.append(event.name))",
+    "print(len(draws))",
+]
+
+
+def _run(tmp_path, cells: list[str]) -> list[dict]:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, tmp_path / "in.ipynb")
+    papermill.execute_notebook(
+        str(tmp_path / "in.ipynb"),
+        str(tmp_path / "out.ipynb"),
+        cwd=str(tmp_path),
+        progress_bar=False,
+        kernel_name="python3",
+        kernel_manager_class=report.kernel_manager_class(),
+        execution_timeout=600,
+    )
+    executed = json.loads((tmp_path / "out.ipynb").read_text(encoding="utf-8"))
+    return [c.get("outputs", []) for c in executed["cells"]]
+
+
+@pytest.mark.slow
+def test_a_chart_is_drawn_once_in_a_report_kernel(tmp_path):
+    outputs = _run(tmp_path, CELLS)
+    shown = [o["data"] for o in outputs[1] if o["output_type"] == "display_data"]
+    assert [sorted(d) for d in shown] == [["image/svg+xml", "text/plain"]]
+    # Text kept as text, not as glyph paths.
+    assert "牵头单位任务量</text>" in "".join(shown[0]["image/svg+xml"])
+    assert len([o for o in outputs[2] if o["output_type"] == "display_data"]) == 1
+    # One drawing each (the SVG shown): no pixel drawing first by pyplot's display hook, and
+    # the chart's layout was fixed when it was made (no layout drawing before printing).
+    assert "".join(outputs[3][0]["text"]).strip() == "2"
+
+
+@pytest.mark.slow
+def test_the_draw_count_can_fail(tmp_path):
+    """Without set_style the kernel draws the chart three times: to pixels by pyplot's display
+    hook, then twice for the PNG shown (its tight bounding box, then the image)."""
+    cells = ["import matplotlib\nmatplotlib.rcParams['figure.dpi'] = 80", *CELLS[1:2], CELLS[3]]
+    outputs = _run(tmp_path, cells)
+    assert "".join(outputs[2][0]["text"]).strip() == "3"
