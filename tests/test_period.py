@@ -210,7 +210,7 @@ def test_district_report_shows_due_and_changes_from_the_one_snapshot(tiny, tmp_p
     # Nodes not done after 5 November up to 30 November: task 3 on the 15th (its own
     # deadline) and the 30th, tasks 1 and 4 on the 30th (their deadline is the year end).
     assert (
-        "2021-11-05后至2021-11-30（下一报送节点）共有4个节点到期未完成，涉及3项任务、3个牵头单位；"
+        "2021-11-05后至2021-11-30（下一报送节点）有4个节点将到期、尚未报完成，涉及3项任务、3个牵头单位；"
         "其中1项任务到达完成时限。"
     ) in due
     units, deadlines = due.split("<h3>本期到达完成时限的任务</h3>")
@@ -352,7 +352,8 @@ def test_a_period_section_with_nothing_is_one_line(tiny):
     quiet = view(AS_OF, _ledger(done))
     assert "<table" not in quiet.due_html()
     assert quiet.due_html().endswith(
-        '<p class="ts-note">2021-11-05后至2021-11-30（下一报送节点）没有到期未完成的节点。</p>'
+        '<p class="ts-note">2021-11-05后至2021-11-30（下一报送节点）'
+        "没有将到期、尚未报完成的节点。</p>"
     )
     changes = quiet.changes_html()
     assert '<p class="ts-note">与上期相比，没有任务的亮灯发生变化。</p>' in changes
@@ -370,3 +371,60 @@ def test_a_period_section_with_nothing_is_one_line(tiny):
         '<p class="ts-note">上期（2021-09-30及以前）与本期（2021-09-30后至2021-11-05）相比，'
         "没有单位停止或开始报送。</p>"
     )
+
+
+@pytest.fixture(scope="module")
+def quiet(tmp_path_factory):
+    """No leaders column, a task whose text was lost, a task led only by a collective."""
+    folder = tmp_path_factory.mktemp("raw") / "quiet-test"
+    folder.mkdir()
+    (folder / "table.txt").write_text(
+        "序号\t目标任务\t牵头单位\t完成时限\n1\t修建道路2条\t区交通局\t\n2\t\t区民政局\t10月31日前\n"
+        "3\t清理河道\t各街道\t\n",
+        encoding="utf-8",
+    )
+    (folder / "manifest.toml").write_text(
+        'slug = "quiet-test"\nname = "安静区"\nyear = 2021\nraw_file = "table.txt"\n'
+        '[schedule]\nkind = "dates"\ndates = ["2021-09-30", "2021-10-31", "2021-11-30"]\n',
+        encoding="utf-8",
+    )
+    return taskstats.read_districts("quiet-test", raw_dir=folder.parent)[0]
+
+
+def test_due_sections_without_a_ledger_leaders_or_a_text(quiet):
+    """No ledger: the source says so (not 真实台账) and nodes not yet due have no status (not
+    未报送); a collective is not a lead unit; no column of blank leaders; a lost text says so."""
+    from taskstats.measures.period import due_by_unit
+    from taskstats.report.period import period_sections
+
+    schedule = pg.schedule_dates(quiet.manifest)
+    day = dt.date(2021, 10, 5)
+    snap = pg.progress_snapshot(
+        quiet.tables, "none", {"quiet-test": schedule}, day, "default", trend=False
+    )
+    assert snap.source == "none"
+    view = period_sections(quiet.tables, snap, "quiet-test", schedule)
+    assert view.due[["task_id", "milestone", "status"]].values.tolist() == [
+        ["1", "2021-10-31", ""],
+        ["2", "2021-10-31", ""],
+        ["3", "2021-10-31", ""],
+    ]
+    units = due_by_unit(quiet.tables, view.due)
+    assert units[["unit", "tasks", "nodes"]].values.tolist() == [
+        ["区交通局", 1, 1],
+        ["区民政局", 1, 1],
+    ]
+    page = view.due_html()
+    assert (
+        "2021-10-05后至2021-10-31（下一报送节点）有3个节点将到期、尚未报完成，"
+        "涉及3项任务、2个牵头单位；其中1项任务到达完成时限。"
+    ) in page
+    assert '<p class="ts-note">进度数据：无进度台账，到期节点均为未报送（下表各行同此）</p>' in page
+    assert _cells(page)[0] == ["牵头单位", "任务数", "到期节点", "到达完成时限", "最近节点"]
+    assert "分管领导" not in page and "真实台账" not in page
+    deadlines = page.split("<h3>本期到达完成时限的任务</h3>")[1]
+    # task 2 is yellow: its September node was due and nobody reported it (未报送)
+    assert _cells(deadlines) == [
+        ["序号", "目标任务", "完成时限", "剩余天数", "亮灯", "牵头单位"],
+        ["2", "（原文缺失，见数据质量）", "2021-10-31", "26", "黄灯", "区民政局"],
+    ]

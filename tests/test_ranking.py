@@ -339,6 +339,26 @@ def test_the_ranking_table_marks_its_tie(ranking):
         ["2（并列）", "甲单位"],
         ["4", "丁单位"],
     ]
+    assert [row[0] for row in ranking_rows(out, "en")] == ["1", "2 (tied)", "2 (tied)", "4"]
+
+
+def test_the_english_ranking_section_reads_in_english(tmp_path):
+    from conftest import RAW
+
+    from taskstats import report
+
+    r = report.prepare_district(
+        "dalian-hightech",
+        as_of="2020-12-31",
+        progress="demo",
+        language="en",
+        raw_dir=RAW,
+        store_dir=tmp_path,
+    )
+    page = r.ranking_html()
+    assert "<th>Rank</th>" in page and "<th>Lead unit</th>" in page and "<th>Score</th>" in page
+    assert "位次" not in page and "并列" not in page and "得分" not in page
+    assert "Ranking rule: by score, highest first" in page
 
 
 def test_the_report_tables_say_the_tie_rule(tmp_path):

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from taskstats.measures.lights import red_list
+from taskstats.measures.nodes import lead_units
 from taskstats.tidy.schema import TaskTables
 
 LIGHT_ORDER = {"green": 0, "yellow": 1, "red": 2}
@@ -42,9 +43,10 @@ def due_next_period(
         until: The end of the next period (usually :func:`next_node`).
 
     Returns:
-        One row per task and node: district, task_id, text, milestone, days_left, status,
-        lead_units, leaders, deadline (the node is the task's own deadline, 完成时限); by date,
-        then in the table's order. Does not mutate the inputs.
+        One row per task and node: district, task_id, text, milestone, days_left, status (the
+        latest reported state at that node; "" when nothing is reported for it yet: a node not
+        yet due is not 未报送), lead_units, leaders, deadline (the node is the task's own
+        deadline, 完成时限); by date, then in the table's order. Does not mutate the inputs.
     """
     start, end = as_of.isoformat(), until.isoformat()
     milestone = status["milestone"].astype(str)
@@ -58,6 +60,7 @@ def due_next_period(
         (milestone > start) & (milestone <= end) & (status["status"] != "done") & ~after_end
     ]
     due = due[["district", "task_id", "milestone", "days_left", "status", "deadline"]]
+    due = due.assign(status=due["status"].astype(str).replace("not_reported", ""))
     people = _people(tables, due)
     out = people.merge(due, on=["district", "task_id"], how="inner")
     out = out.sort_values("milestone", kind="stable").reset_index(drop=True)
@@ -85,16 +88,20 @@ def due_by_unit(tables: TaskTables, due: pd.DataFrame) -> pd.DataFrame:
         due: :func:`due_next_period`.
 
     Returns:
-        One row per lead unit (collectives under their own name) with a node due: district,
+        One row per named lead unit (as :func:`~taskstats.measures.nodes.lead_units` names
+        them: collectives such as 各街道 are not units) with a node due: district,
         unit, leaders (the named 分管领导 of those tasks, joined with "、"), tasks, nodes,
         deadlines, first; the most nodes first, then the earliest, then by name. Does not
         mutate the inputs.
     """
     key = ["district", "task_id"]
     columns = ["district", "unit", "leaders", "tasks", "nodes", "deadlines", "first"]
-    units = tables.task_units
-    leads = units.loc[units["role"] == "lead", [*key, "unit"]].astype(str).drop_duplicates()
-    rows = due[[*key, "milestone", "deadline"]].merge(leads, on=key, how="inner")
+    leads = lead_units(tables)
+    rows = (
+        due[[*key, "milestone", "deadline"]]
+        .astype({"task_id": str})
+        .merge(leads, on=key, how="inner")
+    )
     if rows.empty:
         return pd.DataFrame(columns=columns)
     named = tables.task_leaders[~tables.task_leaders["collective"]]
@@ -201,7 +208,7 @@ def reporting_changes(
     previous: tuple[dt.date | None, dt.date],
     current: tuple[dt.date, dt.date],
 ) -> pd.DataFrame:
-    """Units that stopped or started reporting: reports per lead unit in two periods.
+    """Units that stopped or started reporting: reports per reporting unit in two periods.
 
     A report belongs to the period in which its 填报日期 falls (its import date when it has
     none), and to its reporting unit (the ledger's ``unit`` where the row names one, else every
@@ -215,7 +222,8 @@ def reporting_changes(
         current: ``(start, end)`` of the current period, likewise.
 
     Returns:
-        One row per named lead unit that reported in either period: district, unit,
+        One row per reporting unit (the unit a ledger row names, else each named lead unit of
+        its task) that reported in either period: district, unit,
         reports_before, reports_now, change (``stopped``, ``started`` or ``""``).
     """
     columns = ["district", "unit", "reports_before", "reports_now", "change"]
@@ -232,8 +240,7 @@ def reporting_changes(
         if "unit" in rows.columns
         else pd.Series("", index=rows.index)
     )
-    units = tables.task_units
-    leads = units[(units["role"] == "lead") & ~units["collective"]]
+    leads = lead_units(tables)
     by_unit = pd.concat(
         [
             rows.loc[given != "", ["district", "task_id", "known"]].assign(unit=given[given != ""]),

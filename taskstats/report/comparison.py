@@ -71,6 +71,7 @@ class ComparisonReport:
     top: int
     as_of_by_district: dict[str, dt.date] = field(default_factory=dict)
     simulated_by_district: dict[str, bool] = field(default_factory=dict)
+    source_by_district: dict[str, str] = field(default_factory=dict)
     files: list[tuple[str, str]] = field(default_factory=list)
     generated_at: dt.datetime = field(default_factory=dt.datetime.now)
     figures: pd.DataFrame = field(default_factory=pd.DataFrame)  # the pipeline's, per district
@@ -149,8 +150,7 @@ class ComparisonReport:
         for col in ("share_province", "share_city", "share_self"):
             table[col] = table[col].mask(unknown)
         table["as_of"] = table["district"].map(lambda d: self.as_of_by_district[d].isoformat())
-        sim = table["district"].map(self.simulated_by_district).fillna(self.simulated)
-        table = mark_progress(table, sim.astype(bool), self.lang)
+        table = mark_progress(table, table["district"].map(self.source_by_district), self.lang)
         table.insert(0, "name", table["district"].map(self.names))
         return table.drop(columns="district")
 
@@ -219,6 +219,7 @@ def prepare_comparison(
         },
         as_of_by_district=days,
         simulated_by_district=by_district,
+        source_by_district={slug: snap.source for slug, snap in snaps.items()},
         files=raw_files(reads),
         tables=tables,
         indicators=compare_districts(tables),

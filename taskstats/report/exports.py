@@ -125,7 +125,7 @@ def table_sheets(report: DistrictReport) -> dict[str, pd.DataFrame]:
         sheets[note] = pd.DataFrame({note: [text(lang)["simulated"]]})
     for stem, frame in frames.items():
         if stem in progress:
-            frame = mark_progress(frame, report.simulated, lang)
+            frame = mark_progress(frame, report.progress_source, lang)
         shown = label_values(frame, lang, names).rename(columns=lambda c: labels.get(c, c))
         sheets[sheet.get(stem, stem)[:31]] = shown
     return sheets

@@ -25,6 +25,7 @@ from taskstats.progress.schedule import previous_node
 from taskstats.report.html import html_table
 from taskstats.report.shown import progress_note
 from taskstats.report.views import DistrictReport
+from taskstats.report.wording import label_values
 from taskstats.report.wording.period import (
     PERIOD_REPORT,
     period_frame,
@@ -64,7 +65,7 @@ class PeriodView:
         reporting: :func:`~taskstats.measures.period.reporting_changes`, the units whose
             reporting stopped or started only.
         lang: The report's language.
-        simulated: Whether the progress figures are simulated.
+        source: Where the progress figures come from: ``real``, ``simulated`` or ``none``.
     """
 
     as_of: dt.date
@@ -78,7 +79,7 @@ class PeriodView:
     finished: pd.DataFrame
     reporting: pd.DataFrame
     lang: str = "zh"
-    simulated: bool = False
+    source: str = "real"
 
     def due_html(self) -> str:
         """本期到期: the heading, one line of figures, the table by lead unit and the tasks
@@ -102,9 +103,11 @@ class PeriodView:
                 deadlines=deadlines["task_id"].nunique(),
             )
         )
-        out += _sub(w["by_unit"]) + self._table(
-            self.due_units.drop(columns="district"), max_rows=SHOWN_UNITS
-        )
+        out += _sub(w["by_unit"])
+        if self.due_units.empty:
+            out += _line(w["no_due_units"])
+        else:
+            out += self._table(self.due_units.drop(columns="district"), max_rows=SHOWN_UNITS)
         out += _sub(w["deadlines"])
         if deadlines.empty:
             return out + _line(w["no_deadlines"])
@@ -163,8 +166,17 @@ class PeriodView:
         return out + self._table(units.drop(columns="district"))
 
     def _table(self, frame: pd.DataFrame, max_rows: int | None = None) -> str:
+        """A period table: a task whose text was lost says so, no column of blank leaders (a
+        table that names none), the progress source said once above."""
+        if "text" in frame.columns:
+            frame = frame.assign(text=label_values(frame[["text"]], self.lang)["text"])
+        if (
+            "leaders" in frame.columns
+            and not frame["leaders"].fillna("").astype(str).str.strip().any()
+        ):
+            frame = frame.drop(columns="leaders")
         table = html_table(period_frame(frame, self.lang), self.lang, max_rows=max_rows)
-        return progress_note(self.simulated, self.lang) + table
+        return progress_note(self.source, self.lang) + table
 
 
 _TURNED = ("turned_red", "turned_yellow", "turned_green")
@@ -241,5 +253,5 @@ def period_sections(
         finished=finished,
         reporting=reporting,
         lang=lang,
-        simulated=snapshot.source == "simulated",
+        source=snapshot.source,
     )

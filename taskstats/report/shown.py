@@ -55,22 +55,30 @@ def section_html(key: str, lang: str) -> str:
     return f'<h2 class="{"ts-break" if new_page else ""}">{html.escape(text(lang)[key])}</h2>'
 
 
-def mark_progress(df: pd.DataFrame, simulated, lang: str) -> pd.DataFrame:
+# Where progress figures come from (a snapshot's ``source``), as the report's words name it.
+_SOURCE_WORD = {"real": "real", "simulated": "demo", "none": "no_ledger"}
+
+
+def source_word(source: str, lang: str) -> str:
+    """``real``, ``simulated`` or ``none`` (no ledger: every due node 未报送) in words."""
+    return text(lang)[_SOURCE_WORD[source]]
+
+
+def mark_progress(df: pd.DataFrame, source, lang: str) -> pd.DataFrame:
     """A new frame whose first column says, row by row, where the progress figures come from.
 
-    ``simulated``: one flag for every row, or a Series aligned with ``df``."""
-    w = text(lang)
-    flag = pd.Series(simulated, index=df.index, dtype=bool)
+    ``source``: one code (``real``, ``simulated``, ``none``) for every row, or a Series of
+    codes aligned with ``df``."""
+    codes = pd.Series(source, index=df.index, dtype=object)
     out = df.copy()
-    out.insert(0, "progress_data", flag.map({True: w["demo"], False: w["real"]}))
+    out.insert(0, "progress_data", codes.map(lambda c: source_word(c, lang)))
     return out
 
 
-def progress_note(simulated: bool, lang: str) -> str:
-    """The one line above a table of progress figures: real ledger or simulated data (said
-    once, not on every row)."""
-    w = text(lang)
-    note = w["progress_note"].format(source=w["demo"] if simulated else w["real"])
+def progress_note(source: str, lang: str) -> str:
+    """The one line above a table of progress figures: real ledger, simulated data or no
+    ledger (said once, not on every row)."""
+    note = text(lang)["progress_note"].format(source=source_word(source, lang))
     return f'<p class="ts-note">{html.escape(note)}</p>'
 
 
@@ -89,9 +97,9 @@ def red_list_shown(red: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     return out
 
 
-def ranking_rows(ranking: pd.DataFrame) -> list[list[str]]:
-    """The ranked units as the district report and the bulletin print them (位次 … 得分), a
-    tie marked 并列."""
+def ranking_rows(ranking: pd.DataFrame, lang: str = "zh") -> list[list[str]]:
+    """The ranked units as the district report and the bulletin print them (位次 … 得分,
+    headed by ``wording.ranks.RANKING_COLUMNS``), a tie marked 并列 (tied)."""
     ranked = ranking[ranking["ranked"]]
     return [
         [
@@ -105,5 +113,5 @@ def ranking_rows(ranking: pd.DataFrame) -> list[list[str]]:
             str(r["missing_reports"]),
             f"{r['score']:g}",
         ]
-        for shown_rank, r in zip(rank_labels(ranked), ranked.to_dict("records"), strict=True)
+        for shown_rank, r in zip(rank_labels(ranked, lang), ranked.to_dict("records"), strict=True)
     ]

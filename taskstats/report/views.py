@@ -38,7 +38,6 @@ from taskstats.report.shown import (
     section_html,
 )
 from taskstats.report.wording import (
-    BULLETIN,
     LABELS,
     PREVIOUS_LABEL,
     SIMULATED_MARK,
@@ -50,7 +49,7 @@ from taskstats.report.wording import (
     text,
 )
 from taskstats.report.wording import scan as scan_words
-from taskstats.report.wording.ranks import rank_labels, rank_rule
+from taskstats.report.wording.ranks import RANKING_COLUMNS, rank_labels, rank_rule
 from taskstats.tidy import TaskTables
 
 PROGRESS_CHOICES = pg.PROGRESS_CHOICES
@@ -261,7 +260,14 @@ class DistrictReport:
 
     def progress_note(self) -> str:
         """The one line above a table of progress figures: real ledger or simulated data."""
-        return progress_note(self.simulated, self.lang)
+        return progress_note(self.progress_source, self.lang)
+
+    @property
+    def progress_source(self) -> str:
+        """Where the progress figures come from: ``real``, ``simulated`` or ``none``."""
+        if self.snapshot is not None:
+            return self.snapshot.source
+        return "simulated" if self.simulated else "real"
 
     def units_html(self, frame: pd.DataFrame | None = None, key: str = "collectives") -> str:
         """The lead-unit table (named units ranked, every one of them: as many rows as the card
@@ -314,13 +320,16 @@ class DistrictReport:
         board = w["ranking_board"].format(
             top="、".join(top["unit"]) or "—", bottom="、".join(bottom["unit"]) or "—"
         )
-        rows = pd.DataFrame(ranking_rows(self.ranking), columns=BULLETIN["ranking_columns"])
+        rows = pd.DataFrame(
+            ranking_rows(self.ranking, self.lang), columns=RANKING_COLUMNS[self.lang]
+        )
         apart = self.ranking.loc[~self.ranking["ranked"], "unit"]
         note = (
             w["ranking_apart"].format(n=rules.min_due, units="、".join(apart)) if len(apart) else ""
         )
+        named = rule_name(rules.name, rules.description, self.lang)
         return (
-            f'<p class="ts-note">{html.escape(rule_name(rules.name, rules.description, "zh"))}</p>'
+            f'<p class="ts-note">{html.escape(named)}</p>'
             f"<p>{html.escape(board)}</p>"
             + html_table(rows, self.lang, max_rows=None)
             + f'<p class="ts-note">{html.escape(rank_rule("score", self.lang))}</p>'

@@ -56,6 +56,7 @@ TEXT = {
         "progress_note": "进度数据：{source}（下表各行同此）",
         "real": "真实台账",
         "demo": "模拟数据",
+        "no_ledger": "无进度台账，到期节点均为未报送",
         "themes": "规模与分工|协同与泛指单位|任务来源|目标可量化程度|进度（各区县按本区截至日期）",
         "simulated_cards": "带“（模拟）”的数字来自模拟进度数据。",
         "no_units": "本表未列牵头单位。",
@@ -109,6 +110,7 @@ TEXT = {
         "progress_note": "Progress data: {source} (every row below)",
         "real": "real ledger",
         "demo": "simulated",
+        "no_ledger": "no ledger (every due node not reported)",
         "themes": "Size and division of work|Coordination and collectives|Sources|"
         "Measurable targets|Progress (each district at its own as-of date)",
         "simulated_cards": "Figures marked (simulated) come from simulated progress data.",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from taskstats.report.wording.ranks import RANKING_COLUMNS
+
 MEETING = {
     "office": "督查室",
     "deck_title": "{name}重点工作任务推进情况",
@@ -117,17 +119,7 @@ BULLETIN = {
         "给予通报表扬。",
     ],
     "h_annex": "附件：挂牌督办任务清单（红灯任务）",
-    "ranking_columns": [
-        "位次",
-        "牵头单位",
-        "到期节点",
-        "完成率",
-        "按时完成率",
-        "红灯",
-        "黄灯",
-        "未报送",
-        "得分",
-    ],
+    "ranking_columns": RANKING_COLUMNS["zh"],
     "signature": "{office}",
     "simulated": "（本稿进度数据为模拟数据，仅用于演示，不得印发。）",
     "none": "无",

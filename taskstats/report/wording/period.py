@@ -10,9 +10,10 @@ PERIOD_REPORT = {
         "due_heading": "本期到期",
         "changes_heading": "与上期相比",
         "no_next": "截至{day}计划已到最后节点，没有下一期。",
-        "due_line": "{day}后至{until}（下一报送节点）共有{nodes}个节点到期未完成，"
+        "due_line": "{day}后至{until}（下一报送节点）有{nodes}个节点将到期、尚未报完成，"
         "涉及{tasks}项任务、{units}个牵头单位；其中{deadlines}项任务到达完成时限。",
-        "no_due": "{day}后至{until}（下一报送节点）没有到期未完成的节点。",
+        "no_due": "{day}后至{until}（下一报送节点）没有将到期、尚未报完成的节点。",
+        "no_due_units": "将到期的任务均未列具体牵头单位（只列泛指单位）。",
         "by_unit": "按牵头单位",
         "deadlines": "本期到达完成时限的任务",
         "no_deadlines": "本期没有任务到达完成时限。",
@@ -34,9 +35,12 @@ PERIOD_REPORT = {
         "due_heading": "Due in the next period",
         "changes_heading": "Changes since the previous period",
         "no_next": "On {day} the plan is at its last node: there is no next period.",
-        "due_line": "After {day} up to {until} (the next node), {nodes} node(s) fall due not done, "
-        "in {tasks} task(s) of {units} lead unit(s); {deadlines} task(s) reach their deadline.",
-        "no_due": "No node falls due not done after {day} up to {until} (the next node).",
+        "due_line": "After {day} up to {until} (the next node), {nodes} node(s) not yet reported "
+        "done fall due, in {tasks} task(s) of {units} lead unit(s); {deadlines} task(s) reach "
+        "their deadline.",
+        "no_due": "No node not yet reported done falls due after {day} up to {until} (the next "
+        "node).",
+        "no_due_units": "The tasks falling due name no lead unit (only collectives).",
         "by_unit": "By lead unit",
         "deadlines": "Tasks reaching their deadline in the period",
         "no_deadlines": "No task reaches its deadline in the period.",

@@ -22,6 +22,31 @@ RANK_RULE = {
     "en": "Ranking rule: by {what}, {order}; equal {what} share a rank, and the ranks after a tie "
     "are skipped (1, 2, 2, 4).",
 }
+# The ranked units' table (the district report's 位次排名 and the bulletin's).
+RANKING_COLUMNS = {
+    "zh": [
+        "位次",
+        "牵头单位",
+        "到期节点",
+        "完成率",
+        "按时完成率",
+        "红灯",
+        "黄灯",
+        "未报送",
+        "得分",
+    ],
+    "en": [
+        "Rank",
+        "Lead unit",
+        "Due nodes",
+        "Completion",
+        "On time",
+        "Red",
+        "Yellow",
+        "Not reported",
+        "Score",
+    ],
+}
 TIED = {"zh": "{rank}（并列）", "en": "{rank} (tied)"}
 # The columns a rank is counted within, when a table has them (a district, a source, a section).
 RANK_GROUPS = ("district", "source", "section")
