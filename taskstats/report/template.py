@@ -54,7 +54,7 @@ def write_template(
     info.title = INSTRUCTION_SHEET
     info.append([words["title"].format(name=manifest.name)])
     nodes = sorted(set(rows["milestone"]))  # the schedule's and the tasks' own deadlines
-    info.append([words["nodes"].format(count=len(nodes), nodes="、".join(nodes))])
+    info.append([words["nodes"].format(count=len(nodes), nodes=words["node_sep"].join(nodes))])
     info.append([])
     example = nodes[0] if nodes else milestones[0].isoformat()
     statuses = words["status_sep"].join(STATUSES)

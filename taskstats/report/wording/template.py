@@ -1,6 +1,7 @@
 """Words of the fill-in progress sheet sent to units (zh, en). Its column headers are not here:
 they are the vocabulary's (``[sheet]`` in ``rules/vocabulary.toml``), because returned sheets are
-read back by the same words."""
+read back by the same words; so is the instructions sheet's name (填表说明, which the reader
+skips) in either language."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ TEMPLATE = {
             "未到节点或尚无进展的行可以留空；已填写内容的行必须选择状态。",
         ],
         "status_sep": " / ",
+        "node_sep": "、",
         "district_sheet": "推进表",
         "other_sheet": "其他",
         "unit_sheet": "单位",
@@ -50,6 +52,7 @@ TEMPLATE = {
             "Rows of nodes not yet reached may stay empty; a filled-in row needs a status.",
         ],
         "status_sep": " / ",
+        "node_sep": ", ",
         "district_sheet": "Progress",
         "other_sheet": "Others",
         "unit_sheet": "Unit",
