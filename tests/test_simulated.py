@@ -53,7 +53,7 @@ def test_a_mixed_comparison_says_which_district_is_simulated(tmp_path):
     assert not c.mixed and set(c.simulated_by_district.values()) == {True}
     # As if Dalian had imported real reports: the others stay simulated.
     mixed = dataclasses.replace(
-        c, simulated_by_district={**c.simulated_by_district, "dalian-hightech": False}
+        c, source_by_district={**c.source_by_district, "dalian-hightech": "real"}
     )
     assert mixed.mixed
     header = mixed.header_html()

@@ -70,7 +70,7 @@ class ComparisonReport:
     trend: pd.DataFrame
     top: int
     as_of_by_district: dict[str, dt.date] = field(default_factory=dict)
-    simulated_by_district: dict[str, bool] = field(default_factory=dict)
+    # Where each district's progress figures come from: real, simulated or none.
     source_by_district: dict[str, str] = field(default_factory=dict)
     files: list[tuple[str, str]] = field(default_factory=list)
     generated_at: dt.datetime = field(default_factory=dt.datetime.now)
@@ -85,6 +85,11 @@ class ComparisonReport:
         """Districts drawn in the small multiples: all, or the ``top`` largest by tasks."""
         order = self.indicators.sort_values("tasks", ascending=False)["district"].tolist()
         return order[: self.top]
+
+    @property
+    def simulated_by_district(self) -> dict[str, bool]:
+        """Whether each district's progress figures are simulated."""
+        return {d: source == "simulated" for d, source in self.source_by_district.items()}
 
     @property
     def mixed(self) -> bool:
@@ -195,8 +200,7 @@ def prepare_comparison(
         )
         for r in reads
     }
-    by_district = {slug: snap.simulated for slug, snap in snaps.items()}
-    simulated = any(by_district.values())
+    simulated = any(snap.simulated for snap in snaps.values())
     days = {slug: snap.as_of[slug] for slug, snap in snaps.items()}
     day = max(days.values()) if days else dt.date.today()
 
@@ -218,7 +222,6 @@ def prepare_comparison(
             "top": top,
         },
         as_of_by_district=days,
-        simulated_by_district=by_district,
         source_by_district={slug: snap.source for slug, snap in snaps.items()},
         files=raw_files(reads),
         tables=tables,
