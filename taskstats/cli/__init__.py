@@ -134,18 +134,26 @@ TEXT_WIDTH = 40
 
 
 def print_table(
-    df: pd.DataFrame, lang: str = "zh", *, transpose: bool = False, width: int = TEXT_WIDTH
+    df: pd.DataFrame,
+    lang: str = "zh",
+    *,
+    transpose: bool = False,
+    width: int = TEXT_WIDTH,
+    rows: int | None = None,
 ) -> str:
     """A table for the terminal, headed and worded as the reports are (``--csv`` keeps codes):
     districts by name, shares and rates as percentages, counts as integers, other numbers to
     two decimals, gaps as "—"; text left-aligned and cut to ``width`` display columns with "…",
-    figures right-aligned. ``transpose``: one column per district, one row per measure. Every
-    command prints its tables with this."""
+    figures right-aligned. ``transpose``: one column per district, one row per measure.
+    ``rows``: only the first rows shown, worded from the whole table (a rank tied with a row
+    left out is still marked 并列). Every command prints its tables with this."""
     from taskstats.report.wording import cli_frame
 
     if df.empty:
         return "（无）" if lang == "zh" else "(nothing)"
     shown = cli_frame(df, lang, district_names(df, lang), transpose=transpose)
+    if rows and not transpose:
+        shown = shown.head(rows)
     if transpose:  # the measures' names on the left, every district's figures to the right
         shown = shown.reset_index(names="")
     left = [not all(FIGURE.fullmatch(str(v)) for v in shown[c]) for c in shown.columns]

@@ -204,12 +204,10 @@ def workload(district: str, of: str, by: str | None, top: int, as_csv: bool) -> 
 
     tables = load(district)
     table = leader_workload(tables, by=by) if of == "leader" else unit_workload(tables)
-    if top:
-        table = table.head(top)
     if as_csv:
-        click.echo(table.to_csv(index=False))
+        click.echo((table.head(top) if top else table).to_csv(index=False))
         return
-    click.echo(print_table(table))
+    click.echo(print_table(table, rows=top or None))  # ties marked on the whole table
     click.echo(rank_rule("tasks" if of == "leader" else "led"))
 
 
