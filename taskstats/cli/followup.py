@@ -68,6 +68,9 @@ def handouts(
     from taskstats.report.handouts import write_handouts
 
     read, schedule, snap = _snapshot(district, as_of, progress_, store)
+    if by == "leader" and not read.tables.task_leaders["collective"].eq(False).any():
+        click.echo(FOLLOWUP["zh"]["no_leaders"])  # nothing to write, and why
+        return
     items = make(read.tables, snap, district, schedule, by=by, only=only)
     written = write_handouts(
         items,
