@@ -145,3 +145,18 @@ def test_a_table_without_leaders_says_so_instead_of_an_empty_ranking(tmp_path, m
         "本表未列分管领导，不按分管领导写出提示单；可用 --by unit 按牵头单位写出。\n"
     )
     assert not out.exists()
+
+
+def test_an_unforeseen_failure_is_one_line_in_chinese(monkeypatch):
+    import taskstats.measures
+
+    def broken(tables):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(taskstats.measures, "compare_districts", broken)
+    result = CliRunner().invoke(main, ["compare", "nanjing-gulou"])
+    assert result.exit_code == 1
+    assert result.output == (
+        "错误：意外的 RuntimeError：boom。可能是 taskstats 的缺陷或输入有误；"
+        "加 --debug 重新运行可看到完整的出错过程，请连同它一起报告。\n"
+    )

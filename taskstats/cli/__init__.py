@@ -25,7 +25,7 @@ class _Group(click.Group):
         except TaskstatsError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(f"error: {exc}", err=True)
+            click.echo(_said("error", message=exc), err=True)
             sys.exit(2)
         except BrokenPipeError:
             _quiet_stdout()  # `taskstats progress status X | head -2`: the reader left
@@ -35,13 +35,15 @@ class _Group(click.Group):
         except Exception as exc:  # a failure we did not foresee: one line, no traceback
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(
-                f"error: unexpected {type(exc).__name__}: {exc}. This is a bug in "
-                "taskstats or its input; rerun with --debug for the traceback and "
-                "report it.",
-                err=True,
-            )
+            click.echo(_said("unexpected", kind=type(exc).__name__, message=exc), err=True)
             sys.exit(1)
+
+
+def _said(key: str, **values) -> str:
+    """A line the CLI says, from the wording package (``SAID``)."""
+    from taskstats.report.wording.cli import SAID
+
+    return SAID[key].format(**values)
 
 
 class _TerminalSafe:
@@ -83,8 +85,8 @@ def _quiet_stdout() -> None:
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    """Warnings as one line each (``warning: …``), without the source line."""
-    click.echo(f"warning: {message}", err=True)
+    """Warnings as one line each (``警告：…``), without the source line."""
+    click.echo(_said("warning", message=message), err=True)
 
 
 @click.group(cls=_Group)
