@@ -217,3 +217,40 @@ def test_red_by_unit_keeps_named_and_collective_leads_apart():
     assert [(u, rows["task_id"].tolist()) for u, rows in named] == [("乙局", ["1"])]
     apart = red_by_unit(tasks, leads, collective=True)
     assert [(u, rows["task_id"].tolist()) for u, rows in apart] == [("各镇街", ["1", "2"])]
+
+
+def test_a_leaders_red_task_led_only_by_a_collective_sends_no_notice(tmp_path):
+    """A tiny brief: the leader's one red task is led by 各镇街 only, so no unit is told to
+    report back; the brief says so and names the collective apart."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from taskstats.report.handouts import Handout, write_handouts
+
+    tasks = pd.DataFrame(
+        {
+            "task_id": ["3"],
+            "text": ["改造老旧小区"],
+            "deadline": ["2020-12-31"],
+            "status": ["behind"],
+            "light": ["red"],
+            "reasons": ["overdue:2020-12-31"],
+            "lead_units": ["各镇街"],
+        }
+    )
+    due = pd.DataFrame(columns=["task_id", "text", "milestone"])
+    leads = pd.DataFrame({"task_id": ["3"], "unit": ["各镇街"], "collective": [True]})
+    item = Handout("张三", tasks, due, leads)
+    [path] = write_handouts(
+        [item], tmp_path, district_name="某区", as_of=dt.date(2021, 1, 5), by="leader"
+    )
+    lines = [p.text for p in docx.Document(path).paragraphs if p.text]
+    brief = lines.index("分管红灯任务督办情况（按牵头单位）")
+    assert lines[brief + 1 :] == [
+        "截至2021-01-05，张三同志分管的任务中有1项亮红灯，均无具名牵头单位，"
+        "区督查室不单独发出督办通知单。",
+        "另：第3项红灯任务由各镇街牵头（泛指，不单独发督办通知单，不负责报送整改情况），"
+        "请分管领导督促落实。",
+        "区督查室　2021-01-05",
+    ]

@@ -273,7 +273,7 @@ HANDOUT = {
         "leader_red_lead": "截至{as_of}，{to}同志分管的任务中有{n}项亮红灯。区督查室向下列牵头单位"
         "发出督办通知单，由牵头单位限期整改，并于{reply_by}前将整改措施和进展情况书面报送区督查室：",
         "leader_red_lead_none": "截至{as_of}，{to}同志分管的任务中有{n}项亮红灯，均无具名牵头"
-        "单位，区督查室不单独发出督办通知单，请分管领导督促落实。",
+        "单位，区督查室不单独发出督办通知单。",
         "leader_unit": "{unit}（牵头，红灯{n}项，负责报送整改情况）",
         # A collective (区政府各部门 …) leading a red task: named apart, sent no 督办通知单.
         "leader_collective": "另：第{tasks}项红灯任务由{unit}牵头（泛指，不单独发督办通知单，"
