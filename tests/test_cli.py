@@ -120,3 +120,43 @@ def test_link_prints_figures_as_figures(tmp_path):
         "一致",
     ]
     assert ".0 " not in said.output
+
+
+def test_a_table_without_leaders_says_so_instead_of_an_empty_ranking(tmp_path, monkeypatch):
+    """The provincial list names no 分管领导: workload (by leader, the default) says the report's
+    line and exits 0, with no ranking rule under nothing (by unit it still ranks); handouts
+    --by leader says why it wrote nothing."""
+    from test_pages import provincial_district
+
+    monkeypatch.setenv("TASKSTATS_RAW_DIR", str(tmp_path / "raw"))
+    slug = provincial_district(tmp_path / "raw")
+    said = CliRunner().invoke(main, ["workload", slug])
+    assert said.exit_code == 0, said.output
+    assert said.output == "本表未列分管领导，不按分管领导统计任务量和完成率。\n"
+    by_source = CliRunner().invoke(main, ["workload", slug, "--by", "source"])
+    assert by_source.output == said.output
+    units = CliRunner().invoke(main, ["workload", slug, "--of", "unit", "--top", "1"])
+    assert units.exit_code == 0 and units.output.splitlines()[2].startswith("排名规则")
+    out = tmp_path / "out"
+    args = ["handouts", slug, "--as-of", "2020-12-31", "--progress", "demo", "--out", str(out)]
+    run = CliRunner().invoke(main, [*args, "--by", "leader"])
+    assert run.exit_code == 0, run.output
+    assert run.output == (
+        "本表未列分管领导，不按分管领导写出提示单；可用 --by unit 按牵头单位写出。\n"
+    )
+    assert not out.exists()
+
+
+def test_an_unforeseen_failure_is_one_line_in_chinese(monkeypatch):
+    import taskstats.measures
+
+    def broken(tables):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(taskstats.measures, "compare_districts", broken)
+    result = CliRunner().invoke(main, ["compare", "nanjing-gulou"])
+    assert result.exit_code == 1
+    assert result.output == (
+        "错误：意外的 RuntimeError：boom。可能是 taskstats 的缺陷或输入有误；"
+        "加 --debug 重新运行可看到完整的出错过程，请连同它一起报告。\n"
+    )

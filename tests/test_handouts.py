@@ -176,3 +176,81 @@ def test_a_leaders_brief_lists_red_tasks_per_lead_unit_that_reports_back(snap, t
         ["164"],
     ]
     assert lines[-1] == "区督查室　2020-10-15"
+
+
+def test_a_leaders_brief_sends_no_notice_to_a_collective(tmp_path):
+    """Quanzhou, 洪金城 on 2020-12-25 (simulated): red task 116 is led by 区纪委监委 and the
+    collective 区政府各部门. Only 区纪委监委 is sent a 督办通知单 and reports back; the collective
+    is named on a line of its own, with no such duty."""
+    out = tmp_path / "leaders"
+    args = ["handouts", "quanzhou-licheng", "--by", "leader", "--out", str(out)]
+    run = CliRunner().invoke(main, [*args, "--as-of", "2020-12-25", "--progress", "demo"])
+    assert run.exit_code == 0, run.output
+    document = docx.Document(out / "洪金城.docx")
+    lines = [p.text for p in document.paragraphs if p.text]
+    brief = lines.index("分管红灯任务督办情况（按牵头单位）")
+    assert lines[brief + 1 :] == [
+        "截至2020-12-25，洪金城同志分管的任务中有1项亮红灯。区督查室向下列牵头单位发出督办通知单，"
+        "由牵头单位限期整改，并于2021-01-04前将整改措施和进展情况书面报送区督查室：",
+        "区纪委监委（牵头，红灯1项，负责报送整改情况）",
+        "另：第116项红灯任务由区政府各部门牵头（泛指，不单独发督办通知单，不负责报送整改情况），"
+        "请分管领导督促落实。",
+        "区督查室　2020-12-25",
+    ]
+    assert [row.cells[0].text for row in document.tables[-1].rows[1:]] == ["116"]
+
+
+def test_red_by_unit_keeps_named_and_collective_leads_apart():
+    import pandas as pd
+
+    from taskstats.report.handouts import red_by_unit
+
+    tasks = pd.DataFrame({"task_id": ["1", "2", "3"], "light": ["red", "red", "green"]})
+    leads = pd.DataFrame(
+        {
+            "task_id": ["1", "1", "2", "3"],
+            "unit": ["乙局", "各镇街", "各镇街", "甲局"],
+            "collective": [False, True, True, False],
+        }
+    )
+    named = red_by_unit(tasks, leads)
+    assert [(u, rows["task_id"].tolist()) for u, rows in named] == [("乙局", ["1"])]
+    apart = red_by_unit(tasks, leads, collective=True)
+    assert [(u, rows["task_id"].tolist()) for u, rows in apart] == [("各镇街", ["1", "2"])]
+
+
+def test_a_leaders_red_task_led_only_by_a_collective_sends_no_notice(tmp_path):
+    """A tiny brief: the leader's one red task is led by 各镇街 only, so no unit is told to
+    report back; the brief says so and names the collective apart."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from taskstats.report.handouts import Handout, write_handouts
+
+    tasks = pd.DataFrame(
+        {
+            "task_id": ["3"],
+            "text": ["改造老旧小区"],
+            "deadline": ["2020-12-31"],
+            "status": ["behind"],
+            "light": ["red"],
+            "reasons": ["overdue:2020-12-31"],
+            "lead_units": ["各镇街"],
+        }
+    )
+    due = pd.DataFrame(columns=["task_id", "text", "milestone"])
+    leads = pd.DataFrame({"task_id": ["3"], "unit": ["各镇街"], "collective": [True]})
+    item = Handout("张三", tasks, due, leads)
+    [path] = write_handouts(
+        [item], tmp_path, district_name="某区", as_of=dt.date(2021, 1, 5), by="leader"
+    )
+    lines = [p.text for p in docx.Document(path).paragraphs if p.text]
+    brief = lines.index("分管红灯任务督办情况（按牵头单位）")
+    assert lines[brief + 1 :] == [
+        "截至2021-01-05，张三同志分管的任务中有1项亮红灯，均无具名牵头单位，"
+        "区督查室不单独发出督办通知单。",
+        "另：第3项红灯任务由各镇街牵头（泛指，不单独发督办通知单，不负责报送整改情况），"
+        "请分管领导督促落实。",
+        "区督查室　2021-01-05",
+    ]

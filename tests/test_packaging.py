@@ -112,7 +112,7 @@ def test_cli_error_is_one_line_and_exit_2(tmp_path):
     bad.write_text("只是一段话。\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["inspect", str(bad)])
     assert result.exit_code == 2
-    assert result.output.startswith(f"error: {bad}: no table layout recognised")
+    assert result.output.startswith(f"错误：{bad}: no table layout recognised")
     assert "Traceback" not in result.output
 
 

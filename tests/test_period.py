@@ -298,7 +298,7 @@ def test_cli_units_that_stopped_or_started_reporting(tiny, tmp_path, monkeypatch
     ]
     first = [*base[:3], "--as-of", "2021-10-05", *base[5:]]
     assert CliRunner().invoke(main, first).output == (
-        "没有上一期（截至日期及以前不足两个报送节点）。\n"
+        "没有上一期（截至日期及以前不足两个报送节点），无从比较。\n"
     )
     every = CliRunner().invoke(main, [*base, "--all", "--csv"])
     assert every.exit_code == 0, every.output

@@ -395,6 +395,20 @@ def test_the_workload_command_marks_ties():
     assert csv.output.splitlines()[1].endswith(",1") and "并列" not in csv.output
 
 
+def test_the_workload_command_marks_a_tie_cut_by_top():
+    """--top 1 shows 凌水街道 alone, but 科技局 also leads 19 tasks: the rank still says 并列."""
+    from click.testing import CliRunner
+
+    from taskstats.cli import main
+
+    said = CliRunner().invoke(main, ["workload", "dalian-hightech", "--of", "unit", "--top", "1"])
+    assert said.exit_code == 0, said.output
+    lines = said.output.splitlines()
+    assert len(lines) == 3 and "科技局" not in said.output
+    assert lines[1].split()[1:3] == ["凌水街道", "19"] and lines[1].endswith("1（并列）")
+    assert lines[2].startswith("排名规则：按牵头任务数从多到少排列")
+
+
 def test_the_board_slide_says_both_lists_once(tmp_path):
     from click.testing import CliRunner
     from conftest import RAW
@@ -416,3 +430,25 @@ def test_the_board_slide_says_both_lists_once(tmp_path):
     assert [tables[0].cell(r, 0).text for r in (1, 2, 3)] == ["1", "2（并列）", "2（并列）"]
     note = [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame][-1]
     assert note.startswith("排名规则：按得分从高到低排列")
+
+
+def test_board_bottom_counts_places_not_rank_values():
+    """Ranks 1, 2, 3, 4, 5, 6, 6 with a board of 3: the bottom is the two sixth places and the
+    fifth (three places), not the fourth as well (its rank value 4 is within 3 of the worst, 6)."""
+    board = pd.DataFrame(
+        {
+            "district": "x",
+            "unit": list("ABCDEFG"),
+            "score": [90.0, 80.0, 70.0, 60.0, 50.0, 40.0, 40.0],
+            "ranked": True,
+            "rank": pd.array([1, 2, 3, 4, 5, 6, 6], dtype="Int64"),
+        }
+    )
+    top, bottom = ranking_board(board, 3)
+    assert top["unit"].tolist() == ["A", "B", "C"]
+    assert bottom["unit"].tolist() == ["G", "F", "E"]
+    # A tie across the edge stays together: ranks 1, 2, 3, 3, 3 with size 2.
+    tie = board.iloc[:5].assign(rank=pd.array([1, 2, 3, 3, 3], dtype="Int64"))
+    top, bottom = ranking_board(tie, 2)
+    assert top["unit"].tolist() == ["A", "B"]
+    assert bottom["unit"].tolist() == ["E", "D", "C"]

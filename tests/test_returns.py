@@ -383,9 +383,16 @@ def test_cli_import_writes_receipts_beside_the_ledger(filled, tmp_path):
     args = ["progress", "import", "--store", str(store), "--district", "dalian-hightech"]
     run = CliRunner().invoke(main, [*args, str(filled), str(bad)])
     assert run.exit_code == 2
-    assert "typo.csv, sheet 'typo.csv', row 2, column C (状态): status '快好了' is not allowed" in (
-        run.output
-    )
+    # Each problem in Chinese with its place and what to do, under its file and receipt.
+    receipt = store / "receipts" / "typo-回执.xlsx"
+    assert run.output.splitlines()[-3:] == [
+        "错误：退回1处，本批文件均未入账（全部通过才入账）。请按回执改正后重新导入，"
+        "或加 --accept-valid 只接收通过的行：",
+        f"typo.csv（回执：{receipt}）",
+        "  第2行，C列（状态）：状态“快好了”无法识别；"
+        "请从“已完成, 序时推进, 滞后, 未启动”中选择一项。",
+    ]
+    assert "error" not in run.output and "is not allowed" not in run.output
     assert not (store / "ledger.csv").exists()
     assert sorted(p.name for p in (store / "receipts").iterdir()) == [
         "filled-回执.xlsx",
@@ -401,6 +408,9 @@ def test_cli_import_writes_receipts_beside_the_ledger(filled, tmp_path):
         f"共接收3行（1个文件），其中0行已被填报日期更晚的报告覆盖（保留在历史中）；退回1处。"
         f"台账：{store / 'ledger.csv'}；回执：{store / 'receipts'}",
     ]
+    assert run.output.splitlines()[3] == (
+        "错误：退回1处，退回的内容未入账，其余已入账。请按回执改正后重新报送："
+    )
     assert len(pg.read_ledger(store)) == 3
 
 
@@ -438,3 +448,17 @@ def test_an_english_receipt_reads_the_same_problems(tables, manifests, tmp_path)
             "choose one of 已完成, 序时推进, 滞后, 未启动",
         ),
     ]
+
+
+def test_a_problem_is_placed_as_a_clerk_reads_it(tmp_path):
+    from taskstats.errors import Problem
+    from taskstats.report.wording.returns import problem_place
+
+    book = tmp_path / "甲局.xlsx"
+    cell = Problem("bad_status", path=book, sheet="推进表", line=5, column="C (状态)", value="好")
+    assert problem_place(cell) == "工作表“推进表”，第5行，C列（状态）"
+    csv = Problem("missing_status", path=tmp_path / "a.csv", sheet="a.csv", line=2, column="C")
+    assert problem_place(csv) == "第2行，C列"  # a CSV's one sheet is the file itself
+    word = Problem("unknown_task", path=tmp_path / "b.docx", sheet="table 2", line=3)
+    assert problem_place(word) == "表格2，第3行"
+    assert problem_place(Problem("no_district", path=book)) == "整份文件"

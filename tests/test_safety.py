@@ -149,7 +149,7 @@ def test_a_folder_without_a_manifest_is_reported(tmp_path):
         main, ["ingest", "--raw-dir", str(raw), "--out-dir", str(tmp_path / "out")]
     )
     assert result.exit_code == 0
-    assert f"warning: {raw / 'new-district'}: no manifest.toml" in result.output
+    assert f"警告：{raw / 'new-district'}: no manifest.toml" in result.output
 
 
 # --- nothing stored live -------------------------------------------------------------------------

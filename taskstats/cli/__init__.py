@@ -25,7 +25,7 @@ class _Group(click.Group):
         except TaskstatsError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(f"error: {exc}", err=True)
+            click.echo(_said("error", message=exc), err=True)
             sys.exit(2)
         except BrokenPipeError:
             _quiet_stdout()  # `taskstats progress status X | head -2`: the reader left
@@ -35,13 +35,15 @@ class _Group(click.Group):
         except Exception as exc:  # a failure we did not foresee: one line, no traceback
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(
-                f"error: unexpected {type(exc).__name__}: {exc}. This is a bug in "
-                "taskstats or its input; rerun with --debug for the traceback and "
-                "report it.",
-                err=True,
-            )
+            click.echo(_said("unexpected", kind=type(exc).__name__, message=exc), err=True)
             sys.exit(1)
+
+
+def _said(key: str, **values) -> str:
+    """A line the CLI says, from the wording package (``SAID``)."""
+    from taskstats.report.wording.cli import SAID
+
+    return SAID[key].format(**values)
 
 
 class _TerminalSafe:
@@ -83,8 +85,8 @@ def _quiet_stdout() -> None:
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    """Warnings as one line each (``warning: …``), without the source line."""
-    click.echo(f"warning: {message}", err=True)
+    """Warnings as one line each (``警告：…``), without the source line."""
+    click.echo(_said("warning", message=message), err=True)
 
 
 @click.group(cls=_Group)
@@ -134,18 +136,26 @@ TEXT_WIDTH = 40
 
 
 def print_table(
-    df: pd.DataFrame, lang: str = "zh", *, transpose: bool = False, width: int = TEXT_WIDTH
+    df: pd.DataFrame,
+    lang: str = "zh",
+    *,
+    transpose: bool = False,
+    width: int = TEXT_WIDTH,
+    rows: int | None = None,
 ) -> str:
     """A table for the terminal, headed and worded as the reports are (``--csv`` keeps codes):
     districts by name, shares and rates as percentages, counts as integers, other numbers to
     two decimals, gaps as "—"; text left-aligned and cut to ``width`` display columns with "…",
-    figures right-aligned. ``transpose``: one column per district, one row per measure. Every
-    command prints its tables with this."""
+    figures right-aligned. ``transpose``: one column per district, one row per measure.
+    ``rows``: only the first rows shown, worded from the whole table (a rank tied with a row
+    left out is still marked 并列). Every command prints its tables with this."""
     from taskstats.report.wording import cli_frame
 
     if df.empty:
         return "（无）" if lang == "zh" else "(nothing)"
     shown = cli_frame(df, lang, district_names(df, lang), transpose=transpose)
+    if rows and not transpose:
+        shown = shown.head(rows)
     if transpose:  # the measures' names on the left, every district's figures to the right
         shown = shown.reset_index(names="")
     left = [not all(FIGURE.fullmatch(str(v)) for v in shown[c]) for c in shown.columns]

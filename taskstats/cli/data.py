@@ -200,16 +200,18 @@ def workload(district: str, of: str, by: str | None, top: int, as_csv: bool) -> 
     """Print the workload per leader or per unit in DISTRICT."""
     from taskstats.datasets import load
     from taskstats.measures import leader_workload, unit_workload
+    from taskstats.report.wording import TEXT
     from taskstats.report.wording.ranks import rank_rule
 
     tables = load(district)
-    table = leader_workload(tables, by=by) if of == "leader" else unit_workload(tables)
-    if top:
-        table = table.head(top)
-    if as_csv:
-        click.echo(table.to_csv(index=False))
+    if of == "leader" and not tables.task_leaders["collective"].eq(False).any():
+        click.echo(TEXT["zh"]["no_leaders"])  # as the report says it, not an empty ranking
         return
-    click.echo(print_table(table))
+    table = leader_workload(tables, by=by) if of == "leader" else unit_workload(tables)
+    if as_csv:
+        click.echo((table.head(top) if top else table).to_csv(index=False))
+        return
+    click.echo(print_table(table, rows=top or None))  # ties marked on the whole table
     click.echo(rank_rule("tasks" if of == "leader" else "led"))
 
 

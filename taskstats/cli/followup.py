@@ -10,6 +10,8 @@ import click
 
 from taskstats.cli import main, print_table
 from taskstats.cli.tracking import progress
+from taskstats.report.wording.cli import SAID
+from taskstats.report.wording.period import PERIOD_REPORT
 from taskstats.report.wording.returns import FOLLOWUP
 
 PROGRESS_CHOICE = click.option(
@@ -68,6 +70,9 @@ def handouts(
     from taskstats.report.handouts import write_handouts
 
     read, schedule, snap = _snapshot(district, as_of, progress_, store)
+    if by == "leader" and not read.tables.task_leaders["collective"].eq(False).any():
+        click.echo(FOLLOWUP["zh"]["no_leaders"])  # nothing to write, and why
+        return
     items = make(read.tables, snap, district, schedule, by=by, only=only)
     written = write_handouts(
         items,
@@ -125,7 +130,7 @@ def progress_changes(
     read, _schedule, snap = _snapshot(district, as_of, progress_, store)
     before = snap.previous[district]
     if before is None:
-        click.echo(FOLLOWUP["zh"]["no_previous"])
+        click.echo(PERIOD_REPORT["zh"]["no_previous"])
         return
     # The snapshot already holds the previous period's status and lights: no second pipeline.
     then = (snap.status_before, snap.lights_before)
@@ -164,7 +169,7 @@ def progress_reporting(
     read, schedule, snap = _snapshot(district, as_of, progress_, store)
     periods = reporting_periods(schedule, snap.as_of[district])
     if periods is None:
-        click.echo(FOLLOWUP["zh"]["no_previous"])
+        click.echo(PERIOD_REPORT["zh"]["no_previous"])
         return
     ledger = snap.ledger[snap.ledger["district"] == district]
     units = reporting_changes(read.tables, ledger, *periods)
@@ -181,7 +186,7 @@ def progress_reporting(
         click.echo(shown.to_csv(index=False), nl=False)
         if xlsx is not None:
             write_sheet(shown.drop(columns=["district"]), xlsx, sheet)
-            click.echo(FOLLOWUP["zh"]["exported"].format(path=xlsx), err=True)
+            click.echo(SAID["exported"].format(path=xlsx), err=True)
         return
     stopped, started = int(counts.get("stopped", 0)), int(counts.get("started", 0))
     line = words["reporting_line"] if len(changed) else words["no_reporting"]
@@ -210,7 +215,7 @@ def _show(frame, xlsx: Path | None, sheet: str) -> None:
     click.echo(print_table(_labelled(frame)))
     if xlsx is not None:
         write_sheet(frame, xlsx, sheet)
-        click.echo(FOLLOWUP["zh"]["exported"].format(path=xlsx))
+        click.echo(SAID["exported"].format(path=xlsx))
 
 
 def write_sheet(frame, target: Path, sheet: str) -> None:

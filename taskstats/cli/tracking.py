@@ -78,9 +78,9 @@ def progress_import(
     """Check returned FILES (any office format) and append them to the progress ledger."""
     from taskstats import config
     from taskstats.datasets import read_districts
-    from taskstats.errors import ProgressError
-    from taskstats.report.receipts import import_with_receipts
-    from taskstats.report.wording.returns import import_summary
+    from taskstats.progress import ImportRefused
+    from taskstats.report.receipts import import_with_receipts, receipt_name
+    from taskstats.report.wording.returns import import_summary, refused_text
     from taskstats.tidy import concat_tables
 
     reads = read_districts()
@@ -88,23 +88,30 @@ def progress_import(
     manifests = {r.manifest.slug: r.manifest for r in reads}
     store = store or config.processed_data_dir() / "progress"
     receipts = receipts or store / "receipts"
-    result, _ = import_with_receipts(
-        files,
-        tables,
-        manifests,
-        receipts,
-        store_dir=store,
-        district=district,
-        vocabulary=vocabulary,
-        accept_valid=accept_valid,
-    )
-    click.echo(import_summary(result, receipts))
-    if result.refused:
-        raise ProgressError(
-            f"{len(result.refused)} problem(s), listed in the receipts:\n"
-            + "\n".join(f"  {p}" for p in result.refused),
-            problems=result.refused,
+    try:
+        result, _ = import_with_receipts(
+            files,
+            tables,
+            manifests,
+            receipts,
+            store_dir=store,
+            district=district,
+            vocabulary=vocabulary,
+            accept_valid=accept_valid,
         )
+        imported = True
+    except ImportRefused as refused:  # all or nothing: the receipts are written, nothing else
+        if refused.result is None:
+            raise
+        result, imported = refused.result, False
+    if imported:
+        click.echo(import_summary(result, receipts))
+    else:  # each file's outcome, without totals of an import that did not happen
+        click.echo(import_summary(result, receipts).rsplit("\n", 1)[0])
+    if result.refused:
+        written = {r.path: receipts / receipt_name(r) for r in result.receipts}
+        click.echo(SAID["error"].format(message=refused_text(result, written, imported)), err=True)
+        raise click.exceptions.Exit(2)
 
 
 @progress.command("status")
@@ -173,9 +180,12 @@ def progress_status(
     rates = snap.rates if by == "district" else completion_rates(read.tables, snap.status, by=by)
     click.echo(print_table(rates))
     row = snap.figures.iloc[0]
-    shown = "、".join(f"{LIGHT_WORDS[k]}{int(row[k])}项" for k in ("red", "yellow", "green"))
-    click.echo(f"\n亮灯：{shown}")
-    click.echo(f"未报送：{int(row['not_reported'])}个节点")
+    shown = SAID["light_sep"].join(
+        SAID["light_count"].format(light=LIGHT_WORDS[k], n=int(row[k]))
+        for k in ("red", "yellow", "green")
+    )
+    click.echo("\n" + SAID["lights"].format(lights=shown))
+    click.echo(SAID["not_reported"].format(n=int(row["not_reported"])))
     red = snap.red[["task_id", "lead_units", "reasons"]].copy()
     red["reasons"] = red["reasons"].map(reason_text)
     click.echo(print_table(red))
@@ -183,8 +193,8 @@ def progress_status(
         from taskstats.cli.followup import write_sheet
 
         full = snap.red.assign(reasons=snap.red["reasons"].map(reason_text))
-        write_sheet(full.drop(columns=["district"]), xlsx, "挂牌督办")
-        click.echo(f"已导出：{xlsx}")
+        write_sheet(full.drop(columns=["district"]), xlsx, SAID["red_sheet"])
+        click.echo(SAID["exported"].format(path=xlsx))
 
 
 @main.command("demo-progress")

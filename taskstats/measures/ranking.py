@@ -107,13 +107,15 @@ def ranking_board(ranking: pd.DataFrame, size: int = 3) -> tuple[pd.DataFrame, p
         size: How many places each list shows.
 
     Returns:
-        ``(top, bottom)``: the units ranked 1 to ``size``, and those whose rank from the bottom
-        is within ``size`` (worst first), never a unit on both lists.
+        ``(top, bottom)``: the units ranked 1 to ``size``, and the ``size`` last by position
+        (a tie at the edge kept together; worst first), never a unit on both lists.
     """
     ranked = ranking[ranking["ranked"]]
     top = ranked[ranked["rank"] <= size]
-    worst = ranked["rank"].max() if len(ranked) else 0
-    bottom = ranked[(ranked["rank"] > worst - size) & ~ranked.index.isin(top.index)]
+    # Places counted from the bottom, a tie sharing its best place: competition ranks
+    # 1, 2, 3, 4, 5, 6, 6 are 7, 6, 5, 4, 3, 1, 1 from the bottom, so size 3 keeps the last three.
+    from_bottom = ranked["rank"].astype("float64").rank(method="min", ascending=False)
+    bottom = ranked[(from_bottom <= size) & ~ranked.index.isin(top.index)]
     return top.reset_index(drop=True), bottom.iloc[::-1].reset_index(drop=True)
 
 

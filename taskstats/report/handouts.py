@@ -6,14 +6,14 @@ the one progress pipeline (:func:`taskstats.progress_snapshot`)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from taskstats.errors import InputError
 from taskstats.io.files import atomic_path
-from taskstats.measures.nodes import joined_lead_units
+from taskstats.measures.nodes import joined_lead_units, lead_units
 from taskstats.measures.period import due_next_period, next_node
 from taskstats.report.wording import VALUE_LABELS, reason_text
 from taskstats.report.wording.returns import HANDOUT
@@ -30,6 +30,10 @@ class Handout:
     to: str
     tasks: pd.DataFrame  # task_id, text, deadline, status, light, reasons, lead_units
     due: pd.DataFrame  # task_id, text, milestone (the next period's nodes not done)
+    # task_id, unit, collective: the lead units of these tasks, in the order each task names them
+    leads: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["task_id", "unit", "collective"])
+    )
 
 
 def handouts(
@@ -74,28 +78,52 @@ def handouts(
     elif only == "due":
         tasks = tasks[tasks["task_id"].isin(due["task_id"])]
     owners = _owners(tables, district, by)
+    task_leads = _task_leads(tables, district)
     out = []
     for name, ids in owners.groupby("name", sort=True)["task_id"]:
         mine = tasks[tasks["task_id"].isin(set(ids))]
         if mine.empty:
             continue
         mine_due = due[due["task_id"].isin(set(mine["task_id"]))]
+        mine_leads = task_leads[task_leads["task_id"].isin(set(mine["task_id"]))]
         out.append(
             Handout(
-                str(name), mine.reset_index(drop=True), mine_due[["task_id", "text", "milestone"]]
+                str(name),
+                mine.reset_index(drop=True),
+                mine_due[["task_id", "text", "milestone"]],
+                mine_leads.reset_index(drop=True),
             )
         )
     return sorted(out, key=lambda h: (-int((h.tasks["light"] == "red").sum()), h.to))
 
 
-def red_by_unit(tasks: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+def red_by_unit(
+    tasks: pd.DataFrame, leads: pd.DataFrame, *, collective: bool = False
+) -> list[tuple[str, pd.DataFrame]]:
     """A leader's red tasks per lead unit (a task led by two units under each): the units with
-    the most red tasks first, then by name."""
+    the most red tasks first, then by name.
+
+    Args:
+        tasks: A hand-out's tasks (``task_id``, ``light`` …).
+        leads: Their lead units (``task_id``, ``unit``, ``collective``): :attr:`Handout.leads`.
+        collective: False: the named lead units, each sent a 督办通知单 and reporting back;
+            True: the collectives (区政府各部门 …), which are sent none.
+    """
     red = tasks[tasks["light"] == "red"]
-    pairs = red.assign(unit=red["lead_units"].str.split("、")).explode("unit")
-    pairs = pairs[pairs["unit"].fillna("") != ""]
+    mine = leads[leads["collective"].astype(bool) == collective][["task_id", "unit"]]
+    pairs = red.merge(mine, on="task_id", how="inner", sort=False)
     groups = [(str(unit), rows) for unit, rows in pairs.groupby("unit", sort=False)]
     return sorted(groups, key=lambda g: (-len(g[1]), g[0]))
+
+
+def _task_leads(tables: TaskTables, district: str) -> pd.DataFrame:
+    """Each task's lead units in ``district`` (task_id, unit, collective): the named ones are
+    :func:`lead_units`'s, the others collectives."""
+    every = lead_units(tables, named_only=False)
+    named = lead_units(tables).assign(collective=False)
+    out = every.merge(named, on=["district", "task_id", "unit"], how="left", sort=False)
+    out = out[out["district"] == district].fillna({"collective": True})
+    return out[["task_id", "unit", "collective"]].astype({"collective": bool})
 
 
 def _owners(tables: TaskTables, district: str, by: str) -> pd.DataFrame:
@@ -245,17 +273,14 @@ def _document(item: Handout, district: str, as_of: dt.date, reply_by: dt.date, b
             [[r.task_id, r.text, r.milestone, words["due_ask"]] for r in item.due.itertuples()],
             [13, 86, 25, 42],
         )
-    if by == "leader":  # the leader's brief: the red tasks per lead unit, who report back
-        red = red_by_unit(tasks)
-        if red:
+    if by == "leader":  # the leader's brief: the red tasks per named lead unit, who report back
+        if counts["red"]:
+            red = red_by_unit(tasks, item.leads)
             doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
             para(words["leader_red_title"], size=16, bold=True, center=True, font="黑体")
-            para(
-                words["leader_red_lead"].format(
-                    to=item.to, as_of=as_of.isoformat(), n=counts["red"], reply_by=reply_by
-                ),
-                size=12,
-            )
+            lead = words["leader_red_lead" if red else "leader_red_lead_none"]
+            said = dict(to=item.to, as_of=as_of.isoformat(), n=counts["red"], reply_by=reply_by)
+            para(lead.format(**said), size=12)
             for unit, rows in red:
                 para(words["leader_unit"].format(unit=unit, n=len(rows)), bold=True, font="黑体")
                 table(
@@ -263,6 +288,9 @@ def _document(item: Handout, district: str, as_of: dt.date, reply_by: dt.date, b
                     [[r.task_id, r.text, reason_text(r.reasons)] for r in rows.itertuples()],
                     [13, 105, 48],
                 )
+            for unit, rows in red_by_unit(tasks, item.leads, collective=True):
+                tasks_named = words["leader_collective_sep"].join(rows["task_id"].astype(str))
+                para(words["leader_collective"].format(unit=unit, tasks=tasks_named), size=12)
             para(words["notice_sign"].format(date=as_of.isoformat()), size=12)
         return doc
     for r in tasks[tasks["light"] == "red"].itertuples():

@@ -24,6 +24,16 @@ SAID = {
     "progress_source": "进度数据：{source}",
     "gaps": "{name}：{n}项（详见导出表）",
     "exported": "已导出：{path}",
+    "lights": "亮灯：{lights}",
+    "light_count": "{light}{n}项",
+    "light_sep": "、",
+    "not_reported": "未报送：{n}个节点",
+    "red_sheet": "挂牌督办",
+    # What the CLI prints for an error or a warning (the library's own message after the colon).
+    "error": "错误：{message}",
+    "warning": "警告：{message}",
+    "unexpected": "错误：意外的 {kind}：{message}。可能是 taskstats 的缺陷或输入有误；"
+    "加 --debug 重新运行可看到完整的出错过程，请连同它一起报告。",
 }
 
 

@@ -164,6 +164,78 @@ def import_summary(result, receipts_dir, language: str = "zh") -> str:
     return "\n".join([*lines, total])
 
 
+# `progress import` when something is refused: what became of the batch, then each file with its
+# receipt and each problem with its place, what is wrong and what to do.
+REFUSED = {
+    "zh": {
+        "held": "退回{n}处，本批文件均未入账（全部通过才入账）。请按回执改正后重新导入，"
+        "或加 --accept-valid 只接收通过的行：",
+        "partly": "退回{n}处，退回的内容未入账，其余已入账。请按回执改正后重新报送：",
+        "file": "{file}（回执：{receipt}）",
+        "problem": "  {place}：{reason}；{action}",
+        "whole_file": "整份文件",
+        "sheet": "工作表“{sheet}”",
+        "line": "第{line}行",
+        "column": "{letter}列",
+        "column_named": "{letter}列（{name}）",
+        "sep": "，",
+    },
+}
+
+
+def problem_place(problem: Problem, language: str = "zh") -> str:
+    """Where in its file a problem is, as a clerk reads it: ``第2行，C列（状态）``, a sheet named
+    only when the file has sheets of its own (a Word table as ``表格2``), ``整份文件`` for a file
+    refused as a whole."""
+    import re
+
+    from taskstats.report.wording.cli import place_text
+
+    words = REFUSED[language]
+    parts = []
+    if problem.sheet and (problem.path is None or problem.sheet != problem.path.name):
+        named = place_text(problem.sheet, language)  # a document's 表格2 or 第3页 as it is
+        parts.append(named if named != problem.sheet else words["sheet"].format(sheet=named))
+    if problem.line is not None:
+        parts.append(words["line"].format(line=problem.line))
+    if problem.column:
+        named = re.fullmatch(r"([A-Z]+) \((.*)\)", problem.column)
+        parts.append(
+            words["column_named"].format(letter=named[1], name=named[2])
+            if named
+            else words["column"].format(letter=problem.column)
+        )
+    return words["sep"].join(parts) or words["whole_file"]
+
+
+def refused_text(result, receipts: dict, imported: bool, language: str = "zh") -> str:
+    """The lines ``progress import`` prints for a batch with refused rows or files.
+
+    Args:
+        result: The import's result (an ``ImportRefused``'s ``result`` when nothing was
+            imported).
+        receipts: Each returned file's path to its receipt's.
+        imported: Whether the rows that passed were imported (``--accept-valid``).
+        language: ``zh``.
+    """
+    words = REFUSED[language]
+    lines = [words["partly" if imported else "held"].format(n=len(result.refused))]
+    for receipt in result.receipts:
+        if not receipt.refused:
+            continue
+        where = receipts.get(receipt.path, "")
+        lines.append(words["file"].format(file=receipt.path.name, receipt=where))
+        lines += [
+            words["problem"].format(
+                place=problem_place(p, language),
+                reason=problem_text(p, language),
+                action=problem_action(p, language),
+            )
+            for p in receipt.refused
+        ]
+    return "\n".join(lines)
+
+
 SUMMARY = {
     "zh": "共接收{rows}行（{files}个文件），其中{superseded}行已被填报日期更晚的报告覆盖"
     "（保留在历史中）；退回{refused}处。台账：{ledger}；回执：{receipts}",
@@ -200,7 +272,13 @@ HANDOUT = {
         "leader_red_title": "分管红灯任务督办情况（按牵头单位）",
         "leader_red_lead": "截至{as_of}，{to}同志分管的任务中有{n}项亮红灯。区督查室向下列牵头单位"
         "发出督办通知单，由牵头单位限期整改，并于{reply_by}前将整改措施和进展情况书面报送区督查室：",
+        "leader_red_lead_none": "截至{as_of}，{to}同志分管的任务中有{n}项亮红灯，均无具名牵头"
+        "单位，区督查室不单独发出督办通知单。",
         "leader_unit": "{unit}（牵头，红灯{n}项，负责报送整改情况）",
+        # A collective (区政府各部门 …) leading a red task: named apart, sent no 督办通知单.
+        "leader_collective": "另：第{tasks}项红灯任务由{unit}牵头（泛指，不单独发督办通知单，"
+        "不负责报送整改情况），请分管领导督促落实。",
+        "leader_collective_sep": "、",
         "leader_red_columns": ["序号", "目标任务", "亮灯原因"],
     },
 }
@@ -275,13 +353,12 @@ EXPLORE_PROGRESS = {
 FOLLOWUP = {
     "zh": {
         "written": "已写出{n}份：{out}",
+        "no_leaders": "本表未列分管领导，不按分管领导写出提示单；可用 --by unit 按牵头单位写出。",
         "no_next": "计划已到最后节点，没有下一期。",
         "due": "本期到期（{day}后至{until}）：{n}个节点",
         "due_sheet": "本期到期",
-        "no_previous": "没有上一期（截至日期及以前不足两个报送节点）。",
         "changes": "与上期相比（{before} → {day}）：",
         "changes_sheet": "与上期相比",
-        "exported": "已导出：{path}",
         "reporting_sheet": "报送单位变化",
     },
 }
