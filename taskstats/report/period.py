@@ -205,7 +205,8 @@ def period_sections(
     until = next_node(schedule, as_of)
     mine = snapshot.status["district"] == district
     status = snapshot.status[mine]
-    people = task_people(tables)  # the tasks' names, once for every table below
+    # The tasks' names, once for every table below (the snapshot's, when it has them).
+    people = snapshot.people if len(snapshot.people.columns) else task_people(tables)
     due = (
         due_next_period(tables, status, as_of, until, people=people)
         if until is not None
