@@ -102,23 +102,18 @@ def _rates(
         n, d = frame[num].to_numpy(dtype=float), frame[den].to_numpy()
         return np.divide(n, d, out=np.full(len(d), np.nan), where=d > 0)
 
-    reported = frame["due"] - frame["not_reported"]
     frame["task_completion_rate"] = ratio("tasks_done_past_deadline", "tasks_past_deadline")
     frame["done_share"] = ratio("tasks_done", "tasks")
     frame["on_schedule_rate"] = ratio("tasks_on_schedule", "tasks_reported")
-    frame["reporting_rate"] = np.divide(
-        reported.to_numpy(dtype=float),
-        frame["due"].to_numpy(),
-        out=np.full(len(frame), np.nan),
-        where=frame["due"].to_numpy() > 0,
-    )
+    frame["reported"] = frame["due"] - frame["not_reported"]
+    frame["reporting_rate"] = ratio("reported", "due")
     frame["completion_rate"] = ratio("done", "due")
     frame["on_time_rate"] = ratio("on_time", "due")
     if lit:
         frame["light"] = np.where(
             frame["red"] > 0, "red", np.where(frame["yellow"] > 0, "yellow", "green")
         )
-    return frame.drop(columns="on_time")
+    return frame.drop(columns=["on_time", "reported"])
 
 
 def _groups(keys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
