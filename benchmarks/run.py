@@ -177,7 +177,8 @@ def own_work(params: dict, repeats: int) -> dict[str, float]:
         parts += [r.table(r.rates["district"], progress=True), r.red_list_html()]
         parts += [r.completion_html(key) for key in r.completion_keys]
         parts += [r.ranking_html(), r.coverage_html(), r.table(r.quality_table())]
-        return parts
+        periods = report.period_view(r)  # 本期到期 and 与上期相比, as the notebook shows them
+        return [*parts, periods.due_html(), periods.changes_html()]
 
     try:
         return {
@@ -539,16 +540,18 @@ def report_reading(rf: dict) -> list[str]:
         "",
         "What it would take: the charts are now one matplotlib drawing each with the layout "
         "measured once; what is left is matplotlib's own cost per artist (about 130 ticks and "
-        "330 texts for eight panels), which only fewer panels, fewer labels or another drawing "
-        "library would remove. Reading and measuring the district, timed part by part on "
-        "2026-12-03 (CPU, load average about 2.4), is the progress snapshot 0.22 s (ledger, "
-        "node status, lights, red list, trend, the previous period), five completion-rate "
-        "tables 0.14 s, the work report's coverage 0.11 s, the table measures 0.07 s, the "
-        "unit ranking 0.07 s and reading the raw file 0.06 s: no single step is large, each "
-        "is a few pandas passes of 10–40 ms. Computing the rates for every grouping from one "
-        "per-task table, the snapshot's figures reused by the views, and reading the "
-        "district from its processed tables are the next steps there; with the charts at "
-        "about 0.5 s and reading and measuring at about 0.4 s, the report would fit.",
+        "330 texts for eight panels: making the axes and their ticks is about half of it, "
+        "drawing them the other half), which only fewer panels, fewer labels or another "
+        "drawing library would remove. Reading and measuring the district is now a few "
+        "pandas passes of 10–40 ms each (the progress snapshot with the previous period and "
+        "the trend, the work report's coverage, the unit ranking, reading the raw file); "
+        "the period sections' own measures (本期到期, 与上期相比) are about 0.12 s more. "
+        "Reading the district from its processed tables, and the ranking and period tables "
+        "in numpy as the completion rates now are, are the next steps there. The notebook's "
+        "cells cost too: in the kernel a cell that only shows a line takes 12–20 ms "
+        "(papermill's durations on 2026-12-03, the parameters cell 12 ms), so the report's "
+        "20 code cells pay about 0.3 s of round trips where the floor's two pay 0.03 s; "
+        "fewer, larger cells would save part of it.",
     ]
 
 
@@ -581,6 +584,18 @@ REPORT_CHANGES = [
     "alt text itself |",
     "| marking texts as plain | 0.05–0.1 s | 0 | the walk over every artist is skipped "
     "when `set_style` has turned mathtext off for every new text |",
+    "| the five completion-rate tables | 123 ms | 37 ms | each task's counts and light "
+    "worked out once (`completion_rates_by`) and summed per grouping with numpy instead of "
+    "a pandas groupby per table; the same tables (compared on all four districts, with "
+    "and without lights, and the trend by unit) |",
+    "| naming the tasks (text, lead units, leaders) | four times: the red list and three "
+    "period tables | once | `task_people` once per progress snapshot, read by its red list "
+    "and by the period sections (those went from 0.37 s to 0.29 s profiled) |",
+    "| writing the tables | 0.28 s CPU for the tables and text with the period sections | "
+    "0.25 s | `html_table` writes its HTML itself instead of through `DataFrame.to_html`, "
+    "whose formatter pads every cell to a fixed width the HTML writer then strips; the same "
+    "text (compared on 504 tables of every district in both languages; columns it does "
+    "not reproduce go through pandas) |",
     "| placing the titles | 0.66 s CPU for the six charts | 0.50 s | at each drawing "
     "matplotlib searched every panel's decorations for something to lift the title over; "
     "none of the charts has any above its panel, so `set_style` places titles at the "
@@ -588,7 +603,8 @@ REPORT_CHANGES = [
     "",
     "Tried and left as they were: registering the Chinese font costs 26 ms a kernel (not "
     "worth a cache); Python's garbage collector 18 ms; papermill's round trip about 4 ms a "
-    "cell. Importing taskstats takes 0.70 s after pyplot, pandas and seaborn (python-pptx "
+    "cell; papermill's notebook saves (off already: `request_save_on_cell_execute=False`). "
+    "Importing taskstats takes 0.70 s after pyplot, pandas and seaborn (python-pptx "
     "0.14 s and openpyxl 0.16 s of it); lazy imports would shorten the floor and the report "
     "by the same amount, which raises the ratio, so they were not made for this target.",
 ]
@@ -691,7 +707,8 @@ def report_section(rf: dict, machine_row: dict | None = None) -> list[str]:
         f"The same work outside any notebook ({len(rf['report'])} runs each, medians): reading "
         f"and measuring the district {rf['own_work']['prepare']:.2f} s, drawing the six charts "
         f"as the kernel shows them (SVG, text as text) {rf['own_work']['charts']:.2f} s, the "
-        f"tables and text {rf['own_work']['tables']:.2f} s; converting the executed notebook "
+        f"tables and text with the period sections {rf['own_work']['tables']:.2f} s; "
+        "converting the executed notebook "
         f"to the page body {rf['conversion']['report']:.2f} s (the floor's "
         f"{rf['conversion']['floor']:.2f} s).",
         "",

@@ -428,3 +428,35 @@ def test_due_sections_without_a_ledger_leaders_or_a_text(quiet):
         ["序号", "目标任务", "完成时限", "剩余天数", "亮灯", "牵头单位"],
         ["2", "（原文缺失，见数据质量）", "2021-10-31", "26", "黄灯", "区民政局"],
     ]
+
+
+def test_the_tasks_are_named_once_for_the_red_list_and_every_period_table(tiny, monkeypatch):
+    """The snapshot names the tasks (text, lead units, leaders) once; its red list and the
+    period tables all read that one table."""
+    import taskstats.progress.snapshot as snapshot_module
+    from taskstats.measures import lights as lights_module
+    from taskstats.report import period as period_module
+
+    calls = []
+    original = lights_module.task_people
+
+    def counted(tables):
+        calls.append(len(tables.tasks))
+        return original(tables)
+
+    for module in (snapshot_module, lights_module, period_module):
+        monkeypatch.setattr(module, "task_people", counted)
+    schedule = pg.schedule_dates(tiny.manifest)
+    snap = pg.progress_snapshot(
+        tiny.tables, _ledger(), {"xiamen-test": schedule}, AS_OF, "default", trend=False
+    )
+    view = period_module.period_sections(tiny.tables, snap, "xiamen-test", schedule)
+    assert calls == [4]
+    assert snap.people[["task_id", "lead_units", "leaders"]].values.tolist() == [
+        ["1", "区民政局", "张三"],
+        ["2", "区发改局", "李四"],
+        ["3", "区城管局", "张三"],
+        ["4", "区文旅局", "王五"],
+    ]
+    assert view.due["lead_units"].tolist() == ["区城管局", "区民政局", "区城管局", "区文旅局"]
+    assert view.changes["lead_units"].tolist() == ["区民政局", "区文旅局", "区发改局"]

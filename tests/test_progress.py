@@ -126,6 +126,15 @@ def test_round_trip_rates_and_lights(tmp_path, template, dalian, manifests):
     assert lights.loc["1", "light"] == "green" and lights.loc["3", "light"] == "green"
     assert lights.loc["2", "reasons"] == "behind:2020-06-30:1"
     assert lights.loc["4", "reasons"] == "not_reported:2020-09-30:2"
+    # Every grouping from one pass over the tasks' counts, the same tables as one by one.
+    lit = lights.reset_index()
+    every = ms.completion_rates_by(dalian, status, ("district", "leader", "unit"), lights=lit)
+    assert every["district"][["due", "done", "red", "yellow", "green"]].values.tolist() == [
+        [336, 3, 166, 0, 2]
+    ]
+    assert every["leader"].set_index("leader").loc["孙龙业", ["due", "done"]].tolist() == [72, 1]
+    for by, frame in every.items():
+        pd.testing.assert_frame_equal(frame, ms.completion_rates(dalian, status, by=by, lights=lit))
     # As of early July only June is due, and the September reports are not yet known: one
     # unreported node is yellow, task 2's 滞后 red.
     july = ms.milestone_status(dalian, ledger, schedule, "2020-07-05")

@@ -370,3 +370,46 @@ def test_a_kernel_whose_port_was_taken_is_started_again(tmp_path, monkeypatch):
             lang="zh",
             failed_dir=tmp_path / "failed",
         )
+
+
+def test_tables_are_written_as_pandas_writes_them():
+    """The report's tables are written directly (not through DataFrame.to_html), cell for cell
+    the same: text escaped and stripped, double spaces non-breaking, missing values a dash,
+    shares as percentages; columns it does not write itself go through pandas."""
+    import pandas as pd
+
+    from taskstats.report.html import html_table
+
+    table = pd.DataFrame(
+        {
+            "unit": ["原  驰", "A&B <b>", None],
+            "tasks": [3, 12, 0],
+            "completion_rate": [0.5, float("nan"), 1.0],
+        }
+    )
+    rows = [
+        ["原&nbsp;&nbsp;驰", "3", "50.0%"],
+        ["A&amp;B &lt;b&gt;", "12", "—"],
+        ["—", "0", "100.0%"],
+    ]
+    assert html_table(table, "zh") == (
+        '<table class="dataframe ts-table">\n  <thead>\n    <tr style="text-align: right;">\n'
+        "      <th>单位</th>\n      <th>任务数</th>\n      <th>完成率</th>\n    </tr>\n"
+        "  </thead>\n  <tbody>\n"
+        + "".join(
+            "    <tr>\n" + "".join(f"      <td>{c}</td>\n" for c in row) + "    </tr>\n"
+            for row in rows
+        )
+        + "  </tbody>\n</table>"
+    )
+    odd = pd.DataFrame(
+        {
+            "c1": ["a\tb\n", " padded ", "x"],
+            "c2": pd.Series([1, "二", None], dtype=object),
+            "c3": pd.Series([1.5, "x", 2], dtype=object),  # pandas' own float format
+            "c4": pd.to_datetime(["2020-01-01", "2020-06-30", None]),
+        }
+    )
+    for frame in (odd, odd[["c1", "c2"]], odd.head(0)):
+        expected = frame.to_html(index=False, escape=True, na_rep="—", border=0, classes="ts-table")
+        assert html_table(frame, "zh") == expected

@@ -33,7 +33,7 @@ from taskstats.measures.period import (
 )
 from taskstats.measures.profile import compare_districts, concentration, measurability, source_mix
 from taskstats.measures.ranking import RankingRules, ranking_board, unit_ranking
-from taskstats.measures.rates import completion_rates, completion_trend
+from taskstats.measures.rates import completion_rates, completion_rates_by, completion_trend
 from taskstats.measures.status import current_reports, milestone_status
 from taskstats.measures.workload import (
     coordination,
@@ -51,6 +51,7 @@ __all__ = [
     "compare_districts",
     "compare_targets",
     "completion_rates",
+    "completion_rates_by",
     "completion_trend",
     "concentration",
     "coordination",

@@ -233,19 +233,30 @@ def _spread(nodes: _Nodes, per_task: np.ndarray) -> np.ndarray:
     return per_task[nodes.task]
 
 
-def red_list(tables: TaskTables, lights: pd.DataFrame) -> pd.DataFrame:
-    """The red-light tasks (挂牌督办), with text, lead units, leaders and reason codes."""
+def red_list(
+    tables: TaskTables, lights: pd.DataFrame, *, people: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The red-light tasks (挂牌督办), with text, lead units, leaders and reason codes.
+
+    Args:
+        people: :func:`task_people` of ``tables``, when the caller has it already.
+    """
     red = lights[lights["light"] == "red"]
-    tasks = tables.tasks[["district", "task_id", "seq", "text", "source"]]
-    units = joined_lead_units(tables)
-    leaders = (
-        tables.task_leaders.groupby(["district", "task_id"])["leader"]
-        .agg("、".join)
-        .rename("leaders")
-    )
-    out = red.merge(tasks, on=["district", "task_id"], how="left")
-    out = out.join(units, on=["district", "task_id"]).join(leaders, on=["district", "task_id"])
+    people = task_people(tables) if people is None else people
+    out = red.merge(people, on=["district", "task_id"], how="left")
     out = out.fillna({"lead_units": "", "leaders": ""}).sort_values(["district", "seq"])
     return out[
         ["district", "task_id", "text", "lead_units", "leaders", "source", "reasons"]
     ].reset_index(drop=True)
+
+
+def task_people(tables: TaskTables) -> pd.DataFrame:
+    """Each task as red lists name it: district, task_id, seq, text, source, lead_units (every
+    lead unit, collectives included, joined with "、") and leaders (likewise); in table order.
+    Worked out once, it names the tasks of several lists (:func:`red_list`, the period tables).
+    """
+    key = ["district", "task_id"]
+    leaders = tables.task_leaders.groupby(key)["leader"].agg("、".join).rename("leaders")
+    out = tables.tasks[[*key, "seq", "text", "source"]]
+    out = out.join(joined_lead_units(tables), on=key).join(leaders, on=key)
+    return out.fillna({"lead_units": "", "leaders": ""})

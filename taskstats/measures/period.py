@@ -22,15 +22,20 @@ def next_node(schedule: Sequence[dt.date], as_of: dt.date) -> dt.date | None:
     return min(later) if later else None
 
 
-def _people(tables: TaskTables, tasks: pd.DataFrame) -> pd.DataFrame:
+def _people(tables: TaskTables, tasks: pd.DataFrame, people: pd.DataFrame | None) -> pd.DataFrame:
     """Each task's text, lead units and leaders (as the red list names them), in table order."""
     keys = tasks[["district", "task_id"]].drop_duplicates()
-    named = red_list(tables, keys.assign(light="red", reasons=""))
+    named = red_list(tables, keys.assign(light="red", reasons=""), people=people)
     return named[["district", "task_id", "text", "lead_units", "leaders"]]
 
 
 def due_next_period(
-    tables: TaskTables, status: pd.DataFrame, as_of: dt.date, until: dt.date
+    tables: TaskTables,
+    status: pd.DataFrame,
+    as_of: dt.date,
+    until: dt.date,
+    *,
+    people: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """本期到期: the nodes falling due after ``as_of`` up to and including ``until`` (the next
     node) that are not done, with the task's text, lead units and leaders; a task reported
@@ -41,6 +46,8 @@ def due_next_period(
         status: :func:`taskstats.milestone_status` as of ``as_of``.
         as_of: The as-of date.
         until: The end of the next period (usually :func:`next_node`).
+        people: :func:`~taskstats.measures.lights.task_people` of ``tables``, when the
+            caller has it already.
 
     Returns:
         One row per task and node: district, task_id, text, milestone, days_left, status (the
@@ -61,7 +68,7 @@ def due_next_period(
     ]
     due = due[["district", "task_id", "milestone", "days_left", "status", "deadline"]]
     due = due.assign(status=due["status"].astype(str).replace("not_reported", ""))
-    people = _people(tables, due)
+    people = _people(tables, due, people)
     out = people.merge(due, on=["district", "task_id"], how="inner")
     out = out.sort_values("milestone", kind="stable").reset_index(drop=True)
     return out[
@@ -125,6 +132,8 @@ def period_changes(
     tables: TaskTables,
     before: tuple[pd.DataFrame, pd.DataFrame],
     now: tuple[pd.DataFrame, pd.DataFrame],
+    *,
+    people: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """What changed between two dates, task by task.
 
@@ -132,6 +141,7 @@ def period_changes(
         tables: The tidy tables.
         before: ``(status, lights)`` at the previous date.
         now: ``(status, lights)`` at the as-of date.
+        people: :func:`~taskstats.measures.lights.task_people` of ``tables``, if known.
 
     Returns:
         One row per task whose light changed or that got a node done: district, task_id, text,
@@ -154,8 +164,8 @@ def period_changes(
     both.loc[changed, "change"] = "turned_" + both.loc[changed, "light"].astype(str)
     both.loc[~changed & (both["newly_done"] > 0), "change"] = "newly_done"
     out = both[both["change"] != ""]
-    people = _people(tables, out)
-    out = people.merge(out, on=key, how="inner")
+    named = _people(tables, out, people)
+    out = named.merge(out, on=key, how="inner")
     order = {"turned_red": 0, "turned_yellow": 1, "turned_green": 2, "newly_done": 3}
     out = out.assign(_order=out["change"].map(order)).sort_values("_order", kind="stable")
     return out[
@@ -172,7 +182,13 @@ def period_changes(
     ].reset_index(drop=True)
 
 
-def newly_finished(tables: TaskTables, before: pd.DataFrame, now: pd.DataFrame) -> pd.DataFrame:
+def newly_finished(
+    tables: TaskTables,
+    before: pd.DataFrame,
+    now: pd.DataFrame,
+    *,
+    people: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """The tasks newly done: reported done at their own deadline (完成时限) node as of now and
     not at the previous date.
 
@@ -180,6 +196,7 @@ def newly_finished(tables: TaskTables, before: pd.DataFrame, now: pd.DataFrame) 
         tables: The tidy tables.
         before: :func:`taskstats.milestone_status` at the previous date.
         now: :func:`taskstats.milestone_status` at the as-of date.
+        people: :func:`~taskstats.measures.lights.task_people` of ``tables``, if known.
 
     Returns:
         district, task_id, text, milestone (the deadline), lead_units, leaders; in the table's
@@ -193,7 +210,7 @@ def newly_finished(tables: TaskTables, before: pd.DataFrame, now: pd.DataFrame) 
 
     new = finished(now).merge(finished(before)[key], on=key, how="left", indicator=True)
     new = new[new["_merge"] == "left_only"].drop(columns="_merge")
-    out = _people(tables, new).merge(new, on=key, how="inner")
+    out = _people(tables, new, people).merge(new, on=key, how="inner")
     return out[[*key, "text", "milestone", "lead_units", "leaders"]].reset_index(drop=True)
 
 

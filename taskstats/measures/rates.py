@@ -41,48 +41,105 @@ def completion_rates(
         ``reporting_rate`` (报送率: reported / due nodes), ``completion_rate`` (done / due
         nodes) and ``on_time_rate`` (done by the node / due nodes).
     """
-    if by not in ("district", "leader", "unit", "source", "section"):
-        raise ValueError("by must be 'district', 'leader', 'unit', 'source' or 'section'")
-    per_task = _task_counts(tables, status)
-    keys = ["district"] if by == "district" else ["district", by]
+    return completion_rates_by(tables, status, (by,), lights=lights)[by]
+
+
+def completion_rates_by(
+    tables: TaskTables,
+    status: pd.DataFrame,
+    bys: Sequence[str],
+    *,
+    lights: pd.DataFrame | None = None,
+) -> dict[str, pd.DataFrame]:
+    """:func:`completion_rates` for several groupings at once, each ``by`` in ``bys`` to its
+    table: every task's counts (and light) worked out once, then summed per grouping."""
+    for by in bys:
+        if by not in _GROUPINGS:
+            raise ValueError("by must be 'district', 'leader', 'unit', 'source' or 'section'")
+    rows, counts = _task_counts(tables, status)
+    names = _COUNTED + _TASK_COUNTS
+    if lights is not None:
+        counts = np.hstack([counts, _light_counts(tables, rows, lights)])
+        names = names + list(_LIGHTS)
+    return {by: _rates(tables, rows, counts, names, by, lights is not None) for by in bys}
+
+
+_GROUPINGS = ("district", "leader", "unit", "source", "section")
+_LIGHTS = ("red", "yellow", "green")
+
+
+def _rates(
+    tables: TaskTables,
+    rows: np.ndarray,
+    counts: np.ndarray,
+    names: list[str],
+    by: str,
+    lit: bool,
+) -> pd.DataFrame:
+    """The per-task counts (task rows ``rows``) summed per group of ``by`` and the rates."""
+    member = np.arange(len(rows))
+    keys = {"district": tables.tasks["district"].to_numpy()[rows]}
     if by in ("source", "section"):
-        per_task[by] = tables.tasks[by].to_numpy()[per_task["_task"].to_numpy()]
+        keys[by] = tables.tasks[by].to_numpy()[rows]
     elif by in ("leader", "unit"):
-        per_task = per_task.merge(_people_of_tasks(tables, by), on="_task")
-    if lights is not None:
-        per_task = _with_lights(tables, per_task, lights)
-    counts = per_task.drop(columns="_task").groupby(keys, sort=False, observed=True).sum()
-    out = counts.astype("int64").reset_index()
+        # Each task's named people, task by task in the order of ``rows``, then as listed.
+        people = _people_of_tasks(tables, by)
+        where = np.full(len(tables.tasks) + 1, -1, dtype=np.int64)
+        where[rows] = member
+        pos = where[people["_task"].to_numpy()]
+        order = np.argsort(pos, kind="stable")
+        order = order[pos[order] >= 0]
+        member = pos[order]
+        keys = {"district": keys["district"][member], by: people[by].to_numpy()[order]}
+    group, first = _groups(list(keys.values()))
+    out = {k: pd.Series(v[first]).astype(str) for k, v in keys.items()}
+    kept = group >= 0
+    sums = np.zeros((len(first), len(names)), dtype=np.int64)
+    np.add.at(sums, group[kept], counts[member[kept]])
+    frame = pd.DataFrame(out | dict(zip(names, sums.T, strict=True)))
 
-    def ratio(num: str, den: str) -> pd.Series:
-        return out[num] / out[den].where(out[den] > 0)
+    def ratio(num: str, den: str) -> np.ndarray:
+        n, d = frame[num].to_numpy(dtype=float), frame[den].to_numpy()
+        return np.divide(n, d, out=np.full(len(d), np.nan), where=d > 0)
 
-    out["task_completion_rate"] = ratio("tasks_done_past_deadline", "tasks_past_deadline")
-    out["done_share"] = ratio("tasks_done", "tasks")
-    out["on_schedule_rate"] = ratio("tasks_on_schedule", "tasks_reported")
-    out["reported"] = out["due"] - out["not_reported"]
-    out["reporting_rate"] = ratio("reported", "due")
-    out["completion_rate"] = ratio("done", "due")
-    out["on_time_rate"] = ratio("on_time", "due")
-    out = out.astype({k: str for k in keys})
-    if lights is not None:
-        out["light"] = np.where(
-            out["red"] > 0, "red", np.where(out["yellow"] > 0, "yellow", "green")
+    frame["task_completion_rate"] = ratio("tasks_done_past_deadline", "tasks_past_deadline")
+    frame["done_share"] = ratio("tasks_done", "tasks")
+    frame["on_schedule_rate"] = ratio("tasks_on_schedule", "tasks_reported")
+    frame["reported"] = frame["due"] - frame["not_reported"]
+    frame["reporting_rate"] = ratio("reported", "due")
+    frame["completion_rate"] = ratio("done", "due")
+    frame["on_time_rate"] = ratio("on_time", "due")
+    if lit:
+        frame["light"] = np.where(
+            frame["red"] > 0, "red", np.where(frame["yellow"] > 0, "yellow", "green")
         )
-    return out.drop(columns=["on_time", "reported"])
+    return frame.drop(columns=["on_time", "reported"])
 
 
-def _with_lights(tables: TaskTables, per_task: pd.DataFrame, lights: pd.DataFrame) -> pd.DataFrame:
-    """Per task: 1 in the column of its light (red, yellow, green)."""
+def _groups(keys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's group by every key, numbered in order of first appearance (-1 where a key is
+    missing, as groupby leaves such rows out), and each group's first row."""
+    combined = np.zeros(len(keys[0]), dtype=np.int64)
+    missing = np.zeros(len(keys[0]), dtype=bool)
+    for values in keys:
+        codes, uniques = pd.factorize(values)
+        missing |= codes < 0
+        combined = combined * (len(uniques) + 1) + codes + 1
+    group = np.full(len(combined), -1, dtype=np.int64)
+    present = np.flatnonzero(~missing)
+    group[present], _ = pd.factorize(combined[present])
+    _, first = np.unique(group[present], return_index=True)
+    return group, present[first]
+
+
+def _light_counts(tables: TaskTables, rows: np.ndarray, lights: pd.DataFrame) -> np.ndarray:
+    """Per task row in ``rows``: 1 in the column of its light (red, yellow, green)."""
     index = pd.MultiIndex.from_frame(tables.tasks[["district", "task_id"]].astype(str))
-    rows = index.get_indexer(pd.MultiIndex.from_frame(lights[["district", "task_id"]].astype(str)))
-    light = pd.Series(lights["light"].astype(str).to_numpy(), index=rows)
+    at = index.get_indexer(pd.MultiIndex.from_frame(lights[["district", "task_id"]].astype(str)))
+    light = pd.Series(lights["light"].astype(str).to_numpy(), index=at)
     light = light[light.index >= 0]
-    of_task = light.reindex(per_task["_task"].to_numpy()).to_numpy()
-    out = per_task.copy()
-    for name in ("red", "yellow", "green"):
-        out[name] = (of_task == name).astype(np.int64)
-    return out
+    of_task = light.reindex(rows).to_numpy()
+    return np.column_stack([(of_task == name).astype(np.int64) for name in _LIGHTS])
 
 
 _COUNTED = [
@@ -105,8 +162,9 @@ _TASK_COUNTS = [
 ]
 
 
-def _task_counts(tables: TaskTables, status: pd.DataFrame) -> pd.DataFrame:
-    """Per task in ``status`` (in order of appearance): its due nodes counted by state."""
+def _task_counts(tables: TaskTables, status: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The task rows in ``status`` (in order of appearance) and, per task, its due nodes
+    counted by state and its own state (columns ``_COUNTED + _TASK_COUNTS``)."""
     task = status["_task"].to_numpy()
     due = status["due"].to_numpy(dtype=bool)
     code = pd.Categorical(status["status"], categories=list(STATUS_CODES)).codes
@@ -133,10 +191,7 @@ def _task_counts(tables: TaskTables, status: pd.DataFrame) -> pd.DataFrame:
         np.int64
     )
     rows = pd.unique(task)
-    out = pd.DataFrame({"_task": rows, "district": tables.tasks["district"].to_numpy()[rows]})
-    for name in _COUNTED + _TASK_COUNTS:
-        out[name] = counts[name][rows]
-    return out
+    return rows, np.column_stack([counts[name][rows] for name in _COUNTED + _TASK_COUNTS])
 
 
 _CODE = {name: i for i, name in enumerate(STATUS_CODES)}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +20,7 @@ from taskstats.measures import (
     red_list,
     traffic_lights,
 )
-from taskstats.measures.lights import RuleSet
+from taskstats.measures.lights import RuleSet, task_people
 from taskstats.progress.demo import demo_ledger
 from taskstats.progress.ledger import empty_ledger, ledger_for
 from taskstats.progress.schedule import as_of_dates, load_rules, previous_node
@@ -90,6 +90,8 @@ class Snapshot:
         trend: :func:`~taskstats.measures.completion_trend` up to the as-of date.
         rates_before, lights_before, status_before: The rates, lights and status at the
             previous period (the districts that have one; empty otherwise).
+        people: :func:`~taskstats.measures.lights.task_people`: each task's text, lead units
+            and leaders, as the red list and the period tables name them.
     """
 
     as_of: dict[str, dt.date]
@@ -108,6 +110,7 @@ class Snapshot:
     rates_before: pd.DataFrame
     lights_before: pd.DataFrame
     status_before: pd.DataFrame
+    people: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def simulated(self) -> bool:
@@ -172,6 +175,7 @@ def progress_snapshot(
     else:
         trend_frame = pd.DataFrame()
     missing = status[status["due"] & status["status"].eq("not_reported")]
+    people = task_people(tables)
     return Snapshot(
         as_of=days,
         previous=previous,
@@ -181,7 +185,7 @@ def progress_snapshot(
         status=status,
         lights=lights,
         rates=rates,
-        red=red_list(tables, lights),
+        red=red_list(tables, lights, people=people),
         not_reported=missing[["district", "task_id", "milestone", "missing_units"]]
         .astype(str)
         .reset_index(drop=True),
@@ -191,6 +195,7 @@ def progress_snapshot(
         rates_before=before[0] if before else pd.DataFrame(),
         lights_before=before[1] if before else pd.DataFrame(),
         status_before=before[2] if before else pd.DataFrame(),
+        people=people,
     )
 
 

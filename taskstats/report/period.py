@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from taskstats.measures.lights import task_people
 from taskstats.measures.period import (
     LIGHT_ORDER,
     due_by_unit,
@@ -216,10 +217,12 @@ def period_sections(
     until = next_node(schedule, as_of)
     mine = snapshot.status["district"] == district
     status = snapshot.status[mine]
+    # The tasks' names, once for every table below (the snapshot's, when it has them).
+    people = snapshot.people if len(snapshot.people.columns) else task_people(tables)
     due = (
-        due_next_period(tables, status, as_of, until)
+        due_next_period(tables, status, as_of, until, people=people)
         if until is not None
-        else due_next_period(tables, status.iloc[:0], as_of, as_of)
+        else due_next_period(tables, status.iloc[:0], as_of, as_of, people=people)
     )
     lights = snapshot.lights[snapshot.lights["district"] == district]
     previous = snapshot.previous.get(district)
@@ -230,8 +233,8 @@ def period_sections(
             status_before[status_before["district"] == district],
             lights_before[lights_before["district"] == district],
         )
-        changes = period_changes(tables, then, (status, lights))
-        finished = newly_finished(tables, then[0], status)
+        changes = period_changes(tables, then, (status, lights), people=people)
+        finished = newly_finished(tables, then[0], status, people=people)
     else:
         changes = pd.DataFrame(columns=["task_id", "change", "newly_done"])
         finished = pd.DataFrame()

@@ -399,8 +399,10 @@ def prepare_district(
         measurability=measurability(t),
         status=status,
         rates={
-            by: completion_order(ms.completion_rates(t, status, by=by, lights=lights), by)
-            for by in ("district", "leader", "unit", "source", "section")
+            by: completion_order(rates, by)
+            for by, rates in ms.completion_rates_by(
+                t, status, ("district", "leader", "unit", "source", "section"), lights=lights
+            ).items()
         },
         lights=lights,
         red=snap.red,
