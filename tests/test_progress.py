@@ -477,3 +477,12 @@ def test_a_task_with_its_own_deadline_gets_that_node(tmp_path):
     assert lights["light"].to_dict() == {"1": "red", "2": "green", "3": "green", "4": "green"}
     # Past its own deadline (6月底前) with no report: overdue, whatever else holds.
     assert lights.loc["1", "reasons"] == "overdue:2021-06-30"
+
+
+def test_completion_rates_of_an_empty_status_are_empty_tables(tables, manifests):
+    dalian = taskstats.subset(tables, district="dalian-hightech")
+    schedules = {"dalian-hightech": pg.schedule_dates(manifests["dalian-hightech"])}
+    status = ms.milestone_status(dalian, pg.empty_ledger(), schedules, "2020-12-31")
+    for by, key in (("leader", "leader"), ("unit", "unit"), ("source", "source")):
+        rates = ms.completion_rates(dalian, status.iloc[:0], by=by)
+        assert len(rates) == 0 and key in rates.columns and "completion_rate" in rates.columns

@@ -413,3 +413,20 @@ def test_tables_are_written_as_pandas_writes_them():
     for frame in (odd, odd[["c1", "c2"]], odd.head(0)):
         expected = frame.to_html(index=False, escape=True, na_rep="—", border=0, classes="ts-table")
         assert html_table(frame, "zh") == expected
+
+
+def test_the_english_coverage_section_reads_in_english(tmp_path):
+    """The coverage tables in an English report: English headers and values, shares as
+    percentages (the shares, already worded, were formatted a second time and failed)."""
+    r = report.prepare_district(
+        "dalian-hightech",
+        as_of="2020-12-31",
+        progress="demo",
+        language="en",
+        raw_dir=RAW,
+        store_dir=tmp_path,
+    )
+    page = r.coverage_html()
+    assert "<th>Report section</th>" in page and "<th>Share with a task</th>" in page
+    assert re.search(r"<td>\d+%</td>", page)
+    assert "分解率" not in page and "报告部分" not in page

@@ -179,7 +179,9 @@ def _task_counts(tables: TaskTables, status: pd.DataFrame) -> tuple[np.ndarray, 
     latest = np.full(n, -1, dtype=np.int64)
     where = np.flatnonzero(due)
     np.maximum.at(latest, task[where], where)
-    state = np.where(latest >= 0, code[latest.clip(0)], -1)
+    state = np.full(n, -1, dtype=np.int64)
+    has_due = latest >= 0
+    state[has_due] = code[latest[has_due]]
     past = np.zeros(n, dtype=bool)
     past[task[due & status["deadline"].to_numpy(dtype=bool)]] = True
     counts["tasks"] = np.ones(n, dtype=np.int64)

@@ -19,6 +19,11 @@ from taskstats.report.wording import (
 )
 
 
+def _share(value) -> str:
+    """A share as a percentage; a value already worded (a string) as it is."""
+    return value if isinstance(value, str) else f"{value:.1%}"
+
+
 def html_table(
     df: pd.DataFrame,
     lang: str = "zh",
@@ -47,7 +52,7 @@ def html_table(
     formatters = {}
     for col in shown.columns:
         if col in SHARE_COLUMNS and col not in ("gini", "hhi"):
-            formatters[col] = lambda v: "—" if pd.isna(v) else f"{v:.1%}"
+            formatters[col] = lambda v: "—" if pd.isna(v) else _share(v)
         elif pd.api.types.is_float_dtype(shown[col]):
             formatters[col] = lambda v: "—" if pd.isna(v) else f"{v:.2f}"
     out = shown.rename(columns=lambda c: labels.get(c, c))
