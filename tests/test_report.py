@@ -48,6 +48,38 @@ def test_every_report_is_written(rendered):
         assert name in compare
 
 
+@pytest.mark.slow
+def test_each_chart_stands_in_its_section(rendered):
+    # The sections share one notebook cell (one round trip to the kernel): each chart is still
+    # shown under its own heading, before the next section, not gathered at the end.
+    out, _ = rendered
+    page = (out / "dalian-hightech.html").read_text(encoding="utf-8")
+    found = re.findall(r"<h2[^>]*>(.*?)</h2>|<img alt=\"([^\"]*)\"", page)
+    shown = [heading or f"[{alt}]" for heading, alt in found]
+    assert shown == [
+        "总体情况",
+        "分管领导工作量",
+        "[图表]",
+        "牵头单位",
+        "[图表]",
+        "任务来源",
+        "[图表]",
+        "工作量集中度",
+        "目标可量化程度",
+        "完成情况",
+        "[图表]",
+        "[图表]",
+        "挂牌督办清单（红灯任务）",
+        "完成率趋势",
+        "[图表]",
+        "位次排名（红黄榜）",
+        "本期到期",
+        "与上期相比",
+        "政府工作报告落实覆盖",
+        "数据质量",
+    ]
+
+
 class _Addresses(html.parser.HTMLParser):
     """Collects every http(s) address outside plain text: attributes, scripts and styles."""
 
