@@ -527,7 +527,7 @@ def report_reading(rf: dict) -> list[str]:
     parts = (
         f"reading and measuring the district {own['prepare']:.2f} s, the six charts "
         f"{own['charts']:.2f} s, the tables and text {own['tables']:.2f} s, and the page's "
-        f"conversion {extra:.2f} s more than the floor's"
+        f"conversion {abs(extra):.2f} s {'more' if extra >= 0 else 'less'} than the floor's"
     )
     if rf["ratio"] <= 1.5:
         return [
