@@ -444,7 +444,7 @@ def test_the_tasks_are_named_once_for_the_red_list_and_every_period_table(tiny, 
         calls.append(len(tables.tasks))
         return original(tables)
 
-    for module in (snapshot_module, lights_module, period_module):
+    for module in (snapshot_module, lights_module):
         monkeypatch.setattr(module, "task_people", counted)
     schedule = pg.schedule_dates(tiny.manifest)
     snap = pg.progress_snapshot(

@@ -108,7 +108,7 @@ def progress_due(
     if until is None:
         click.echo(FOLLOWUP["zh"]["no_next"])
         return
-    due = due_next_period(read.tables, snap.status, day, until)
+    due = due_next_period(read.tables, snap.status, day, until, people=snap.people)
     click.echo(
         FOLLOWUP["zh"]["due"].format(day=day.isoformat(), until=until.isoformat(), n=len(due))
     )
@@ -134,7 +134,7 @@ def progress_changes(
         return
     # The snapshot already holds the previous period's status and lights: no second pipeline.
     then = (snap.status_before, snap.lights_before)
-    changes = period_changes(read.tables, then, (snap.status, snap.lights))
+    changes = period_changes(read.tables, then, (snap.status, snap.lights), people=snap.people)
     click.echo(
         FOLLOWUP["zh"]["changes"].format(
             before=before.isoformat(), day=snap.as_of[district].isoformat()

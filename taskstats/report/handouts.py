@@ -65,7 +65,7 @@ def handouts(
     until = next_node(schedule, as_of)
     status = snapshot.status[snapshot.status["district"] == district]
     due = (
-        due_next_period(tables, status, as_of, until)
+        due_next_period(tables, status, as_of, until, people=snapshot.people)
         if until
         else pd.DataFrame(columns=["task_id", "text", "milestone"])
     )

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from taskstats.measures.lights import task_people
 from taskstats.measures.period import (
     LIGHT_ORDER,
     due_by_unit,
@@ -217,8 +216,8 @@ def period_sections(
     until = next_node(schedule, as_of)
     mine = snapshot.status["district"] == district
     status = snapshot.status[mine]
-    # The tasks' names, once for every table below (the snapshot's, when it has them).
-    people = snapshot.people if len(snapshot.people.columns) else task_people(tables)
+    # The tasks' names, once for every table below: the snapshot's.
+    people = snapshot.people
     due = (
         due_next_period(tables, status, as_of, until, people=people)
         if until is not None
