@@ -155,6 +155,16 @@ def test_explore_notebook_in_jupyterlab(lab, chrome, tmp_path):
         240,
         "the explorer's drop-downs and task table",
     )
+    # Run-all goes on to the progress cells; a filter change waits behind them in the kernel's
+    # queue, so the filter is changed only once every code cell has run and the kernel is idle.
+    _wait(
+        chrome,
+        "const w = window.jupyterapp.shell.currentWidget; const k = w.sessionContext.session.kernel;"
+        "const cells = w.content.widgets.filter(c => c.model.type === 'code');"
+        "return k.status === 'idle' && cells.every(c => c.model.executionCount);",
+        300,
+        "every cell to run",
+    )
     before = json.loads(_wait(chrome, STATE))
     assert before["count"].startswith("共") and before["rows"], before
     assert before["align"] == "left"  # task text reads from the left
@@ -169,7 +179,7 @@ def test_explore_notebook_in_jupyterlab(lab, chrome, tmp_path):
         now = json.loads(chrome.execute_script(STATE))
         return now if now["count"] != before["count"] and now["img"] != before["img"] else None
 
-    end = time.time() + 60
+    end = time.time() + 120
     while (after := changed()) is None and time.time() < end:
         time.sleep(0.5)
     assert after, "the table and chart did not follow the district filter"
