@@ -74,3 +74,33 @@ def rendered(tmp_path_factory):
         store_dir=store,
     )
     return out, written
+
+
+def run_cells(tmp_path: Path, cells: list[str]) -> list[dict]:
+    """Run code cells in a report kernel (papermill); each cell's outputs, in order."""
+    import json
+
+    import nbformat
+    import papermill
+
+    from taskstats import report
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, tmp_path / "in.ipynb")
+    papermill.execute_notebook(
+        str(tmp_path / "in.ipynb"),
+        str(tmp_path / "out.ipynb"),
+        cwd=str(tmp_path),
+        progress_bar=False,
+        kernel_name="python3",
+        kernel_manager_class=report.kernel_manager_class(),
+        execution_timeout=600,
+    )
+    executed = json.loads((tmp_path / "out.ipynb").read_text(encoding="utf-8"))
+    return [c.get("outputs", []) for c in executed["cells"]]

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
-import nbformat
-import papermill
 import pytest
-
-from taskstats import report
+from conftest import run_cells
 
 # Each cell's own source; the draws are counted with matplotlib's draw event.
 CELLS = [
@@ -28,31 +23,9 @@ CELLS = [
 ]
 
 
-def _run(tmp_path, cells: list[str]) -> list[dict]:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(source) for source in cells]
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbformat.write(nb, tmp_path / "in.ipynb")
-    papermill.execute_notebook(
-        str(tmp_path / "in.ipynb"),
-        str(tmp_path / "out.ipynb"),
-        cwd=str(tmp_path),
-        progress_bar=False,
-        kernel_name="python3",
-        kernel_manager_class=report.kernel_manager_class(),
-        execution_timeout=600,
-    )
-    executed = json.loads((tmp_path / "out.ipynb").read_text(encoding="utf-8"))
-    return [c.get("outputs", []) for c in executed["cells"]]
-
-
 @pytest.mark.slow
 def test_a_chart_is_drawn_once_in_a_report_kernel(tmp_path):
-    outputs = _run(tmp_path, CELLS)
+    outputs = run_cells(tmp_path, CELLS)
     shown = [o["data"] for o in outputs[1] if o["output_type"] == "display_data"]
     assert [sorted(d) for d in shown] == [["image/svg+xml", "text/plain"]]
     # Text kept as text, not as glyph paths.
@@ -68,5 +41,5 @@ def test_the_draw_count_can_fail(tmp_path):
     """Without set_style the kernel draws the chart three times: to pixels by pyplot's display
     hook, then twice for the PNG shown (its tight bounding box, then the image)."""
     cells = ["import matplotlib\nmatplotlib.rcParams['figure.dpi'] = 80", *CELLS[1:2], CELLS[3]]
-    outputs = _run(tmp_path, cells)
+    outputs = run_cells(tmp_path, cells)
     assert "".join(outputs[2][0]["text"]).strip() == "3"

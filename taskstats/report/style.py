@@ -96,6 +96,16 @@ def set_style(context: str = "notebook", *, slides: bool = False) -> str:
     return family
 
 
+def kernel_shell():
+    """The IPython shell of the notebook kernel this runs in, or None (a script, a terminal)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell = get_ipython()
+    return shell if shell is not None and "IPKernelApp" in shell.config else None
+
+
 def _inline_without_tight_bbox() -> None:
     """In a notebook, draw each figure once: charts lay themselves out, so the inline backend's
     tight bounding box (a second rendering pass) is not needed, and their layout is fixed when
@@ -105,12 +115,8 @@ def _inline_without_tight_bbox() -> None:
     searchable, a third of the bytes of a twice-the-pixels PNG, and about half its drawing time
     (no glyphs rasterised); the page names the same Chinese fonts the charts were measured in.
     Saved charts (:func:`save_figure`) still draw their text as paths."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return
-    shell = get_ipython()
-    if shell is not None and "IPKernelApp" in shell.config:
+    shell = kernel_shell()
+    if shell is not None:
         shell.run_line_magic("config", "InlineBackend.print_figure_kwargs = {'bbox_inches': None}")
         shell.run_line_magic("config", "InlineBackend.figure_formats = ['svg']")
         plt.rcParams["svg.fonttype"] = "none"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -52,6 +54,9 @@ from taskstats.report.wording import scan as scan_words
 from taskstats.report.wording.ranks import RANKING_COLUMNS, rank_labels, rank_rule
 from taskstats.tidy import TaskTables
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 PROGRESS_CHOICES = pg.PROGRESS_CHOICES
 
 
@@ -89,8 +94,6 @@ class DistrictReport:
     trend: pd.DataFrame
     rules: ms.RuleSet
     files: list[tuple[str, str]] = field(default_factory=list)
-    coverage: Coverage | None = None
-    ranking: pd.DataFrame | None = None
     ranking_rules: RankingRules | None = None
     ledger: pd.DataFrame | None = None  # the progress reports the figures come from
     schedule: dict[str, list[dt.date]] = field(default_factory=dict)
@@ -100,6 +103,52 @@ class DistrictReport:
     @property
     def tables(self) -> TaskTables:
         return self.read.tables
+
+    @functools.cached_property
+    def coverage(self) -> Coverage | None:
+        """政府工作报告落实覆盖 (None without a work report); worked out when first asked for,
+        so a page drawing its charts ahead (:mod:`taskstats.report.drawing`) does it meanwhile."""
+        found = read_work_report(self.read.manifest)
+        if found is None:
+            return None
+        commitments, path = found
+        return prepare_coverage(commitments, self.tables, self.read.manifest.slug, path.name)
+
+    @functools.cached_property
+    def ranking(self) -> pd.DataFrame | None:
+        """The lead units ranked by the ranking rules (when first asked for, as ``coverage``)."""
+        if self.ranking_rules is None:
+            return None
+        return unit_ranking(self.tables, self.status, self.lights, self.ranking_rules)
+
+    def page_charts(self) -> dict[str, Callable[[], Figure]]:
+        """The charts the page shows, in page order, each as a function that draws it: the
+        sections :meth:`has` something to compare in, and the lights (for
+        :func:`taskstats.report.drawing.draw_ahead`)."""
+        from taskstats.report import charts
+
+        lang, sim, name = self.lang, self.simulated, self.name
+        makers: dict[str, Callable[[], Figure]] = {}
+        if self.has("leaders"):
+            makers["leaders"] = lambda: charts.leader_load_chart(self.workload_by_source, lang=lang)
+        if self.has("units"):
+            makers["units"] = lambda: charts.lead_units_chart(self.units, lang=lang)
+        if self.has("sources"):
+            makers["sources"] = lambda: charts.source_mix_chart(
+                self.mix.assign(district=name), lang=lang
+            )
+        makers["lights"] = lambda: charts.lights_chart(
+            self.lights.assign(district=name), lang=lang, simulated=sim
+        )
+        if self.has("completion"):
+            keys = self.completion_keys
+            makers["completion"] = lambda: charts.completion_panels(
+                self.rates, keys, lang=lang, simulated=sim
+            )
+            makers["trend"] = lambda: charts.trend_chart(
+                self.trend.assign(district=name), lang=lang, simulated=sim
+            )
+        return makers
 
     @property
     def name(self) -> str:
@@ -409,18 +458,8 @@ def prepare_district(
         trend=snap.trend,
         rules=rules,
         files=raw_files([read]),
-        coverage=_coverage(read),
-        ranking=unit_ranking(t, status, lights, ranking_rules),
         ranking_rules=ranking_rules,
         ledger=ledger,
         schedule=schedule,
         snapshot=snap,
     )
-
-
-def _coverage(read: DistrictRead) -> Coverage | None:
-    found = read_work_report(read.manifest)
-    if found is None:
-        return None
-    commitments, path = found
-    return prepare_coverage(commitments, read.tables, read.manifest.slug, path.name)

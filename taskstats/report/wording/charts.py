@@ -39,6 +39,7 @@ LABELS = {
         "cards": "目标任务|分管领导|牵头单位|量化目标|节点完成率|红灯任务",
         "shown_top": "（前{n}个，共{total}个）",
         "shown_lowest": "（完成率最低的{n}个，共{total}个）",
+        "drawing": "图表绘制中……",
     },
     "en": {
         "province": "Province",
@@ -78,5 +79,6 @@ LABELS = {
         "cards": "Tasks|Leaders|Lead units|Quantified|Milestones done|Red tasks",
         "shown_top": " (top {n} of {total})",
         "shown_lowest": " (lowest {n} of {total})",
+        "drawing": "Drawing the chart…",
     },
 }

@@ -1,0 +1,186 @@
+"""Charts drawn ahead in a second process (report/drawing.py), in a real report kernel: each
+chart lands where it was shown, drawn exactly as the kernel would draw it; what the copy does
+not deliver (it failed, hung) is drawn in the kernel; its warnings are said in the cell."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+
+import matplotlib.pyplot as plt
+import pytest
+from conftest import run_cells
+
+from taskstats.report import drawing
+
+SETUP = """
+import os, pathlib, time, warnings
+import matplotlib.pyplot as plt
+from IPython.display import HTML, display
+from taskstats.report import charts, drawing
+charts.set_style()
+plt.rcParams["svg.hashsalt"] = "taskstats"  # the same ids in every drawing of a chart
+os.environ["SOURCE_DATE_EPOCH"] = "0"  # and the same date
+KERNEL = os.getpid()
+
+def where():
+    return "kernel" if os.getpid() == KERNEL else "copy"
+
+def chart(name, before=lambda: None):
+    def make():
+        before()
+        fig, ax = plt.subplots(figsize=(3, 2))
+        ax.bar(["甲", "乙"], [1, 2])
+        ax.set_title(f"{name} {where()}")
+        return fig
+    return make
+"""
+
+AHEAD = """
+go = pathlib.Path("go")
+def wait_for_go():  # chart b waits in the copy until the kernel has shown its placeholder
+    while where() == "copy" and not go.exists():
+        time.sleep(0.05)
+drawn = drawing.draw_ahead(
+    {"a": chart("a"), "b": chart("b", wait_for_go), "c": chart("c")}, ahead=True
+)
+time.sleep(2)  # a has arrived by now: shown at once
+display(HTML("<h2>A</h2>"))
+drawn.show("a")
+display(HTML("<h2>B</h2>"))
+drawn.show("b")  # not drawn yet: a placeholder
+go.touch()
+display(HTML("<h2>C</h2>"))
+drawn.show("c")
+drawn.finish()
+"""
+
+HERE = """
+drawn = drawing.draw_ahead({"a": chart("a")}, ahead=False)
+drawn.show("a")
+drawn.finish()
+"""
+
+
+def _charts(outputs: list[dict]) -> list[str]:
+    """Each output in order: a heading's text, a chart's title, or the placeholder's text."""
+    shown = []
+    for out in outputs:
+        data = out.get("data", {})
+        if "image/svg+xml" in data:
+            svg = "".join(data["image/svg+xml"])
+            shown.append(re.search(r">([a-z] (?:kernel|copy))</text>", svg).group(1))
+        elif "text/html" in data:
+            shown.append(re.sub(r"<[^>]+>", "", "".join(data["text/html"])))
+        elif "text/plain" in data:
+            shown.append("".join(data["text/plain"]))
+    return shown
+
+
+def _svg(outputs: list[dict], title: str) -> str:
+    for out in outputs:
+        svg = "".join(out.get("data", {}).get("image/svg+xml", ""))
+        if f">{title}</text>" in svg:
+            return svg
+    raise AssertionError(f"no chart titled {title}")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="drawing ahead forks the kernel")
+def test_charts_drawn_ahead_land_where_they_were_shown(tmp_path):
+    copy_fails = """
+def fail_in_copy():
+    if where() == "copy":
+        raise RuntimeError("the copy fails")
+drawn = drawing.draw_ahead({"x": chart("x", fail_in_copy), "y": chart("y")}, ahead=True)
+drawn.show("x")
+drawn.show("y")
+drawn.finish()
+"""
+    warns = """
+def warn():
+    warnings.warn("来自副本的警告")
+drawn = drawing.draw_ahead({"w": chart("w", warn)}, ahead=True)
+drawn.show("w")
+drawn.finish()
+"""
+    hangs = """
+drawing.TIMEOUT_S = 3
+def hang():
+    while where() == "copy":
+        time.sleep(1)
+drawn = drawing.draw_ahead({"h": chart("h", hang)}, ahead=True)
+copy = drawn._pid
+start = time.monotonic()
+drawn.show("h")
+drawn.finish()
+try:
+    os.kill(copy, 0)
+    print("the copy is still there")
+except ProcessLookupError:
+    print(f"the copy was ended after {round(time.monotonic() - start)} s")
+"""
+    fails = """
+def fail():
+    raise ValueError("坏图")
+drawn = drawing.draw_ahead({"v": chart("v", fail)}, ahead=True)
+drawn.show("v")
+try:
+    drawn.finish()
+except ValueError as error:
+    print("raised here:", error)
+"""
+    out = run_cells(tmp_path, [SETUP, AHEAD, HERE, copy_fails, warns, hangs, fails])
+    ahead, here, copy_failed, warned, hung, failed = out[1:]
+
+    # In page order, each drawn by the copy; the placeholder of b filled in place.
+    assert _charts(ahead) == ["A", "a copy", "B", "b copy", "C", "c copy"]
+    # The copy draws a chart exactly as the kernel draws it (the same formatter, the same SVG).
+    assert _charts(here) == ["a kernel"]
+    assert _svg(ahead, "a copy").replace("a copy", "a kernel") == _svg(here, "a kernel")
+    # What the copy did not deliver is drawn in the kernel: the chart it failed on, the rest.
+    assert _charts(copy_failed) == ["x kernel", "y kernel"]
+    # The copy's warning is said in the cell, once.
+    said = "".join("".join(o.get("text", "")) for o in warned if o.get("name") == "stderr")
+    assert said.count("UserWarning: 来自副本的警告") == 1, said
+    assert _charts(warned) == ["w copy"]
+    # A copy that hangs is ended after the time allowed and the chart drawn in the kernel.
+    assert _charts(hung)[0] == "h kernel"
+    printed = "".join("".join(o.get("text", "")) for o in hung if o.get("name") == "stdout")
+    assert re.fullmatch(r"the copy was ended after [3-9] s\n", printed), printed
+    # A chart that fails everywhere fails in the kernel, with its own error.
+    printed = "".join("".join(o.get("text", "")) for o in failed if o.get("name") == "stdout")
+    assert printed == "raised here: 坏图\n"
+    assert "图表绘制中" in _charts(failed)[0]  # its placeholder stays: nothing was drawn
+
+
+def test_outside_a_kernel_each_chart_is_drawn_where_it_is_shown(monkeypatch):
+    made, shown = [], []
+    monkeypatch.setattr(plt, "show", lambda: shown.append(len(made)))
+
+    def make():
+        made.append(1)
+        return plt.figure()
+
+    drawn = drawing.draw_ahead({"a": make, "b": make}, ahead=True)  # no kernel: no copy
+    assert not drawing.can_draw_ahead()
+    assert made == []  # nothing drawn before it is shown
+    drawn.show("b")
+    assert made == [1] and shown == [1]
+    drawn.finish()
+    with pytest.raises(KeyError, match="no chart 'z'; the charts are a, b"):
+        drawn.show("z")
+    plt.close("all")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="sched_getaffinity")
+def test_one_core_draws_in_the_kernel(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    monkeypatch.setattr(drawing, "kernel_shell", lambda: object())
+    assert not drawing.can_draw_ahead()
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(
+        "matplotlib.get_backend", lambda: "module://matplotlib_inline.backend_inline"
+    )
+    assert drawing.can_draw_ahead()
