@@ -19,6 +19,7 @@ copy is killed.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import signal
@@ -130,6 +131,10 @@ class ChartsAhead:
         if shell is None:
             return
         read, write = os.pipe()
+        # The two processes share the kernel's memory until either writes to it; the cyclic
+        # garbage collector writes to every object it visits, so the kernel's objects are
+        # frozen out of its reach until finish() and the copy does not collect at all.
+        gc.freeze()
         with warnings.catch_warnings():
             # Python 3.12+ warns that forking a threaded process may deadlock the child; this
             # child takes no lock the kernel's threads use (no output, no imports it has not
@@ -167,6 +172,7 @@ class ChartsAhead:
         if self._pid is not None:
             self._pid = None
             self._collect()
+            gc.unfreeze()
 
 
 def _collect(pid: int) -> None:
@@ -181,6 +187,7 @@ def _draw_and_send(makers: Mapping[str, Maker], formatter, connection: Connectio
     """In the copy: draw each chart as the kernel would display it and send it; stop at the
     first that fails (the kernel draws it and the rest itself). Never returns."""
     try:
+        gc.disable()
         sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - the copy ends here
         for key, make in makers.items():
             with warnings.catch_warnings(record=True) as caught:
