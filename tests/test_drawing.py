@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import pytest
 from conftest import run_cells
 
-from taskstats.report import drawing
+from taskstats.report import drawing, render
 
 SETUP = """
 import os, pathlib, time, warnings
@@ -176,11 +176,24 @@ def test_outside_a_kernel_each_chart_is_drawn_where_it_is_shown(monkeypatch):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="sched_getaffinity")
 def test_one_core_draws_in_the_kernel(monkeypatch):
-    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    monkeypatch.setenv(render.CORES_ENV, "")  # not given (and put back as it was after)
     monkeypatch.setattr(drawing, "kernel_shell", lambda: object())
-    assert not drawing.can_draw_ahead()
-    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
     monkeypatch.setattr(
         "matplotlib.get_backend", lambda: "module://matplotlib_inline.backend_inline"
     )
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    assert not drawing.can_draw_ahead()
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
     assert drawing.can_draw_ahead()
+    monkeypatch.setattr("matplotlib.get_backend", lambda: "module://ipympl.backend_nbagg")
+    assert not drawing.can_draw_ahead()  # an interactive backend draws its own figures
+    monkeypatch.setattr(
+        "matplotlib.get_backend", lambda: "module://matplotlib_inline.backend_inline"
+    )
+    # A batch of two reports at once on two cores: each worker's kernels get one.
+    monkeypatch.setattr(render, "_die_with_parent", lambda: True)
+    monkeypatch.setattr(render, "_stop_if_orphaned", lambda: None)
+    monkeypatch.setattr(render, "_PARENT", render._PARENT)
+    render._tie_to_parent(os.getpid(), 1)
+    assert os.environ[render.CORES_ENV] == "1"
+    assert drawing.cores() == 1 and not drawing.can_draw_ahead()

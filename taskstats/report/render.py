@@ -27,6 +27,9 @@ from taskstats.report.wording import text
 DISTRICT_NOTEBOOK = "district_report.ipynb"
 COMPARE_NOTEBOOK = "compare_districts.ipynb"
 CELL_TIMEOUT = 600  # seconds one notebook cell may run (a hung kernel otherwise waits forever)
+# The cores a report's kernel may use; a batch running several reports at once gives each its
+# share, so a kernel with one does not draw its charts ahead (report/drawing.py).
+CORES_ENV = "TASKSTATS_CORES"
 
 
 def cell_timeout(seconds: float | None = None) -> int:
@@ -201,8 +204,9 @@ _PARENT: int | None = None  # the process that started this worker (and holds th
 _PR_SET_PDEATHSIG = 1
 
 
-def _tie_to_parent(parent: int) -> None:
-    """Worker start-up: die with the parent (it holds the reports' lock), never outlive it.
+def _tie_to_parent(parent: int, cores: int) -> None:
+    """Worker start-up: die with the parent (it holds the reports' lock), never outlive it;
+    the worker's kernels may use ``cores`` cores (:data:`CORES_ENV`).
 
     On Linux the kernel sends SIGKILL to the worker when its parent dies (``PR_SET_PDEATHSIG``);
     elsewhere a watchdog thread ends the worker within a second of it. The notebook kernels a
@@ -211,6 +215,7 @@ def _tie_to_parent(parent: int) -> None:
     """
     global _PARENT
     _PARENT = parent
+    os.environ[CORES_ENV] = str(cores)
     if not _die_with_parent():
         threading.Thread(target=_watch_parent, name="taskstats-parent-watch", daemon=True).start()
     _stop_if_orphaned()  # the parent may have died before the tie was made
@@ -450,8 +455,10 @@ def _run_jobs(
         for job in work:
             yield job, _error_of(lambda job=job: _run_job(job, failed_dir, timeout))
         return
+    # Each worker's kernels get their share of the cores (CORES_ENV).
+    share = max(1, (os.cpu_count() or 1) // workers)
     with ProcessPoolExecutor(
-        max_workers=workers, initializer=_tie_to_parent, initargs=(os.getpid(),)
+        max_workers=workers, initializer=_tie_to_parent, initargs=(os.getpid(), share)
     ) as pool:
         futures = {pool.submit(_run_job, job, failed_dir, timeout): job for job in work}
         for future in as_completed(futures):
