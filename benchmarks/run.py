@@ -647,6 +647,17 @@ REPORT_CHANGES = [
     "`plt.show()`; the rendered pages read the same (their text, headings, charts and the "
     "charts' places compared on all four districts in both languages; a test checks each "
     "chart stands under its heading) |",
+    "| drawing the charts beside the tables | the sections cell 1.21–1.50 s (two runs, timed "
+    "in the kernel), the charts, then the tables | 0.86–0.89 s (three runs) | a copy of the "
+    "kernel (a fork: the figures' data is already there, nothing is imported or pickled "
+    "again) draws the six charts on the second core while the kernel writes the tables and "
+    "works out the coverage and the ranking, which `prepare_district` now leaves until they "
+    "are asked for; each chart takes its place under its heading (a placeholder updated by "
+    "its display id), the same SVG the kernel would draw (a test compares). The kernel's "
+    "objects are frozen out of the garbage collector's reach while the copy runs, and the "
+    "copy does not collect: its collections wrote to every object and so copied the shared "
+    "memory page by page (the cell took 1.14–1.20 s before that). Balancing the last charts "
+    "between the two was measured and left: the copy ends 0.05–0.2 s after the kernel |",
     "",
     "Tried and left as they were: registering the Chinese font costs 26 ms a kernel (not "
     "worth a cache); Python's garbage collector 18 ms; papermill's round trip about 4 ms a "
