@@ -76,8 +76,9 @@ def rendered(tmp_path_factory):
     return out, written
 
 
-def run_cells(tmp_path: Path, cells: list[str]) -> list[dict]:
-    """Run code cells in a report kernel (papermill); each cell's outputs, in order."""
+def run_cells(tmp_path: Path, cells: list[str], *, allow_errors: bool = False) -> list[dict]:
+    """Run code cells in a report kernel (papermill); each one's outputs, in order. With
+    ``allow_errors`` a cell that raises is recorded and the next ones still run."""
     import json
 
     import nbformat
@@ -93,14 +94,20 @@ def run_cells(tmp_path: Path, cells: list[str]) -> list[dict]:
         "language": "python",
     }
     nbformat.write(nb, tmp_path / "in.ipynb")
-    papermill.execute_notebook(
-        str(tmp_path / "in.ipynb"),
-        str(tmp_path / "out.ipynb"),
-        cwd=str(tmp_path),
-        progress_bar=False,
-        kernel_name="python3",
-        kernel_manager_class=report.kernel_manager_class(),
-        execution_timeout=600,
-    )
+    try:
+        papermill.execute_notebook(
+            str(tmp_path / "in.ipynb"),
+            str(tmp_path / "out.ipynb"),
+            cwd=str(tmp_path),
+            progress_bar=False,
+            kernel_name="python3",
+            kernel_manager_class=report.kernel_manager_class(),
+            execution_timeout=600,
+            **({"allow_errors": True} if allow_errors else {}),
+        )
+    except papermill.PapermillExecutionError:  # written with every cell run, then raised
+        if not allow_errors:
+            raise
     executed = json.loads((tmp_path / "out.ipynb").read_text(encoding="utf-8"))
-    return [c.get("outputs", []) for c in executed["cells"]]
+    # Code cells only: papermill puts a note of an error above the first cell.
+    return [c.get("outputs", []) for c in executed["cells"] if c["cell_type"] == "code"]

@@ -15,7 +15,7 @@ from conftest import run_cells
 from taskstats.report import drawing, render
 
 SETUP = """
-import os, pathlib, time, warnings
+import gc, os, pathlib, time, warnings
 import matplotlib.pyplot as plt
 from IPython.display import HTML, display
 from taskstats.report import charts, drawing
@@ -45,11 +45,15 @@ def wait_for_go():  # chart b waits in the copy until the kernel has shown its p
 drawn = drawing.draw_ahead(
     {"a": chart("a"), "b": chart("b", wait_for_go), "c": chart("c")}, ahead=True
 )
-time.sleep(2)  # a has arrived by now: shown at once
+end = time.monotonic() + 60
+while "a" not in drawn._drawn and time.monotonic() < end:  # a arrives: shown at once
+    time.sleep(0.05)
 display(HTML("<h2>A</h2>"))
 drawn.show("a")
 display(HTML("<h2>B</h2>"))
 drawn.show("b")  # not drawn yet: a placeholder
+drawn.show("b")  # shown twice: a placeholder each
+print("waiting for", sorted(drawn._waiting), len(drawn._waiting["b"]))
 go.touch()
 display(HTML("<h2>C</h2>"))
 drawn.show("c")
@@ -64,7 +68,8 @@ drawn.finish()
 
 
 def _charts(outputs: list[dict]) -> list[str]:
-    """Each output in order: a heading's text, a chart's title, or the placeholder's text."""
+    """Each output in order: a heading's text, a chart's title, the placeholder's text or
+    what was printed."""
     shown = []
     for out in outputs:
         data = out.get("data", {})
@@ -75,6 +80,8 @@ def _charts(outputs: list[dict]) -> list[str]:
             shown.append(re.sub(r"<[^>]+>", "", "".join(data["text/html"])))
         elif "text/plain" in data:
             shown.append("".join(data["text/plain"]))
+        elif out.get("name") == "stdout":
+            shown.append("".join(out["text"]))
     return shown
 
 
@@ -101,9 +108,57 @@ drawn.finish()
     warns = """
 def warn():
     warnings.warn("来自副本的警告")
-drawn = drawing.draw_ahead({"w": chart("w", warn)}, ahead=True)
+    print("画图时打印")
+drawn = drawing.draw_ahead({"w": chart("w", warn), "v": chart("v", warn)}, ahead=True)
 drawn.show("w")
+drawn.show("v")
 drawn.finish()
+"""
+    no_fork = """
+def no_fork():
+    raise BlockingIOError(11, "Resource temporarily unavailable")
+real_fork, os.fork = os.fork, no_fork
+try:
+    drawn = drawing.draw_ahead({"n": chart("n")}, ahead=True)
+finally:
+    os.fork = real_fork
+drawn.show("n")
+drawn.finish()
+print("frozen", gc.get_freeze_count())
+"""
+    cannot_draw_in_copy = """
+from matplotlib.artist import Artist
+class Fussy(Artist):  # fails to draw in the copy only: the formatter says so to the log alone
+    def draw(self, renderer):
+        if where() == "copy":
+            raise RuntimeError("draws only in the kernel")
+def fussy():
+    figure = chart("f")()
+    figure.add_artist(Fussy())
+    return figure
+drawn = drawing.draw_ahead({"f": fussy}, ahead=True)
+drawn.show("f")
+drawn.finish()
+"""
+    stopped = """
+go.unlink()
+drawn = drawing.draw_ahead({"s": chart("s", wait_for_go)}, ahead=True)
+copy = drawn._pid
+drawn.show("s")
+print("frozen while drawing", gc.get_freeze_count() > 0)
+raise RuntimeError("the cell stops before finish()")
+"""
+    after_stop = """
+go.touch()
+end = time.monotonic() + 60
+while gc.get_freeze_count() and time.monotonic() < end:
+    time.sleep(0.05)
+print("frozen", gc.get_freeze_count())
+try:
+    os.waitpid(copy, os.WNOHANG)
+    print("the copy is not collected")
+except ChildProcessError:
+    print("the copy is collected")
 """
     hangs = """
 drawing.TIMEOUT_S = 3
@@ -131,20 +186,27 @@ try:
 except ValueError as error:
     print("raised here:", error)
 """
-    out = run_cells(tmp_path, [SETUP, AHEAD, HERE, copy_fails, warns, hangs, fails])
-    ahead, here, copy_failed, warned, hung, failed = out[1:]
+    cells = [SETUP, AHEAD, HERE, copy_fails, warns, hangs, fails, no_fork, cannot_draw_in_copy]
+    out = run_cells(tmp_path, [*cells, stopped, after_stop], allow_errors=True)
+    ahead, here, copy_failed, warned, hung, failed, unforked, fussy, stopped, after = out[1:]
 
-    # In page order, each drawn by the copy; the placeholder of b filled in place.
-    assert _charts(ahead) == ["A", "a copy", "B", "b copy", "C", "c copy"]
+    # In page order, each drawn by the copy; each placeholder of b filled in place; a, which
+    # had arrived, shown at once.
+    assert _charts(ahead) == [
+        *("A", "a copy", "B", "b copy", "b copy", "waiting for ['b'] 2\n", "C", "c copy")
+    ]
     # The copy draws a chart exactly as the kernel draws it (the same formatter, the same SVG).
     assert _charts(here) == ["a kernel"]
     assert _svg(ahead, "a copy").replace("a copy", "a kernel") == _svg(here, "a kernel")
     # What the copy did not deliver is drawn in the kernel: the chart it failed on, the rest.
     assert _charts(copy_failed) == ["x kernel", "y kernel"]
-    # The copy's warning is said in the cell, once.
+    # The copy's warning is said in the cell, once for the two charts, as in the kernel; what
+    # it printed is printed, once for each chart.
     said = "".join("".join(o.get("text", "")) for o in warned if o.get("name") == "stderr")
     assert said.count("UserWarning: 来自副本的警告") == 1, said
-    assert _charts(warned) == ["w copy"]
+    printed = "".join("".join(o.get("text", "")) for o in warned if o.get("name") == "stdout")
+    assert printed == "画图时打印\n画图时打印\n"
+    assert _charts(warned)[:2] == ["w copy", "v copy"]
     # A copy that hangs is ended after the time allowed and the chart drawn in the kernel.
     assert _charts(hung)[0] == "h kernel"
     printed = "".join("".join(o.get("text", "")) for o in hung if o.get("name") == "stdout")
@@ -153,6 +215,15 @@ except ValueError as error:
     printed = "".join("".join(o.get("text", "")) for o in failed if o.get("name") == "stdout")
     assert printed == "raised here: 坏图\n"
     assert "图表绘制中" in _charts(failed)[0]  # its placeholder stays: nothing was drawn
+    # No process to fork: drawn in the kernel, and the garbage collector given back.
+    assert _charts(unforked) == ["n kernel", "frozen 0\n"]
+    # A chart the copy's formatter could not draw (it gave text only) is drawn in the kernel.
+    assert _charts(fussy) == ["f kernel"]
+    # A cell stopped before finish(): once the copy ends, it is collected and the garbage
+    # collector given back.
+    assert [o.get("ename") for o in stopped if o["output_type"] == "error"] == ["RuntimeError"]
+    assert _charts(stopped)[1:] == ["frozen while drawing True\n"]
+    assert _charts(after) == ["frozen 0\nthe copy is collected\n"]
 
 
 def test_outside_a_kernel_each_chart_is_drawn_where_it_is_shown(monkeypatch):

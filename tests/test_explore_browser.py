@@ -159,7 +159,8 @@ def test_explore_notebook_in_jupyterlab(lab, chrome, tmp_path):
     # queue, so the filter is changed only once every code cell has run and the kernel is idle.
     _wait(
         chrome,
-        "const w = window.jupyterapp.shell.currentWidget; const k = w.sessionContext.session.kernel;"
+        "const w = window.jupyterapp.shell.currentWidget;"
+        "const k = w.sessionContext.session.kernel;"
         "const cells = w.content.widgets.filter(c => c.model.type === 'code');"
         "return k.status === 'idle' && cells.every(c => c.model.executionCount);",
         300,

@@ -10,18 +10,20 @@ does (a display updated by its id; papermill records the chart where it stands).
 an interactive backend) each chart is drawn where it is shown, as ``plt.show()`` would.
 
 The copy only draws and writes to its pipe: it sends nothing to the notebook, writes nothing to
-disk, and ends with ``os._exit``. Its warnings are sent back and raised here by
-:meth:`ChartsAhead.finish`. A chart it did not deliver (it failed, died or took longer than
-:data:`TIMEOUT_S`) is drawn here, so its error is raised here with its own traceback; a hung
-copy is killed.
+disk, and ends with ``os._exit``. What drawing warned or printed there is sent back and said
+here by :meth:`ChartsAhead.finish`. A chart it did not deliver (it failed, died or took longer
+than :data:`TIMEOUT_S`) is drawn here, so its error is raised here with its own traceback; a
+hung copy is killed. The kernel's objects are kept out of the garbage collector's reach while a
+copy runs (see ``_start``), and given back when the copy has ended, however the cell ended.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import importlib
+import io
 import os
-import pickle
 import signal
 import sys
 import threading
@@ -34,7 +36,7 @@ from multiprocessing.connection import Connection
 from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 
-from taskstats.report.render import CORES_ENV
+from taskstats.report.render import CORES_ENV, usable_cores
 from taskstats.report.style import kernel_shell
 from taskstats.report.wording import LABELS
 
@@ -73,7 +75,7 @@ def cores() -> int:
     given = os.environ.get(CORES_ENV, "").strip()
     if given.isdigit():
         return int(given)
-    return len(os.sched_getaffinity(0))
+    return usable_cores()
 
 
 class ChartsAhead:
@@ -83,8 +85,8 @@ class ChartsAhead:
         self._makers = dict(makers)
         self._lang = lang
         self._drawn: dict[str, tuple[dict, dict]] = {}  # key → (data, metadata) as displayed
-        self._waiting: dict[str, object] = {}  # key → the placeholder's display handle
-        self._caught: list[tuple] = []  # the copy's warnings, raised here by finish()
+        self._waiting: dict[str, list] = {}  # key → its placeholders' display handles
+        self._said: list[tuple] = []  # the copy's warnings and printed text, said by finish()
         self._arrived = threading.Condition()
         self._pid: int | None = None
         self._ended = False
@@ -110,80 +112,115 @@ class ChartsAhead:
             display(drawn[0], metadata=drawn[1], raw=True)
             return
         pending = {"text/plain": LABELS[self._lang]["drawing"]}
-        self._waiting[key] = display(pending, raw=True, display_id=True)
+        self._waiting.setdefault(key, []).append(display(pending, raw=True, display_id=True))
 
     def finish(self) -> None:
-        """Wait for the charts still drawn elsewhere and put each in its placeholder; draw here
-        what did not come. Call it once every chart has been shown."""
+        """Wait for the charts still drawn elsewhere and put each in its placeholders; draw
+        here what did not come; then say what the copy warned and printed. Call it once every
+        chart has been shown."""
         if self._pid is None:
             return
+        try:
+            self._wait()
+        finally:
+            self._stop()
+        with self._arrived:
+            drawn, said = dict(self._drawn), list(self._said)
+            self._said.clear()
+        waiting, self._waiting = self._waiting, {}
+        for key, handles in waiting.items():
+            if key in drawn:
+                for handle in handles:
+                    handle.update(drawn[key][0], metadata=drawn[key][1], raw=True)
+                continue
+            figure = self._makers[key]()  # not delivered: drawn here, where an error shows
+            for handle in handles:
+                handle.update(figure)
+            plt.close(figure)
+        for warned, out, err in said:
+            sys.stdout.write(out)
+            sys.stderr.write(err)
+            for message, category, filename, lineno in warned:
+                warnings.warn_explicit(message, category, filename, lineno)
+
+    def _wait(self) -> None:
         end = time.monotonic() + TIMEOUT_S
         with self._arrived:
             while not self._ended and any(k not in self._drawn for k in self._waiting):
-                self._arrived.wait(timeout=max(0.0, end - time.monotonic()))
-                if time.monotonic() >= end:
-                    break
-        self._stop()
-        for message, category, filename, lineno in self._caught:  # said here, in the cell
-            warnings.warn_explicit(message, category, filename, lineno)
-        self._caught.clear()
-        for key, handle in self._waiting.items():
-            drawn = self._drawn.get(key)
-            if drawn is None:  # not delivered: drawn here, where an error shows its traceback
-                figure = self._makers[key]()
-                handle.update(figure)
-                plt.close(figure)
-            else:
-                handle.update(drawn[0], metadata=drawn[1], raw=True)
-        self._waiting.clear()
+                left = end - time.monotonic()
+                if left <= 0:
+                    return
+                self._arrived.wait(timeout=left)
 
     def _start(self) -> None:
         shell = kernel_shell()
         if shell is None:
             return
+        _load_before_fork()
         read, write = os.pipe()
         # The two processes share the kernel's memory until either writes to it; the cyclic
         # garbage collector writes to every object it visits, so the kernel's objects are
-        # frozen out of its reach until finish() and the copy does not collect at all.
+        # frozen out of its reach while a copy runs, and the copy does not collect at all.
         gc.freeze()
-        with warnings.catch_warnings():
-            # Python 3.12+ warns that forking a threaded process may deadlock the child; this
-            # child takes no lock the kernel's threads use (no output, no imports it has not
-            # done, no messages) and ends with os._exit.
-            warnings.simplefilter("ignore", DeprecationWarning)
-            pid = os.fork()
-        if pid == 0:  # the copy: draw, send, end
+        try:
+            with warnings.catch_warnings():
+                # Python 3.12+ warns that forking a threaded process may deadlock the child;
+                # the copy takes no lock the kernel's threads use (its modules are loaded
+                # before the fork, it sends no message and writes no output) and ends with
+                # os._exit.
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pid = os.fork()
+        except OSError:  # no process to be had (a limit, memory): every chart drawn here
+            _unfreeze_unless_copies()
             os.close(read)
-            _draw_and_send(self._makers, shell.display_formatter, Connection(write, readable=False))
+            os.close(write)
+            return
+        if pid == 0:  # the copy: draw, send, end, whatever happens (an interrupt too)
+            try:
+                os.close(read)
+                _draw_and_send(self._makers, shell, Connection(write))
+            finally:
+                os._exit(0)
         os.close(write)
+        _COPIES.add(pid)
         self._pid = pid
-        # A cell stopped before finish(): the copy is collected with this object.
+        # Once, by whichever comes first: the copy's end (the receiving thread), finish(), or
+        # this object's end when a cell stopped before finish().
         self._collect = weakref.finalize(self, _collect, pid)
-        threading.Thread(
-            target=self._receive, args=(Connection(read, writable=False),), daemon=True
-        ).start()
+        connection = Connection(read, writable=False)
+        try:
+            threading.Thread(target=self._receive, args=(connection,), daemon=True).start()
+        except RuntimeError:  # no thread to be had: every chart drawn here
+            connection.close()
+            self._stop()
 
     def _receive(self, connection: Connection) -> None:
-        """Take each chart as it arrives (a thread of the kernel, asleep in between)."""
-        with connection:
-            while True:
-                try:
-                    key, data, metadata, caught = connection.recv()
-                except (EOFError, OSError, pickle.UnpicklingError):
-                    break
-                with self._arrived:
-                    self._drawn[key] = (data, metadata)
-                    self._caught += caught
-                    self._arrived.notify_all()
-        with self._arrived:
-            self._ended = True
-            self._arrived.notify_all()
+        """Take each chart as it arrives (a thread of the kernel, asleep in between); an error
+        here ends the thread, and finish() draws what did not come."""
+        try:
+            with connection:
+                while True:
+                    try:
+                        key, data, metadata, said = connection.recv()
+                    except (EOFError, OSError):  # the copy has ended
+                        return
+                    with self._arrived:
+                        self._drawn[key] = (data, metadata)
+                        self._said.append(said)
+                        self._arrived.notify_all()
+        finally:
+            self._collect()  # the copy has ended (or sends no more): collected, GC given back
+            with self._arrived:
+                self._ended = True
+                self._arrived.notify_all()
 
     def _stop(self) -> None:
         if self._pid is not None:
             self._pid = None
             self._collect()
-            gc.unfreeze()
+
+
+_COPIES: set[int] = set()  # the copies drawing now (the kernel's objects stay frozen till none)
 
 
 def _collect(pid: int) -> None:
@@ -192,22 +229,57 @@ def _collect(pid: int) -> None:
         if os.waitpid(pid, os.WNOHANG) == (0, 0):
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
+    _COPIES.discard(pid)
+    _unfreeze_unless_copies()
 
 
-def _draw_and_send(makers: Mapping[str, Maker], formatter, connection: Connection) -> None:
-    """In the copy: draw each chart as the kernel would display it and send it; stop at the
-    first that fails (the kernel draws it and the rest itself). Never returns."""
+def _unfreeze_unless_copies() -> None:
+    if not _COPIES:
+        gc.unfreeze()
+
+
+def _load_before_fork() -> None:
+    """Load what the copy's drawing loads on first use (an import in the copy could wait on a
+    lock another of the kernel's threads held at the fork)."""
+    for name in ("matplotlib.backends.backend_mixed", "matplotlib.backends.backend_svg"):
+        importlib.import_module(name)
+    with contextlib.suppress(ImportError):
+        importlib.import_module("matplotlib_inline.backend_inline")
+
+
+def _figure_metadata(figure: Figure) -> dict:
+    """What the inline backend adds when it shows a figure (a transparent figure's need for a
+    background), so the copy's display is the kernel's."""
     try:
-        gc.disable()
-        sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - the copy ends here
+        from matplotlib_inline.backend_inline import _fetch_figure_metadata
+    except ImportError:
+        return {}
+    return _fetch_figure_metadata(figure) or {}
+
+
+def _draw_and_send(makers: Mapping[str, Maker], shell, connection: Connection) -> None:
+    """In the copy: draw each chart as the kernel would display it and send it, with what
+    drawing it warned and printed (said in the kernel by finish()); stop at the first that
+    fails, or that the shell's formatter could not draw: the kernel draws it and the rest
+    itself, and its error is shown there."""
+    gc.disable()
+    out, err = io.StringIO(), io.StringIO()
+    sys.stdout, sys.stderr = out, err
+    # The formatter shows its own errors as a message to the notebook, which the copy must
+    # not send (the kernel's session refuses it and says so in the kernel's log).
+    shell.showtraceback = lambda *args, **kwargs: None
+    formatter = shell.display_formatter
+    with warnings.catch_warnings(record=True) as caught:  # one registry: each warning once
         for key, make in makers.items():
-            with warnings.catch_warnings(record=True) as caught:
-                figure = make()
-                data, metadata = formatter.format(figure)
-                plt.close(figure)
-            said = [(str(w.message), w.category, w.filename, w.lineno) for w in caught]
-            connection.send((key, data, metadata, said))
-    except BaseException:  # the kernel draws what was not sent
-        pass
-    finally:
-        os._exit(0)
+            figure = make()
+            data, metadata = formatter.format(figure)
+            metadata = {**metadata, **_figure_metadata(figure)}
+            plt.close(figure)
+            if not any(kind.startswith("image/") for kind in data):
+                return
+            warned = [(str(w.message), w.category, w.filename, w.lineno) for w in caught]
+            connection.send((key, data, metadata, (warned, out.getvalue(), err.getvalue())))
+            caught.clear()
+            for stream in (out, err):
+                stream.seek(0)
+                stream.truncate()

@@ -32,6 +32,13 @@ CELL_TIMEOUT = 600  # seconds one notebook cell may run (a hung kernel otherwise
 CORES_ENV = "TASKSTATS_CORES"
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity where the system says, else all)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def cell_timeout(seconds: float | None = None) -> int:
     """Seconds a notebook cell may run: ``seconds``, else ``TASKSTATS_CELL_TIMEOUT``, else 600.
 
@@ -427,7 +434,7 @@ def render_reports(
         raw_dir=raw_dir,
         store_dir=store_dir,
     )
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(work)))
+    workers = max(1, min(jobs or usable_cores(), len(work)))
     written, errors = [], []
     with exclusive(out, ".reports.lock"):
         remove_stale_temps(out)
@@ -456,7 +463,7 @@ def _run_jobs(
             yield job, _error_of(lambda job=job: _run_job(job, failed_dir, timeout))
         return
     # Each worker's kernels get their share of the cores (CORES_ENV).
-    share = max(1, (os.cpu_count() or 1) // workers)
+    share = max(1, usable_cores() // workers)
     with ProcessPoolExecutor(
         max_workers=workers, initializer=_tie_to_parent, initargs=(os.getpid(), share)
     ) as pool:
