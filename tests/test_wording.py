@@ -158,6 +158,12 @@ def test_an_english_report_reads_in_english(tmp_path):
     cards = r.headline_html()
     assert "Milestones done<span" in cards and "(simulated)" in cards
     assert not re.search(r"[\u4e00-\u9fff]", visible_text(cards))
+    # The rule sets say what they do in English (their description_en).
+    assert "Red: past its deadline and not done, latest report behind schedule" in header
+    ranking = r.ranking_html()
+    assert "Completion rate 60 points, on-time rate 40" in ranking
+    rule_line = re.search(r'<p class="ts-note">([^<]*)</p>', ranking).group(1)
+    assert not re.search(r"[\u4e00-\u9fff]", visible_text(header) + rule_line)
 
 
 # --- the deck, the bulletin, the printed page, the commands -------------------------------------

@@ -18,6 +18,7 @@ class RuleSet:
     name: str
     description: str
     rules: tuple[dict, ...]
+    description_en: str = ""  # for English reports; the description when empty
 
 
 LIGHT_LEVELS = {"green": 0, "yellow": 1, "red": 2}

@@ -29,7 +29,8 @@ class RankingRules:
 
     Attributes:
         name: The rule set's name.
-        description: One sentence for readers (Chinese).
+        description: One sentence for readers (Chinese); ``description_en`` the same in
+            English (for English reports; the Chinese one when empty).
         parts: ``(measure, weight)`` pairs; a unit's score is the sum of weight × measure.
         min_due: Units with fewer due nodes are listed apart, not ranked.
         board: How many units the 红黄榜 shows at the top and at the bottom.
@@ -42,6 +43,7 @@ class RankingRules:
     min_due: int = 3
     board: int = 3
     decimals: int = 2
+    description_en: str = ""
 
 
 def unit_ranking(

@@ -124,4 +124,9 @@ def load_rules(name_or_path: str | Path = "default") -> RuleSet:
         if rule["when"] == "status" and rule.get("status") not in STATUSES:
             words = ", ".join(STATUSES)
             raise InputError(f"rule {i}: 'status' must be one of {words}", path=path)
-    return RuleSet(str(data.get("name", path.stem)), str(data.get("description", "")), rules)
+    return RuleSet(
+        str(data.get("name", path.stem)),
+        str(data.get("description", "")),
+        rules,
+        description_en=str(data.get("description_en", "")),
+    )

@@ -13,8 +13,9 @@ def load_ranking_rules(name_or_path: str | Path = "default") -> RankingRules:
     """A bundled ranking rule set (``default``, ``supervision``) or one from a TOML file.
 
     Bundled sets live in ``taskstats/rules/ranking_<name>.toml``. A file holds ``name``,
-    ``description``, ``min_due``, ``board``, ``decimals`` and one ``[[part]]`` per part of the
-    score, each with a ``measure`` (see ``RANKING_MEASURES``) and a ``weight``.
+    ``description`` (``description_en`` in English), ``min_due``, ``board``, ``decimals``
+    and one ``[[part]]`` per part of the score, each with a ``measure`` (see
+    ``RANKING_MEASURES``) and a ``weight``.
 
     Example:
         >>> load_ranking_rules("default").min_due
@@ -46,6 +47,7 @@ def load_ranking_rules(name_or_path: str | Path = "default") -> RankingRules:
         min_due=min_due,
         board=int(data.get("board", 3)),
         decimals=int(data.get("decimals", 2)),
+        description_en=str(data.get("description_en", "")),
     )
 
 

@@ -159,7 +159,7 @@ class DistrictReport:
         """Title and provenance: raw files and hashes, as-of date, parameters, version, time;
         for a table read from a scan, that it was read by OCR and whether it was reviewed."""
         extra = {
-            text(self.lang)["rules"]: rule_name(self.rules.name, self.rules.description, self.lang),
+            text(self.lang)["rules"]: rule_name(self.rules, self.lang),
             PREVIOUS_LABEL[self.lang]: previous_text(
                 self.snapshot.previous[self.read.manifest.slug] if self.snapshot else None,
                 self.lang,
@@ -376,7 +376,7 @@ class DistrictReport:
         note = (
             w["ranking_apart"].format(n=rules.min_due, units="、".join(apart)) if len(apart) else ""
         )
-        named = rule_name(rules.name, rules.description, self.lang)
+        named = rule_name(rules, self.lang)
         return (
             f'<p class="ts-note">{html.escape(named)}</p>'
             f"<p>{html.escape(board)}</p>"

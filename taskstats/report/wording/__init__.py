@@ -393,10 +393,13 @@ def rule_short(name: str) -> str:
     return RULE_NAMES["zh"].get(name, name).removesuffix("规则")
 
 
-def rule_name(name: str, description: str, lang: str = "zh") -> str:
-    """A rule set as a reader sees it: its name in the language, then what it does."""
-    shown = RULE_NAMES.get(lang, {}).get(name, name)
-    return f"{shown}：{description}" if lang == "zh" else f"{shown}: {description}"
+def rule_name(rules, lang: str = "zh") -> str:
+    """A rule set (light or ranking rules) as a reader sees it: its name in the language, then
+    what it does (its ``description_en`` in English, its description when it has none)."""
+    shown = RULE_NAMES.get(lang, {}).get(rules.name, rules.name)
+    if lang == "zh":
+        return f"{shown}：{rules.description}"
+    return f"{shown}: {getattr(rules, 'description_en', '') or rules.description}"
 
 
 def parameters_text(parameters: dict, lang: str = "zh", names: dict[str, str] | None = None) -> str:
