@@ -39,6 +39,12 @@ def usable_cores() -> int:
     return os.cpu_count() or 1
 
 
+def cores_for(workers: int) -> int:
+    """Each worker's share of the cores when a batch runs ``workers`` reports at once (given
+    to its kernels as :data:`CORES_ENV`): at least one."""
+    return max(1, usable_cores() // max(1, workers))
+
+
 def cell_timeout(seconds: float | None = None) -> int:
     """Seconds a notebook cell may run: ``seconds``, else ``TASKSTATS_CELL_TIMEOUT``, else 600.
 
@@ -462,10 +468,10 @@ def _run_jobs(
         for job in work:
             yield job, _error_of(lambda job=job: _run_job(job, failed_dir, timeout))
         return
-    # Each worker's kernels get their share of the cores (CORES_ENV).
-    share = max(1, usable_cores() // workers)
     with ProcessPoolExecutor(
-        max_workers=workers, initializer=_tie_to_parent, initargs=(os.getpid(), share)
+        max_workers=workers,
+        initializer=_tie_to_parent,
+        initargs=(os.getpid(), cores_for(workers)),
     ) as pool:
         futures = {pool.submit(_run_job, job, failed_dir, timeout): job for job in work}
         for future in as_completed(futures):
