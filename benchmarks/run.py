@@ -658,6 +658,13 @@ REPORT_CHANGES = [
     "copy does not collect: its collections wrote to every object and so copied the shared "
     "memory page by page (the cell took 1.14–1.20 s before that). Balancing the last charts "
     "between the two was measured and left: the copy ends 0.05–0.2 s after the kernel |",
+    "| the kernel's end | papermill waited 0.2 s more for the report's kernel to end than for "
+    "the floor's (two more of its 0.1 s polls) | about as long as the floor's | at exit Python's "
+    "last garbage collections walked every object the kernel held (a script doing the report's "
+    "work ended 0.37–0.46 s after its last line, 0.06–0.08 s with them skipped); `set_style` "
+    "has the kernel's objects frozen out of their reach at exit (`atexit`, every other exit "
+    "handler still runs; a test sees them frozen). Whole process, 5 interleaved runs: 1.50× "
+    "→ 1.32× (the report 5.18 → 4.79 s, floors 3.46 and 3.63 s) |",
     "",
     "Tried and left as they were: registering the Chinese font costs 26 ms a kernel (not "
     "worth a cache); Python's garbage collector 18 ms; papermill's round trip about 4 ms a "

@@ -43,3 +43,23 @@ def test_the_draw_count_can_fail(tmp_path):
     cells = ["import matplotlib\nmatplotlib.rcParams['figure.dpi'] = 80", *CELLS[1:2], CELLS[3]]
     outputs = run_cells(tmp_path, cells)
     assert "".join(outputs[2][0]["text"]).strip() == "3"
+
+
+@pytest.mark.slow
+def test_a_report_kernel_ends_without_a_last_collection(tmp_path):
+    """set_style in a kernel freezes the kernel's objects when it exits, so the interpreter's
+    last collections skip the report's objects (papermill waits for them). A handler registered
+    before set_style runs after its own (last in, first out) and sees them frozen."""
+    seen = tmp_path / "frozen-at-exit"
+    cell = (
+        "import atexit, gc, pathlib\n"
+        f"atexit.register(lambda: pathlib.Path({str(seen)!r}).write_text("
+        "str(gc.get_freeze_count())))\n"
+        "from taskstats.report import charts\n"
+        "charts.set_style()\n"
+        "charts.set_style()  # twice: still one handler\n"
+        "print(gc.get_freeze_count())"
+    )
+    outputs = run_cells(tmp_path, [cell])
+    assert "".join(outputs[0][0]["text"]).strip() == "0"  # nothing frozen while it runs
+    assert int(seen.read_text()) > 100_000  # the kernel's objects, frozen at exit
