@@ -595,10 +595,12 @@ def report_reading(rf: dict) -> list[str]:
 REPORT_CHANGES = [
     "What changed for this section (each measured on this machine while other work shared "
     "its two cores; in exploratory runs of section 1, 3–5 runs each at load averages of "
-    "1.5–3.4, the ratio went 3.04× → 2.53× → 2.25× → 1.77× over these steps; after the "
-    "last step, three full runs of section 1 minutes apart at load averages of 0.6–1.0 "
-    "gave 1.65×, 1.29× and 1.61× (the report 5.61, 4.21 and 4.60 s, the floor 3.39, 3.27 "
-    "and 2.86 s; this section is the third):",
+    "1.5–3.4, the ratio went 3.04× → 2.53× → 2.25× → 1.77× over the first steps; after the "
+    "notebook's cells step, three full runs of section 1 at load averages of 0.6–1.0 gave "
+    "1.65×, 1.29× and 1.61×; the next day it measured 1.69× before the last three steps, "
+    "then, as they landed: 1.37× and 1.51× (charts drawn ahead, 5 runs each), 1.44× (the "
+    "garbage collector kept out of the copy, 7 runs), 1.54× (a full `make bench`, 9 runs) "
+    "and, with the kernel's end, 1.38× (a full `make bench`, 9 runs: this section):",
     "",
     "| step | before | after | what changed |",
     "|---|---|---|---|",
