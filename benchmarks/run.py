@@ -35,7 +35,7 @@ import taskstats  # noqa: E402
 from taskstats import config, report  # noqa: E402
 from taskstats.datasets import read_district  # noqa: E402
 from taskstats.io.text import decode_bytes  # noqa: E402
-from taskstats.report.render import CORES_ENV  # noqa: E402
+from taskstats.report.render import CORES_ENV, usable_cores  # noqa: E402
 from taskstats.tidy import discover_manifests  # noqa: E402
 
 AS_OF = "2020-10-15"
@@ -277,7 +277,7 @@ def batch(repeats: int) -> dict:
     seq, alone, par = [], [], []
 
     def run(jobs: int, folder: str, cores: str | None = None) -> float:
-        before = os.environ.get(CORES_ENV)
+        before = os.environ.pop(CORES_ENV, None)  # None: the kernels' own count of cores
         if cores is not None:
             os.environ[CORES_ENV] = cores
         try:
@@ -295,14 +295,14 @@ def batch(repeats: int) -> dict:
         for _ in range(repeats):
             seq.append(run(1, "seq", cores="1"))
             alone.append(run(1, "alone"))
-            par.append(run(os.cpu_count() or 1, "par"))
+            par.append(run(usable_cores(), "par"))
     return {
         "sequential": seq,
         "sequential_ahead": alone,
         "parallel": par,
         "speedup": median(seq) / median(par),
         "reports": 5,
-        "workers": os.cpu_count(),
+        "workers": usable_cores(),
     }
 
 
@@ -663,9 +663,11 @@ REPORT_CHANGES = [
     "| the kernel's end | papermill waited 0.2 s more for the report's kernel to end than for "
     "the floor's (two more of its 0.1 s polls) | about as long as the floor's | at exit Python's "
     "last garbage collections walked every object the kernel held (a script doing the report's "
-    "work ended 0.37–0.46 s after its last line, 0.06–0.08 s with them skipped); `set_style` "
-    "has the kernel's objects frozen out of their reach at exit (`atexit`, every other exit "
-    "handler still runs; a test sees them frozen). Whole process, 5 interleaved runs: 1.50× "
+    "work ended 0.37–0.46 s after its last line, 0.06–0.08 s with them skipped); in a kernel "
+    "taskstats starts to run a report, `set_style` has its objects frozen out of their reach "
+    "at exit (`atexit`: the exit handlers still run, objects in reference cycles are not "
+    "finalised; a test sees them frozen, and not in a kernel a person works in). Whole "
+    "process, 5 interleaved runs: 1.50× "
     "→ 1.32× (the report 5.18 → 4.79 s, floors 3.46 and 3.63 s) |",
     "",
     "Tried and left as they were: registering the Chinese font costs 26 ms a kernel (not "

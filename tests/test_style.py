@@ -47,9 +47,10 @@ def test_the_draw_count_can_fail(tmp_path):
 
 @pytest.mark.slow
 def test_a_report_kernel_ends_without_a_last_collection(tmp_path):
-    """set_style in a kernel freezes the kernel's objects when it exits, so the interpreter's
-    last collections skip the report's objects (papermill waits for them). A handler registered
-    before set_style runs after its own (last in, first out) and sees them frozen."""
+    """set_style in a kernel taskstats started to run a report freezes the kernel's objects when
+    it exits, so the interpreter's last collections skip them (papermill waits for them). A
+    handler registered before set_style runs after its own (last in, first out) and sees them
+    frozen."""
     seen = tmp_path / "frozen-at-exit"
     cell = (
         "import atexit, gc, pathlib\n"
@@ -63,3 +64,7 @@ def test_a_report_kernel_ends_without_a_last_collection(tmp_path):
     outputs = run_cells(tmp_path, [cell])
     assert "".join(outputs[0][0]["text"]).strip() == "0"  # nothing frozen while it runs
     assert int(seen.read_text()) > 100_000  # the kernel's objects, frozen at exit
+    # A kernel not started to run a report (JupyterLab's) ends as any program: nothing frozen.
+    seen.unlink()
+    run_cells(tmp_path, ["import os\nos.environ.pop('TASKSTATS_REPORT_RUN')\n" + cell])
+    assert seen.read_text() == "0"

@@ -30,6 +30,9 @@ CELL_TIMEOUT = 600  # seconds one notebook cell may run (a hung kernel otherwise
 # The cores a report's kernel may use; a batch running several reports at once gives each its
 # share, so a kernel with one does not draw its charts ahead (report/drawing.py).
 CORES_ENV = "TASKSTATS_CORES"
+# Set in the environment of the kernels taskstats starts to run a report (papermill): a kernel
+# that only runs a report, so it may end without Python's last collections (report/style.py).
+REPORT_RUN_ENV = "TASKSTATS_REPORT_RUN"
 
 
 def usable_cores() -> int:
@@ -269,8 +272,9 @@ def _port_taken(kernel_log: Path) -> bool:
 
 
 def kernel_manager_class(stderr: Path | None = None) -> type:
-    """A kernel manager that asks for an encrypted channel when the kernel supports one, and
-    writes the kernel's own log to ``stderr`` (a file) instead of this process's terminal.
+    """A kernel manager that asks for an encrypted channel when the kernel supports one,
+    writes the kernel's own log to ``stderr`` (a file) instead of this process's terminal, and
+    tells the kernel it runs a report (:data:`REPORT_RUN_ENV`).
 
     jupyter_client interrupts a kernel as it shuts it down, and the kernel may log that as an
     error ("KeyboardInterrupt caught in kernel") after a run that succeeded; the log is shown
@@ -285,6 +289,7 @@ def kernel_manager_class(stderr: Path | None = None) -> type:
                 self.transport_encryption = "auto"
 
         async def _async_launch_kernel(self, kernel_cmd, **kw):
+            kw["env"] = {**(kw.get("env") or os.environ), REPORT_RUN_ENV: "1"}
             if stderr is None:
                 return await super()._async_launch_kernel(kernel_cmd, **kw)
             with open(stderr, "ab") as log:

@@ -127,14 +127,23 @@ def _inline_without_tight_bbox() -> None:
 
 
 def _end_without_a_last_collection() -> None:
-    """When the kernel ends (a report's run is over), Python's last garbage collections walk
-    every object it holds, the district's frames and the charts' artists with the imported
-    libraries: 0.3–0.4 s for a district report, while papermill waits for the kernel to end.
-    Its objects are frozen out of their reach at exit instead (the memory goes back to the
-    system with the process; every exit handler still runs)."""
+    """In a kernel taskstats started to run a report (``TASKSTATS_REPORT_RUN``, set by
+    :func:`taskstats.report.render.kernel_manager_class`): when it ends, Python's last garbage
+    collections walk every object it holds, the district's frames and the charts' artists with
+    the imported libraries, 0.3–0.4 s while papermill waits for the kernel to end. Its objects
+    are frozen out of their reach at exit instead: the exit handlers still run and objects
+    outside reference cycles are still finalised, but objects in cycles are not (their
+    ``__del__``, a generator's ``finally``, an unclosed file's buffer). A report's notebook
+    leaves none of those; a kernel a person works in (JupyterLab) is never told it runs a
+    report, and ends as Python ends any program."""
     import atexit
     import gc
+    import os
 
+    from taskstats.report.render import REPORT_RUN_ENV
+
+    if os.environ.get(REPORT_RUN_ENV) != "1":
+        return
     atexit.unregister(gc.freeze)  # once, however often set_style runs
     atexit.register(gc.freeze)
 
