@@ -58,6 +58,22 @@ DISTRICTS = list(BUNDLED)
 
 
 @pytest.fixture(scope="session")
+def english_dalian(tmp_path_factory):
+    """The Dalian report in English as of 2020-12-31 (simulated progress), prepared once for
+    the tests that read its sections."""
+    import taskstats.report
+
+    return taskstats.report.prepare_district(
+        "dalian-hightech",
+        as_of="2020-12-31",
+        progress="demo",
+        language="en",
+        raw_dir=RAW,
+        store_dir=tmp_path_factory.mktemp("store"),
+    )
+
+
+@pytest.fixture(scope="session")
 def rendered(tmp_path_factory):
     """All bundled reports and the comparison, rendered once (in parallel) for these tests."""
     out = tmp_path_factory.mktemp("reports")

@@ -160,3 +160,16 @@ def test_an_unforeseen_failure_is_one_line_in_chinese(monkeypatch):
         "错误：意外的 RuntimeError：boom。可能是 taskstats 的缺陷或输入有误；"
         "加 --debug 重新运行可看到完整的出错过程，请连同它一起报告。\n"
     )
+
+
+def test_a_bad_as_of_date_stops_the_report_before_any_kernel_starts(tmp_path):
+    """A date that does not exist is one line at once, not a notebook failing in its cell."""
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(
+        main, ["report", "dalian-hightech", "--as-of", "2020-13-01", "--out-dir", str(out)]
+    )
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "错误：'2020-13-01' is not a date: there is no month 13 (use 2020-06-30)"
+    )
+    assert not out.exists()  # nothing written, no failed notebook kept

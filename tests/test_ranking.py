@@ -342,20 +342,8 @@ def test_the_ranking_table_marks_its_tie(ranking):
     assert [row[0] for row in ranking_rows(out, "en")] == ["1", "2 (tied)", "2 (tied)", "4"]
 
 
-def test_the_english_ranking_section_reads_in_english(tmp_path):
-    from conftest import RAW
-
-    from taskstats import report
-
-    r = report.prepare_district(
-        "dalian-hightech",
-        as_of="2020-12-31",
-        progress="demo",
-        language="en",
-        raw_dir=RAW,
-        store_dir=tmp_path,
-    )
-    page = r.ranking_html()
+def test_the_english_ranking_section_reads_in_english(english_dalian):
+    page = english_dalian.ranking_html()
     assert "<th>Rank</th>" in page and "<th>Lead unit</th>" in page and "<th>Score</th>" in page
     assert "位次" not in page and "并列" not in page and "得分" not in page
     assert "Ranking rule: by score, highest first" in page

@@ -447,17 +447,10 @@ def test_tables_are_written_as_pandas_writes_them():
         assert html_table(frame, "zh") == expected
 
 
-def test_the_english_coverage_section_reads_in_english(tmp_path):
+def test_the_english_coverage_section_reads_in_english(english_dalian):
     """The coverage tables in an English report: English headers and values, shares as
     percentages (the shares, already worded, were formatted a second time and failed)."""
-    r = report.prepare_district(
-        "dalian-hightech",
-        as_of="2020-12-31",
-        progress="demo",
-        language="en",
-        raw_dir=RAW,
-        store_dir=tmp_path,
-    )
+    r = english_dalian
     page = r.coverage_html()
     assert "<th>Report section</th>" in page and "<th>Share with a task</th>" in page
     assert re.search(r"<td>\d+%</td>", page)

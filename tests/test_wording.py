@@ -142,15 +142,8 @@ def test_the_export_is_chinese(tmp_path, tables):
     assert found == {}
 
 
-def test_an_english_report_reads_in_english(tmp_path):
-    r = report.prepare_district(
-        "dalian-hightech",
-        as_of="2020-12-31",
-        progress="demo",
-        language="en",
-        raw_dir=RAW,
-        store_dir=tmp_path,
-    )
+def test_an_english_report_reads_in_english(english_dalian):
+    r = english_dalian
     assert r.name == "Dalian High-tech Zone"
     header = r.header_html()
     assert "<h1>Dalian High-tech Zone: task report</h1>" in header

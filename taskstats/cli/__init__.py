@@ -101,8 +101,19 @@ def main(ctx: click.Context, debug: bool) -> None:
         warnings.showwarning = _show_warning
 
 
+def _as_of(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """A given date checked at once, before any file is read or notebook kernel started."""
+    from taskstats.tidy.schema import iso_date
+
+    return iso_date(value) if value else value
+
+
 AS_OF_OPTION = click.option(
-    "--as-of", "as_of", default="", help="Date of the progress figures (YYYY-MM-DD)."
+    "--as-of",
+    "as_of",
+    default="",
+    callback=_as_of,
+    help="Date of the progress figures (YYYY-MM-DD).",
 )
 PROGRESS_OPTION = click.option(
     "--progress",

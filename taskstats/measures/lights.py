@@ -240,11 +240,11 @@ def red_list(
     """The red-light tasks (挂牌督办), with text, lead units, leaders and reason codes.
 
     Args:
-        people: :func:`task_people` of ``tables``, when the caller has it already (None, or
-            a frame without columns — a snapshot made without it —: worked out here).
+        people: :func:`task_people` of ``tables``, when the caller has it already (None:
+            worked out here).
     """
     red = lights[lights["light"] == "red"]
-    if people is None or not len(people.columns):
+    if people is None:
         people = task_people(tables)
     out = red.merge(people, on=["district", "task_id"], how="left")
     out = out.fillna({"lead_units": "", "leaders": ""}).sort_values(["district", "seq"])

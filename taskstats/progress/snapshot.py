@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -110,7 +110,7 @@ class Snapshot:
     rates_before: pd.DataFrame
     lights_before: pd.DataFrame
     status_before: pd.DataFrame
-    people: pd.DataFrame = field(default_factory=pd.DataFrame)
+    people: pd.DataFrame
 
     @property
     def simulated(self) -> bool:
