@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 
 import pytest
 from PIL import Image
@@ -103,6 +104,7 @@ def chrome(tmp_path_factory):
         f"--user-data-dir={profile}",
     ):
         options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # said if the test fails
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
     yield driver
     driver.quit()
@@ -118,6 +120,48 @@ def _wait(driver, script: str, timeout: float = 120, what: str = ""):
         time.sleep(0.5)
     pytest.fail(f"timed out waiting for {what or script}")
 
+
+def _followed(chrome, before: dict, timeout: float) -> dict | None:
+    """The page's state once its count and chart differ from ``before``, or None."""
+    end = time.time() + timeout
+    while time.time() < end:
+        now = json.loads(chrome.execute_script(STATE))
+        if now["count"] != before["count"] and now["img"] != before["img"]:
+            return now
+        time.sleep(0.5)
+    return None
+
+
+def _diagnosis(chrome, lab, before: dict) -> str:
+    """What the page, the kernel, the browser's console and JupyterLab's log say now."""
+    now = json.loads(chrome.execute_script(STATE))
+    page = chrome.execute_script(
+        "const w = window.jupyterapp.shell.currentWidget;"
+        "const k = w.sessionContext.session && w.sessionContext.session.kernel;"
+        "const s = document.querySelector('.widget-dropdown select');"
+        "return JSON.stringify({kernel: k && [k.id, k.status, k.connectionStatus],"
+        " chosen: s && s.value, panels: document.querySelectorAll('.jp-NotebookPanel').length,"
+        " dialogs: [...document.querySelectorAll('.jp-Dialog')].map(d => d.textContent)});"
+    )
+    console = [e.get("message", "") for e in chrome.get_log("browser")][-20:]
+    log = (lab[2] / "lab.log").read_text(errors="replace")[-3000:]
+    return "\n".join(
+        [
+            f"before: count={before['count']!r} img={before['img']}",
+            f"now:    count={now['count']!r} img={now['img']} rows={now['rows'][:2]}",
+            f"page:   {page}",
+            "console: " + "\n         ".join(console),
+            "JupyterLab's log (end):\n" + log,
+        ]
+    )
+
+
+IDLE = (
+    "const w = window.jupyterapp.shell.currentWidget;"
+    "const k = w.sessionContext.session.kernel;"
+    "const cells = w.content.widgets.filter(c => c.model.type === 'code');"
+    "return k.status === 'idle' && cells.every(c => c.model.executionCount);"
+)
 
 STATE = """
 const out = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)') || document;
@@ -157,33 +201,40 @@ def test_explore_notebook_in_jupyterlab(lab, chrome, tmp_path):
     )
     # Run-all goes on to the progress cells; a filter change waits behind them in the kernel's
     # queue, so the filter is changed only once every code cell has run and the kernel is idle.
-    _wait(
-        chrome,
-        "const w = window.jupyterapp.shell.currentWidget;"
-        "const k = w.sessionContext.session.kernel;"
-        "const cells = w.content.widgets.filter(c => c.model.type === 'code');"
-        "return k.status === 'idle' && cells.every(c => c.model.executionCount);",
-        300,
-        "every cell to run",
-    )
+    _wait(chrome, IDLE, 300, "every cell to run")
     before = json.loads(_wait(chrome, STATE))
-    assert before["count"].startswith("共") and before["rows"], before
+    assert before["count"].startswith("共") and before["rows"] and before["img"], before
     assert before["align"] == "left"  # task text reads from the left
     chrome.save_screenshot(str(tmp_path / "explore-before.png"))
 
     selects = chrome.find_elements(By.CSS_SELECTOR, ".widget-dropdown select")
     labels = [s.find_element(By.XPATH, "./preceding-sibling::label").text for s in selects]
     assert labels[:5] == ["区县", "来源", "板块", "分管领导", "单位"], labels
-    Select(selects[0]).select_by_visible_text("大连高新区")
-
-    def changed():
-        now = json.loads(chrome.execute_script(STATE))
-        return now if now["count"] != before["count"] and now["img"] != before["img"] else None
-
-    end = time.time() + 120
-    while (after := changed()) is None and time.time() < end:
-        time.sleep(0.5)
-    assert after, "the table and chart did not follow the district filter"
+    district = Select(selects[0])
+    chrome.execute_script("arguments[0].scrollIntoView({block: 'center'})", selects[0])
+    district.select_by_visible_text("大连高新区")
+    after = _followed(chrome, before, 90)
+    if after is None:
+        # Once, on a loaded machine, the change did not reach the page: say what the page and
+        # the kernel looked like, then choose again (all districts, then Dalian). A filter that
+        # does not work fails both times; one that worked the second time is still reported.
+        first = _diagnosis(chrome, lab, before)
+        _wait(chrome, IDLE, 120, "the kernel to be idle again")
+        district.select_by_index(0)
+        time.sleep(1)
+        _wait(chrome, IDLE, 120, "the kernel to be idle again")
+        district.select_by_visible_text("大连高新区")
+        after = _followed(chrome, before, 120)
+        if after is None:
+            pytest.fail(
+                "the table and chart did not follow the district filter\n"
+                + first
+                + "\nafter choosing again:\n"
+                + _diagnosis(chrome, lab, before)
+            )
+        warnings.warn(
+            f"the district filter was followed only when chosen again:\n{first}", stacklevel=2
+        )
     assert after["count"] == "共168项任务"
     assert {row[0] for row in after["rows"]} == {"大连高新区"}
     # The leader list now holds Dalian's leaders only, named first, collectives after.
