@@ -5,6 +5,7 @@ Chinese, `--csv` keeping codes and raw numbers."""
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 from conftest import DALIAN, RAW
 
@@ -173,3 +174,27 @@ def test_a_bad_as_of_date_stops_the_report_before_any_kernel_starts(tmp_path):
         "错误：'2020-13-01' is not a date: there is no month 13 (use 2020-06-30)"
     )
     assert not out.exists()  # nothing written, no failed notebook kept
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["handouts", "dalian-hightech", "--out", "OUT"],
+        ["progress", "status", "dalian-hightech"],
+        ["progress", "due", "dalian-hightech"],
+        ["progress", "changes", "dalian-hightech"],
+        ["progress", "reporting", "dalian-hightech"],
+    ],
+)
+def test_a_bad_as_of_date_stops_every_progress_command_at_once(tmp_path, monkeypatch, command):
+    """The follow-up and tracking commands check their date as the report commands do: one
+    line before anything is read (here there is nothing to read), nothing written."""
+    monkeypatch.setenv("TASKSTATS_RAW_DIR", str(tmp_path / "nothing-here"))
+    out = tmp_path / "out"
+    args = [str(out) if a == "OUT" else a for a in command] + ["--as-of", "2020-02-30"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == (
+        "错误：'2020-02-30' is not a date: 2020-02 has days 1 to 29, not 30 (use 2020-06-30)"
+    )
+    assert not out.exists()

@@ -101,7 +101,7 @@ def main(ctx: click.Context, debug: bool) -> None:
         warnings.showwarning = _show_warning
 
 
-def _as_of(ctx: click.Context, param: click.Parameter, value: str) -> str:
+def checked_as_of(ctx: click.Context, param: click.Parameter, value: str) -> str:
     """A given date checked at once, before any file is read or notebook kernel started."""
     from taskstats.tidy.schema import iso_date
 
@@ -112,7 +112,7 @@ AS_OF_OPTION = click.option(
     "--as-of",
     "as_of",
     default="",
-    callback=_as_of,
+    callback=checked_as_of,
     help="Date of the progress figures (YYYY-MM-DD).",
 )
 PROGRESS_OPTION = click.option(

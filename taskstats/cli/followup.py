@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from taskstats.cli import main, print_table
+from taskstats.cli import checked_as_of, main, print_table
 from taskstats.cli.tracking import progress
 from taskstats.report.wording.cli import SAID
 from taskstats.report.wording.period import PERIOD_REPORT
@@ -21,6 +21,16 @@ PROGRESS_CHOICE = click.option(
     default="auto",
     show_default=True,
     help="Which reports: the real ledger if it has any (auto), real, simulated, none.",
+)
+
+
+# The follow-up commands' date: checked at once; without it, the latest reporting node.
+AS_OF_LATEST = click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    callback=checked_as_of,
+    help="Date (default: the latest node).",
 )
 
 
@@ -48,7 +58,7 @@ def _snapshot(district: str, as_of: str | None, progress_: str, store: Path | No
 @click.option("--only", type=click.Choice(["all", "red", "due"]), default="all", show_default=True)
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--pdf", is_flag=True, help="Also print each document to PDF (LibreOffice).")
-@click.option("--as-of", "as_of", default=None, help="Date (default: the latest node).")
+@AS_OF_LATEST
 @click.option("--reply-days", type=int, default=10, show_default=True)
 @PROGRESS_CHOICE
 @click.option("--store", type=click.Path(file_okay=False, path_type=Path))
@@ -92,7 +102,7 @@ def handouts(
 
 @progress.command("due")
 @click.argument("district")
-@click.option("--as-of", "as_of", default=None, help="Date (default: the latest node).")
+@AS_OF_LATEST
 @click.option("--xlsx", type=click.Path(dir_okay=False, path_type=Path), help="Export to .xlsx.")
 @PROGRESS_CHOICE
 @click.option("--store", type=click.Path(file_okay=False, path_type=Path))
@@ -117,7 +127,7 @@ def progress_due(
 
 @progress.command("changes")
 @click.argument("district")
-@click.option("--as-of", "as_of", default=None, help="Date (default: the latest node).")
+@AS_OF_LATEST
 @click.option("--xlsx", type=click.Path(dir_okay=False, path_type=Path), help="Export to .xlsx.")
 @PROGRESS_CHOICE
 @click.option("--store", type=click.Path(file_okay=False, path_type=Path))
@@ -145,7 +155,7 @@ def progress_changes(
 
 @progress.command("reporting")
 @click.argument("district")
-@click.option("--as-of", "as_of", default=None, help="Date (default: the latest node).")
+@AS_OF_LATEST
 @click.option("--all", "every", is_flag=True, help="Every unit that reported, not only changes.")
 @click.option("--xlsx", type=click.Path(dir_okay=False, path_type=Path), help="Export to .xlsx.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV (codes kept) instead of a table.")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from taskstats.cli import LANGUAGE_OPTION, main, print_table
+from taskstats.cli import LANGUAGE_OPTION, checked_as_of, main, print_table
 from taskstats.report.wording import VALUE_LABELS
 from taskstats.report.wording.cli import SAID
 
@@ -120,6 +120,7 @@ def progress_import(
     "--as-of",
     "as_of",
     default=None,
+    callback=checked_as_of,
     help="Date, e.g. 2020-10-15 (default: the latest reporting node on or before today).",
 )
 @click.option(
