@@ -198,3 +198,11 @@ def test_a_bad_as_of_date_stops_every_progress_command_at_once(tmp_path, monkeyp
         "错误：'2020-02-30' is not a date: 2020-02 has days 1 to 29, not 30 (use 2020-06-30)"
     )
     assert not out.exists()
+
+
+def test_progress_due_at_the_plans_last_node_says_there_is_no_next_period():
+    """The same sentence as the report's 本期到期 section, with its date."""
+    args = ["progress", "due", "dalian-hightech", "--as-of", "2020-12-31", "--progress", "demo"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert result.output == "截至2020-12-31计划已到最后节点，没有下一期。\n"

@@ -116,7 +116,7 @@ def progress_due(
     day = snap.as_of[district]
     until = next_node(schedule, day)
     if until is None:
-        click.echo(FOLLOWUP["zh"]["no_next"])
+        click.echo(PERIOD_REPORT["zh"]["no_next"].format(day=day.isoformat()))
         return
     due = due_next_period(read.tables, snap.status, day, until, people=snap.people)
     click.echo(
@@ -174,7 +174,7 @@ def progress_reporting(
     previous period and in this one (up to the as-of date)."""
     from taskstats.measures.period import reporting_changes
     from taskstats.report.period import reporting_periods
-    from taskstats.report.wording.period import PERIOD_REPORT, period_span
+    from taskstats.report.wording.period import period_span
 
     read, schedule, snap = _snapshot(district, as_of, progress_, store)
     periods = reporting_periods(schedule, snap.as_of[district])

@@ -354,7 +354,6 @@ FOLLOWUP = {
     "zh": {
         "written": "已写出{n}份：{out}",
         "no_leaders": "本表未列分管领导，不按分管领导写出提示单；可用 --by unit 按牵头单位写出。",
-        "no_next": "计划已到最后节点，没有下一期。",
         "due": "本期到期（{day}后至{until}）：{n}个节点",
         "due_sheet": "本期到期",
         "changes": "与上期相比（{before} → {day}）：",
