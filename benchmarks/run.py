@@ -35,7 +35,7 @@ import taskstats  # noqa: E402
 from taskstats import config, report  # noqa: E402
 from taskstats.datasets import read_district  # noqa: E402
 from taskstats.io.text import decode_bytes  # noqa: E402
-from taskstats.report.render import CORES_ENV, usable_cores  # noqa: E402
+from taskstats.report.cores import CORES_ENV, usable_cores  # noqa: E402
 from taskstats.tidy import discover_manifests  # noqa: E402
 
 AS_OF = "2020-10-15"

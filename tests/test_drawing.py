@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import pytest
 from conftest import run_cells
 
-from taskstats.report import drawing, render
+from taskstats.report import cores, drawing
 
 SETUP = """
 import gc, os, pathlib, time, warnings
@@ -247,12 +247,12 @@ def test_outside_a_kernel_each_chart_is_drawn_where_it_is_shown(monkeypatch):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="sched_getaffinity")
 def test_one_core_draws_in_the_kernel(monkeypatch, tmp_path):
-    monkeypatch.setenv(render.CORES_ENV, "")  # not given (and put back as it was after)
+    monkeypatch.setenv(cores.CORES_ENV, "")  # not given (and put back as it was after)
     monkeypatch.setattr(drawing, "kernel_shell", lambda: object())
     monkeypatch.setattr(
         "matplotlib.get_backend", lambda: "module://matplotlib_inline.backend_inline"
     )
-    monkeypatch.setattr(render, "CGROUP_CPU_MAX", tmp_path / "no-quota")
+    monkeypatch.setattr(cores, "CGROUP_CPU_MAX", tmp_path / "no-quota")
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
     assert not drawing.can_draw_ahead()
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
@@ -263,26 +263,26 @@ def test_one_core_draws_in_the_kernel(monkeypatch, tmp_path):
         "matplotlib.get_backend", lambda: "module://matplotlib_inline.backend_inline"
     )
     # A batch of two reports at once on two cores: each worker's kernels get one.
-    assert [render.cores_for(n) for n in (1, 2, 3)] == [2, 1, 1]
-    monkeypatch.setenv(render.CORES_ENV, str(render.cores_for(2)))
-    assert drawing.cores() == 1 and not drawing.can_draw_ahead()
+    assert [cores.cores_for(n) for n in (1, 2, 3)] == [2, 1, 1]
+    monkeypatch.setenv(cores.CORES_ENV, str(cores.cores_for(2)))
+    assert cores.kernel_cores() == 1 and not drawing.can_draw_ahead()
     # A container that shows two cores but whose quota allows one and a half: two; one: one.
-    monkeypatch.setenv(render.CORES_ENV, "")
+    monkeypatch.setenv(cores.CORES_ENV, "")
     (tmp_path / "cpu.max").write_text("150000 100000\n")
-    monkeypatch.setattr(render, "CGROUP_CPU_MAX", tmp_path / "cpu.max")
-    assert render.usable_cores() == 2 and drawing.can_draw_ahead()
+    monkeypatch.setattr(cores, "CGROUP_CPU_MAX", tmp_path / "cpu.max")
+    assert cores.usable_cores() == 2 and drawing.can_draw_ahead()
     (tmp_path / "cpu.max").write_text("100000 100000\n")
-    assert render.usable_cores() == 1 and not drawing.can_draw_ahead()
-    assert [render.cores_for(n) for n in (1, 2)] == [1, 1]
+    assert cores.usable_cores() == 1 and not drawing.can_draw_ahead()
+    assert [cores.cores_for(n) for n in (1, 2)] == [1, 1]
     (tmp_path / "cpu.max").write_text("max 100000\n")  # no quota
-    assert render.usable_cores() == 2
+    assert cores.usable_cores() == 2
 
 
 @pytest.mark.parametrize(
-    ("line", "cores"),
+    ("line", "expected"),
     [("200000 100000", 2), ("50000 100000", 1), ("max 100000", None), ("", None), ("2 0", None)],
 )
-def test_a_containers_cpu_quota(tmp_path, line, cores):
+def test_a_containers_cpu_quota(tmp_path, line, expected):
     (tmp_path / "cpu.max").write_text(line + "\n")
-    assert render.cpu_quota(tmp_path / "cpu.max") == cores
-    assert render.cpu_quota(tmp_path / "none") is None
+    assert cores.cpu_quota(tmp_path / "cpu.max") == expected
+    assert cores.cpu_quota(tmp_path / "none") is None

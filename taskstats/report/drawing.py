@@ -36,7 +36,7 @@ from multiprocessing.connection import Connection
 from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 
-from taskstats.report.render import CORES_ENV, usable_cores
+from taskstats.report.cores import kernel_cores
 from taskstats.report.style import kernel_shell
 from taskstats.report.wording import LABELS
 
@@ -61,21 +61,13 @@ def draw_ahead(
 def can_draw_ahead() -> bool:
     """Whether a second process would help: a notebook kernel with the inline backend, on Linux
     (a fork is cheap and copies the kernel's state), with a second core to draw on (the cores
-    this process may run on, or :data:`CORES_ENV` when a batch shares them out)."""
-    if not sys.platform.startswith("linux") or cores() < 2:
+    this process may run on, or :data:`~taskstats.report.cores.CORES_ENV` when a batch shares them
+    out)."""
+    if not sys.platform.startswith("linux") or kernel_cores() < 2:
         return False
     import matplotlib
 
     return kernel_shell() is not None and "inline" in matplotlib.get_backend()
-
-
-def cores() -> int:
-    """The cores a report's kernel may use: :data:`CORES_ENV` when set (a batch running
-    several reports at once gives each its share), else those this process may run on."""
-    given = os.environ.get(CORES_ENV, "").strip()
-    if given.isdigit():
-        return int(given)
-    return usable_cores()
 
 
 class ChartsAhead:

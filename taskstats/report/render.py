@@ -21,50 +21,16 @@ from taskstats.datasets import select_manifests
 from taskstats.errors import ReportError
 from taskstats.io.files import atomic_path, remove_stale_temps
 from taskstats.io.locking import exclusive
+from taskstats.report.cores import CORES_ENV, cores_for, usable_cores
 from taskstats.report.html import PAGE
 from taskstats.report.wording import text
 
 DISTRICT_NOTEBOOK = "district_report.ipynb"
 COMPARE_NOTEBOOK = "compare_districts.ipynb"
 CELL_TIMEOUT = 600  # seconds one notebook cell may run (a hung kernel otherwise waits forever)
-# The cores a report's kernel may use; a batch running several reports at once gives each its
-# share, so a kernel with one does not draw its charts ahead (report/drawing.py).
-CORES_ENV = "TASKSTATS_CORES"
 # Set in the environment of the kernels taskstats starts to run a report (papermill): a kernel
 # that only runs a report, so it may end without Python's last collections (report/style.py).
 REPORT_RUN_ENV = "TASKSTATS_REPORT_RUN"
-# A container's CPU quota (cgroup v2): a machine may show more cores than it lets a process use.
-CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
-
-
-def usable_cores() -> int:
-    """The cores this process may run on: its affinity where the system says (else all), no
-    more than a container's CPU quota allows (cgroup v2 ``cpu.max``, rounded up)."""
-    if hasattr(os, "sched_getaffinity"):
-        cores = len(os.sched_getaffinity(0))
-    else:
-        cores = os.cpu_count() or 1
-    quota = cpu_quota(CGROUP_CPU_MAX)
-    return max(1, min(cores, quota)) if quota else cores
-
-
-def cpu_quota(cgroup: Path) -> int | None:
-    """The cores a cgroup v2 quota allows (``cpu.max``: "200000 100000" is 2; "150000 100000"
-    is 2, rounded up), or None: no quota ("max ..."), no such file, or a line not understood."""
-    try:
-        fields = cgroup.read_text(encoding="ascii").split()
-    except (OSError, UnicodeDecodeError):
-        return None
-    if len(fields) != 2 or not all(f.isdigit() for f in fields) or int(fields[1]) == 0:
-        return None
-    quota, period = int(fields[0]), int(fields[1])
-    return max(1, -(-quota // period))
-
-
-def cores_for(workers: int) -> int:
-    """Each worker's share of the cores when a batch runs ``workers`` reports at once (given
-    to its kernels as :data:`CORES_ENV`): at least one."""
-    return max(1, usable_cores() // max(1, workers))
 
 
 def cell_timeout(seconds: float | None = None) -> int:
