@@ -73,6 +73,30 @@ def test_a_units_document_lists_its_lead_tasks_and_its_red_notices(written, snap
     assert all("请限期整改，于2020-10-25前" in b for b in body)
 
 
+def test_a_units_figures_count_all_it_leads_whichever_tasks_are_listed(tmp_path):
+    """--only red lists the red tasks, but the unit still leads all nine: the sentence says so."""
+    said = {}
+    for only in ("all", "red"):
+        out = tmp_path / only
+        args = ["handouts", DISTRICT, "--only", only, "--out", str(out), "--as-of", "2020-10-15"]
+        assert CliRunner().invoke(main, [*args, "--progress", "demo"]).exit_code == 0
+        document = docx.Document(out / "城管局.docx")
+        said[only] = (
+            document.paragraphs[2].text,
+            [r.cells[0].text for r in document.tables[0].rows[1:]],
+        )
+    lead = "截至2020-10-15，你单位牵头任务9项，其中红灯2项、黄灯0项、绿灯7项。"
+    assert said["all"][0] == lead + "具体如下："
+    assert said["red"] == (lead + "下表列出其中的红灯任务2项：", RED_CHENGGUAN)
+
+
+def test_a_task_whose_text_the_source_lost_is_said_so(written):
+    """Task 21's number survived the copy out of its document, its text did not."""
+    document = docx.Document(written / "海创集团.docx")
+    rows = [[c.text for c in r.cells] for r in document.tables[0].rows]
+    assert [r[:2] for r in rows if r[0] == "21"] == [["21", "（原文缺失，见数据质量）"]]
+
+
 def test_only_red_leaves_units_without_red_out(snap):
     read, snapshot = snap
     items = handouts(

@@ -15,7 +15,7 @@ from taskstats.errors import InputError
 from taskstats.io.files import atomic_path
 from taskstats.measures.nodes import joined_lead_units, lead_units
 from taskstats.measures.period import due_next_period, next_node
-from taskstats.report.wording import VALUE_LABELS, reason_text
+from taskstats.report.wording import VALUE_LABELS, reason_text, task_text
 from taskstats.report.wording.returns import HANDOUT
 from taskstats.tidy.schema import TaskTables
 
@@ -34,6 +34,14 @@ class Handout:
     leads: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["task_id", "unit", "collective"])
     )
+    # All the unit's (or leader's) tasks by light, whichever of them ``tasks`` lists
+    lights: dict[str, int] = field(default_factory=dict)
+    only: str = "all"  # which of them ``tasks`` lists (see ONLY)
+
+    @property
+    def total(self) -> int:
+        """How many tasks the unit leads (the leader is responsible for), all of them."""
+        return sum(self.lights.values()) if self.lights else len(self.tasks)
 
 
 def handouts(
@@ -72,11 +80,13 @@ def handouts(
     tasks = task_progress(tables, status, snapshot.lights, district)
     joined = joined_lead_units(tables).reset_index()
     leads = joined[joined["district"] == district].set_index("task_id")["lead_units"]
-    tasks = tasks.assign(lead_units=tasks["task_id"].astype(str).map(leads).fillna(""))
+    every = tasks.assign(lead_units=tasks["task_id"].astype(str).map(leads).fillna(""))
     if only == "red":
-        tasks = tasks[tasks["light"] == "red"]
+        tasks = every[every["light"] == "red"]
     elif only == "due":
-        tasks = tasks[tasks["task_id"].isin(due["task_id"])]
+        tasks = every[every["task_id"].isin(due["task_id"])]
+    else:
+        tasks = every
     owners = _owners(tables, district, by)
     task_leads = _task_leads(tables, district)
     out = []
@@ -84,6 +94,8 @@ def handouts(
         mine = tasks[tasks["task_id"].isin(set(ids))]
         if mine.empty:
             continue
+        lit = every.loc[every["task_id"].isin(set(ids)), "light"]
+        lights = {k: int((lit == k).sum()) for k in ("red", "yellow", "green")}
         mine_due = due[due["task_id"].isin(set(mine["task_id"]))]
         mine_leads = task_leads[task_leads["task_id"].isin(set(mine["task_id"]))]
         out.append(
@@ -92,6 +104,8 @@ def handouts(
                 mine.reset_index(drop=True),
                 mine_due[["task_id", "text", "milestone"]],
                 mine_leads.reset_index(drop=True),
+                lights,
+                only,
             )
         )
     return sorted(out, key=lambda h: (-int((h.tasks["light"] == "red").sum()), h.to))
@@ -239,6 +253,7 @@ def _document(item: Handout, district: str, as_of: dt.date, reply_by: dt.date, b
 
     tasks = item.tasks
     counts = {k: int((tasks["light"] == k).sum()) for k in ("red", "yellow", "green")}
+    lights = item.lights or counts
     para(
         words["title"][by].format(district=district, to=item.to),
         size=18,
@@ -248,13 +263,14 @@ def _document(item: Handout, district: str, as_of: dt.date, reply_by: dt.date, b
     )
     if simulated:
         para(words["simulated"], size=11, color="C00000", center=True)
-    para(words["lead"][by].format(to=item.to, as_of=as_of.isoformat(), n=len(tasks), **counts))
+    lead = words["lead"][by].format(to=item.to, as_of=as_of.isoformat(), n=item.total, **lights)
+    para(lead + words["listed"][item.only].format(n=len(tasks)))
     table(
         words["columns"],
         [
             [
                 r.task_id,
-                r.text,
+                task_text(r.text),
                 r.deadline,
                 status_words.get(r.status, words["not_yet"]),
                 light_words[r.light],
@@ -270,7 +286,10 @@ def _document(item: Handout, district: str, as_of: dt.date, reply_by: dt.date, b
     else:
         table(
             words["due_columns"],
-            [[r.task_id, r.text, r.milestone, words["due_ask"]] for r in item.due.itertuples()],
+            [
+                [r.task_id, task_text(r.text), r.milestone, words["due_ask"]]
+                for r in item.due.itertuples()
+            ],
             [13, 86, 25, 42],
         )
     if by == "leader":  # the leader's brief: the red tasks per named lead unit, who report back
@@ -285,7 +304,10 @@ def _document(item: Handout, district: str, as_of: dt.date, reply_by: dt.date, b
                 para(words["leader_unit"].format(unit=unit, n=len(rows)), bold=True, font="黑体")
                 table(
                     words["leader_red_columns"],
-                    [[r.task_id, r.text, reason_text(r.reasons)] for r in rows.itertuples()],
+                    [
+                        [r.task_id, task_text(r.text), reason_text(r.reasons)]
+                        for r in rows.itertuples()
+                    ],
                     [13, 105, 48],
                 )
             for unit, rows in red_by_unit(tasks, item.leads, collective=True):
@@ -300,7 +322,7 @@ def _document(item: Handout, district: str, as_of: dt.date, reply_by: dt.date, b
         para(
             words["notice_body"].format(
                 task=r.task_id,
-                text=r.text,
+                text=task_text(r.text),
                 as_of=as_of.isoformat(),
                 reasons=reason_text(r.reasons),
                 reply_by=reply_by.isoformat(),

@@ -435,9 +435,18 @@ def label_values(df, lang: str = "zh", names: dict[str, str] | None = None):
         elif col in ("district", "name") and names:
             out[col] = out[col].astype(object).map(lambda v: names.get(v, v))
         elif col == "text":
-            lost = out[col].isna() | (out[col].astype(str).str.strip() == "")
-            out[col] = out[col].astype(object).where(~lost, MISSING_TEXT[lang])
+            out[col] = out[col].astype(object).map(lambda v: task_text(v, lang))
     return out
+
+
+def task_text(text, lang: str = "zh") -> str:
+    """A task's text as a reader sees it: the text, or a note that the source lost it (a row
+    whose text did not survive the copy out of its document; the data quality table lists it)."""
+    import pandas as pd
+
+    if text is None or pd.isna(text) or not str(text).strip():
+        return MISSING_TEXT[lang]
+    return str(text)
 
 
 # The commands' tables: in wording/cli.py, named here too.

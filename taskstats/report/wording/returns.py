@@ -254,9 +254,15 @@ HANDOUT = {
         "simulated": "注意：本单据的进度数据为模拟数据，仅用于演示。",
         "lead": {
             "unit": "截至{as_of}，你单位牵头任务{n}项，其中红灯{red}项、黄灯{yellow}项、"
-            "绿灯{green}项。具体如下：",
+            "绿灯{green}项。",
             "leader": "截至{as_of}，{to}同志分管任务{n}项，其中红灯{red}项、黄灯{yellow}项、"
-            "绿灯{green}项。具体如下：",
+            "绿灯{green}项。",
+        },
+        # After the lead sentence: which of the tasks the table lists (--only)
+        "listed": {
+            "all": "具体如下：",
+            "red": "下表列出其中的红灯任务{n}项：",
+            "due": "下表列出其中下一报送节点前有节点到期的任务{n}项：",
         },
         "columns": ["序号", "目标任务", "完成时限", "最新状态", "亮灯", "原因"],
         "not_yet": "未到节点",
