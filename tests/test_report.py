@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import html.parser
 import json
 import os
@@ -455,3 +456,17 @@ def test_the_english_coverage_section_reads_in_english(english_dalian):
     assert "<th>Report section</th>" in page and "<th>Share with a task</th>" in page
     assert re.search(r"<td>\d+%</td>", page)
     assert "分解率" not in page and "报告部分" not in page
+
+
+def test_the_as_of_rule_of_one_district_names_no_other():
+    """A page of one district (a province's list too) does not speak of 各区县."""
+    from taskstats.report.wording import as_of_label
+
+    one = {"fujian": dt.date(2020, 12, 31)}
+    assert as_of_label(one, {}, given=True) == "2020-12-31（指定日期）"
+    assert as_of_label(one, {}) == (
+        "2020-12-31（未指定日期，取今天及以前最近的一个报送节点，年度结束后取最后一个节点）"
+    )
+    two = {**one, "gulou": dt.date(2020, 12, 31)}
+    assert as_of_label(two, {}, given=True) == "2020-12-31（指定日期，各区县相同）"
+    assert as_of_label(one, {}, "en", given=True) == "2020-12-31 (the date given)"

@@ -243,13 +243,23 @@ def text(lang: str) -> dict[str, str]:
 LABELS = charts.LABELS
 
 
+# How the as-of date was chosen: on a page of several districts, and (key "one") of one.
 AS_OF_RULE = {
     "zh": "未指定日期时，各区县取今天及以前最近的一个报送节点（年度结束后为最后一个节点）",
     "en": "unless a date is given, each district is read as of its latest reporting node on or "
     "before today (its last node once the year is over)",
+    "one": {
+        "zh": "未指定日期，取今天及以前最近的一个报送节点，年度结束后取最后一个节点",
+        "en": "no date given: the latest reporting node on or before today, the last node once "
+        "the year is over",
+    },
 }
 
-AS_OF_GIVEN = {"zh": "指定日期，各区县相同", "en": "the date given, for every district"}
+AS_OF_GIVEN = {
+    "zh": "指定日期，各区县相同",
+    "en": "the date given, for every district",
+    "one": {"zh": "指定日期", "en": "the date given"},
+}
 
 
 def as_of_label(
@@ -267,7 +277,8 @@ def as_of_label(
         sep = "，" if lang == "zh" else ", "
         dates = sep.join(f"{names.get(d, d)} {day.isoformat()}" for d, day in days.items())
     open_, close = ("（", "）") if lang == "zh" else (" (", ")")
-    rule = AS_OF_GIVEN[lang] if given else AS_OF_RULE[lang]
+    words = AS_OF_GIVEN if given else AS_OF_RULE
+    rule = words["one"][lang] if len(days) == 1 else words[lang]
     return f"{dates}{open_}{rule}{close}"
 
 
