@@ -279,7 +279,14 @@ def test_report_section_and_link_command(tmp_path):
         "dalian-hightech", as_of="2020-12-31", progress="demo", raw_dir=RAW, store_dir=tmp_path
     )
     section = r.coverage_html()
-    assert "共梳理承诺事项69项，已分解到任务28项（41%），未分解41项；目标数值不一致0处" in section
+    assert (
+        "<p>对照政府工作报告（文件001_7904b49d57e0b06b.txt）：共梳理承诺事项69项，已分解到任务28项"
+        "（41%），未分解41项；目标数值不一致0处。</p>"
+    ) in section
+    # Target values as numbers read: 150 and 83.6, not 150.0
+    numbers = section[section.index("<h3>目标数值比对</h3>") :].split("</table>")[0]
+    assert "<td>150家</td>\n      <td>150家</td>\n      <td>150</td>\n      <td>150</td>" in numbers
+    assert ".0</td>" not in numbers
     assert "<h3>未分解的承诺</h3>" in section and "<th>比对结果</th>" in section
     quiet = report.prepare_district(
         "nanjing-gulou", as_of="2021-12-31", progress="demo", raw_dir=RAW, store_dir=tmp_path

@@ -15,6 +15,7 @@ import pandas as pd
 from taskstats.measures.linkage import commitment_coverage, compare_targets, link_commitments
 from taskstats.report.html import html_table
 from taskstats.report.wording import COVERAGE_COLUMNS, COVERAGE_SHEETS, COVERAGE_VALUES, text
+from taskstats.report.wording.cli import number_text
 from taskstats.tidy.schema import TaskTables
 
 
@@ -91,6 +92,7 @@ def coverage_html(coverage: Coverage | None, lang: str = "zh") -> str:
 
 
 SHARES = ("share", "tasks_share", "share_without")
+VALUES = ("commitment_value", "task_value")
 
 
 def _labelled(frame: pd.DataFrame, lang: str, percent: bool) -> pd.DataFrame:
@@ -99,6 +101,9 @@ def _labelled(frame: pd.DataFrame, lang: str, percent: bool) -> pd.DataFrame:
         for column in SHARES:
             if column in out.columns:
                 out[column] = out[column].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}")
+        for column in VALUES:  # 150, 83.6: not 150.0
+            if column in out.columns:
+                out[column] = [number_text(None if pd.isna(v) else v) for v in out[column]]
         out = out.astype(object).where(out.notna(), "—")
     for column, values in COVERAGE_VALUES[lang].items():
         if column in out.columns:

@@ -70,9 +70,9 @@ def cli_value(value, column: str, whole: bool = True) -> str:
     return f"{value:.2f}"
 
 
-def _mixed_value(value) -> str:
-    """A number in a column of text: a whole number as an integer, another to at most two
-    decimals (150, 83.6), a gap as "—"."""
+def number_text(value) -> str:
+    """A number among words (a target's value, a column of text): a whole number as an
+    integer, another to at most two decimals (150, 83.6), a gap as "—"."""
     if isinstance(value, float):
         if value != value:
             return "—"
@@ -100,7 +100,7 @@ def cli_frame(df, lang: str = "zh", names: dict[str, str] | None = None, *, tran
             whole = bool((values == values.round()).all())
             out[col] = [cli_value(v, col, whole) for v in df[col].tolist()]
         elif out[col].map(lambda v: isinstance(v, float)).any():  # numbers among text
-            out[col] = [_mixed_value(v) for v in out[col].tolist()]
+            out[col] = [number_text(v) for v in out[col].tolist()]
     if transpose:
         out = out.set_index("district").T
         out.index = [labels.get(c, c) for c in out.index]
