@@ -42,8 +42,8 @@ TEXT = {
         "ranking_board": "红榜：{top}；黄榜：{bottom}。",
         "ranking_apart": "到期节点少于{n}个的单位单列，不参与排名：{units}。",
         "no_work_report": "未附政府工作报告，无法比对落实覆盖情况。",
-        "coverage_lead": "对照政府工作报告（文件{file}）：共梳理承诺事项{commitments}项，已分解到任务{matched}项"
-        "（{share:.0%}），未分解{gaps}项；目标数值不一致{disagree}处。",
+        "coverage_lead": "对照政府工作报告（文件{file}）：共梳理承诺事项{commitments}项，"
+        "已分解到任务{matched}项（{share:.0%}），未分解{gaps}项；目标数值不一致{disagree}处。",
         "collective_leaders": "泛指领导（不计入领导排名）",
         "indicators": "指标对比",
         "small_multiples": "分区县图示（统一刻度）",
@@ -94,8 +94,9 @@ TEXT = {
         "ranking_board": "Top: {top}; bottom: {bottom}.",
         "ranking_apart": "Units with fewer than {n} nodes due, listed apart: {units}.",
         "no_work_report": "No work report is bundled with this district.",
-        "coverage_lead": "Against the work report (file {file}): {commitments} commitments, {matched} assigned to tasks "
-        "({share:.0%}), {gaps} not assigned; {disagree} target disagreements.",
+        "coverage_lead": "Against the work report (file {file}): {commitments} commitments, "
+        "{matched} assigned to tasks ({share:.0%}), {gaps} not assigned; {disagree} target "
+        "disagreements.",
         "collective_leaders": "Collective leaders (not ranked)",
         "indicators": "Indicators",
         "small_multiples": "Per district, common scales",
