@@ -70,7 +70,7 @@ def test_a_units_document_lists_its_lead_tasks_and_its_red_notices(written, snap
     assert len(notices) == len(mine)
     body = [p.text for p in document.paragraphs if p.text.startswith("第")]
     assert [b.split("项任务")[0][1:] for b in body] == mine["task_id"].tolist()
-    assert all("请限期整改，于2020-10-25前" in b for b in body)
+    assert all("请限期整改，于2020年10月25日前" in b for b in body)
 
 
 def test_a_units_figures_count_all_it_leads_whichever_tasks_are_listed(tmp_path):
@@ -85,7 +85,7 @@ def test_a_units_figures_count_all_it_leads_whichever_tasks_are_listed(tmp_path)
             document.paragraphs[2].text,
             [r.cells[0].text for r in document.tables[0].rows[1:]],
         )
-    lead = "截至2020-10-15，你单位牵头任务9项，其中红灯2项、黄灯0项、绿灯7项。"
+    lead = "截至2020年10月15日，你单位牵头任务9项，其中红灯2项、黄灯0项、绿灯7项。"
     assert said["all"][0] == lead + "具体如下："
     assert said["red"] == (lead + "下表列出其中的红灯任务2项：", RED_CHENGGUAN)
 
@@ -177,12 +177,12 @@ def test_a_leaders_brief_lists_red_tasks_per_lead_unit_that_reports_back(snap, t
     assert "督办通知单" not in lines and "原驰：" not in lines
     assert lines[0] == "大连高新区重点任务推进情况提示单（原驰同志分管）"
     assert lines[1] == "注意：本单据的进度数据为模拟数据，仅用于演示。"
-    assert lines[2].startswith("截至2020-10-15，原驰同志分管任务")
+    assert lines[2].startswith("截至2020年10月15日，原驰同志分管任务")
     assert "红灯9项" in lines[2]
     brief = lines.index("分管红灯任务督办情况（按牵头单位）")
     assert lines[brief + 1] == (
-        "截至2020-10-15，原驰同志分管的任务中有9项亮红灯。区督查室向下列牵头单位发出督办通知单，"
-        "由牵头单位限期整改，并于2020-10-25前将整改措施和进展情况书面报送区督查室："
+        "截至2020年10月15日，原驰同志分管的任务中有9项亮红灯。区督查室向下列牵头单位发出督办通知单，"
+        "由牵头单位限期整改，并于2020年10月25日前将整改措施和进展情况书面报送区督查室："
     )
     assert lines[brief + 2 : brief + 7] == [
         "投促局（牵头，红灯3项，负责报送整改情况）",
@@ -199,7 +199,7 @@ def test_a_leaders_brief_lists_red_tasks_per_lead_unit_that_reports_back(snap, t
         ["34", "95"],
         ["164"],
     ]
-    assert lines[-1] == "区督查室　2020-10-15"
+    assert lines[-1] == "区督查室　2020年10月15日"
 
 
 def test_a_leaders_brief_sends_no_notice_to_a_collective(tmp_path):
@@ -214,12 +214,12 @@ def test_a_leaders_brief_sends_no_notice_to_a_collective(tmp_path):
     lines = [p.text for p in document.paragraphs if p.text]
     brief = lines.index("分管红灯任务督办情况（按牵头单位）")
     assert lines[brief + 1 :] == [
-        "截至2020-12-25，洪金城同志分管的任务中有1项亮红灯。区督查室向下列牵头单位发出督办通知单，"
-        "由牵头单位限期整改，并于2021-01-04前将整改措施和进展情况书面报送区督查室：",
+        "截至2020年12月25日，洪金城同志分管的任务中有1项亮红灯。区督查室向下列牵头单位发出督办通知单，"
+        "由牵头单位限期整改，并于2021年1月4日前将整改措施和进展情况书面报送区督查室：",
         "区纪委监委（牵头，红灯1项，负责报送整改情况）",
         "另：第116项红灯任务由区政府各部门牵头（泛指，不单独发督办通知单，不负责报送整改情况），"
         "请分管领导督促落实。",
-        "区督查室　2020-12-25",
+        "区督查室　2020年12月25日",
     ]
     assert [row.cells[0].text for row in document.tables[-1].rows[1:]] == ["116"]
 
@@ -272,9 +272,9 @@ def test_a_leaders_red_task_led_only_by_a_collective_sends_no_notice(tmp_path):
     lines = [p.text for p in docx.Document(path).paragraphs if p.text]
     brief = lines.index("分管红灯任务督办情况（按牵头单位）")
     assert lines[brief + 1 :] == [
-        "截至2021-01-05，张三同志分管的任务中有1项亮红灯，均无具名牵头单位，"
+        "截至2021年1月5日，张三同志分管的任务中有1项亮红灯，均无具名牵头单位，"
         "区督查室不单独发出督办通知单。",
         "另：第3项红灯任务由各镇街牵头（泛指，不单独发督办通知单，不负责报送整改情况），"
         "请分管领导督促落实。",
-        "区督查室　2021-01-05",
+        "区督查室　2021年1月5日",
     ]

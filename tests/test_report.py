@@ -12,6 +12,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import pandas as pd
 import papermill
 import pytest
 from conftest import RAW
@@ -470,3 +471,24 @@ def test_the_as_of_rule_of_one_district_names_no_other():
     two = {**one, "gulou": dt.date(2020, 12, 31)}
     assert as_of_label(two, {}, given=True) == "2020-12-31（指定日期，各区县相同）"
     assert as_of_label(one, {}, "en", given=True) == "2020-12-31 (the date given)"
+
+
+def test_printed_tables_keep_short_cells_and_dates_on_one_line():
+    """A column of lights, dates or counts (and its header) is marked to stay on one line; a
+    date inside a longer cell is kept whole; long text still wraps."""
+    from taskstats.report.html import PAGE, html_table
+
+    frame = pd.DataFrame(
+        {
+            "task_id": ["1", "12"],
+            "text": ["推进某项重点工作，" * 3, "短"],
+            "light": ["red", "green"],
+            "reasons": ["超过完成时限2020-12-25未完成", ""],
+        }
+    )
+    table = html_table(frame)
+    assert table.startswith('<table class="dataframe ts-table ts-n1 ts-n3">')
+    assert '<td>超过完成时限<span class="ts-d">2020-12-25</span>未完成</td>' in table
+    assert ".ts-n3 th:nth-child(3), .ts-n3 td:nth-child(3) { white-space: nowrap; }" in (
+        PAGE.format(lang="zh", version="", title="", body="")
+    )

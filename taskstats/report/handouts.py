@@ -16,6 +16,7 @@ from taskstats.io.files import atomic_path
 from taskstats.measures.nodes import joined_lead_units, lead_units
 from taskstats.measures.period import due_next_period, next_node
 from taskstats.report.wording import VALUE_LABELS, reason_text, task_text
+from taskstats.report.wording.meeting import date_zh
 from taskstats.report.wording.returns import HANDOUT
 from taskstats.tidy.schema import TaskTables
 
@@ -263,7 +264,7 @@ def _document(item: Handout, district: str, as_of: dt.date, reply_by: dt.date, b
     )
     if simulated:
         para(words["simulated"], size=11, color="C00000", center=True)
-    lead = words["lead"][by].format(to=item.to, as_of=as_of.isoformat(), n=item.total, **lights)
+    lead = words["lead"][by].format(to=item.to, as_of=date_zh(as_of), n=item.total, **lights)
     para(lead + words["listed"][item.only].format(n=len(tasks)))
     table(
         words["columns"],
@@ -278,7 +279,7 @@ def _document(item: Handout, district: str, as_of: dt.date, reply_by: dt.date, b
             ]
             for r in tasks.itertuples()
         ],
-        [13, 62, 25, 18, 14, 34],
+        [13, 60, 27, 18, 14, 34],
     )
     para(words["due_heading"], size=13, bold=True, font="黑体")
     if item.due.empty:
@@ -290,7 +291,7 @@ def _document(item: Handout, district: str, as_of: dt.date, reply_by: dt.date, b
                 [r.task_id, task_text(r.text), r.milestone, words["due_ask"]]
                 for r in item.due.itertuples()
             ],
-            [13, 86, 25, 42],
+            [13, 84, 27, 42],
         )
     if by == "leader":  # the leader's brief: the red tasks per named lead unit, who report back
         if counts["red"]:
@@ -298,7 +299,9 @@ def _document(item: Handout, district: str, as_of: dt.date, reply_by: dt.date, b
             doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
             para(words["leader_red_title"], size=16, bold=True, center=True, font="黑体")
             lead = words["leader_red_lead" if red else "leader_red_lead_none"]
-            said = dict(to=item.to, as_of=as_of.isoformat(), n=counts["red"], reply_by=reply_by)
+            said = dict(
+                to=item.to, as_of=date_zh(as_of), n=counts["red"], reply_by=date_zh(reply_by)
+            )
             para(lead.format(**said), size=12)
             for unit, rows in red:
                 para(words["leader_unit"].format(unit=unit, n=len(rows)), bold=True, font="黑体")
@@ -313,7 +316,7 @@ def _document(item: Handout, district: str, as_of: dt.date, reply_by: dt.date, b
             for unit, rows in red_by_unit(tasks, item.leads, collective=True):
                 tasks_named = words["leader_collective_sep"].join(rows["task_id"].astype(str))
                 para(words["leader_collective"].format(unit=unit, tasks=tasks_named), size=12)
-            para(words["notice_sign"].format(date=as_of.isoformat()), size=12)
+            para(words["notice_sign"].format(date=date_zh(as_of)), size=12)
         return doc
     for r in tasks[tasks["light"] == "red"].itertuples():
         doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -323,11 +326,11 @@ def _document(item: Handout, district: str, as_of: dt.date, reply_by: dt.date, b
             words["notice_body"].format(
                 task=r.task_id,
                 text=task_text(r.text),
-                as_of=as_of.isoformat(),
+                as_of=date_zh(as_of),
                 reasons=reason_text(r.reasons),
-                reply_by=reply_by.isoformat(),
+                reply_by=date_zh(reply_by),
             ),
             size=14,
         )
-        para(words["notice_sign"].format(date=as_of.isoformat()), size=14)
+        para(words["notice_sign"].format(date=date_zh(as_of)), size=14)
     return doc

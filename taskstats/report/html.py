@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -67,10 +68,39 @@ def html_table(
             border=0,
             classes="ts-table",
         )
+    head, _, body = table.partition("<tbody>")
+    if body:  # a date inside a longer cell (a light's reason) is not split at its hyphens
+        table = head + "<tbody>" + _DATE.sub(r'<span class="ts-d">\1</span>', body)
+    short = _short_columns(out, formatters)
+    if short:  # kept on one line: a date, a light, a count and their headers never split
+        marks = " ".join(f"ts-n{i}" for i in short)
+        table = table.replace(
+            'class="dataframe ts-table"', f'class="dataframe ts-table {marks}"', 1
+        )
     if max_rows and len(df) > max_rows:
         more = SHOWN_ROWS[lang].format(n=max_rows, total=len(df))
         table = f'<p class="ts-note">{html.escape(more)}</p>' + table
     return table
+
+
+_DATE = re.compile(r"(?<![\d-])(\d{4}-\d{2}-\d{2})(?![\d-])")
+
+# A column whose every cell and header are this short is kept on one line (its cells: a date,
+# a light, a status, a count); longer text wraps.
+SHORT_CELL, SHORT_HEADER = 10, 8
+NOWRAP_COLUMNS = 24  # the widest table the page's style sheet marks column by column
+
+
+def _short_columns(df: pd.DataFrame, formatters: dict) -> list[int]:
+    """The 1-based positions of the short columns of a table about to be shown."""
+    short = []
+    for i, name in enumerate(df.columns[:NOWRAP_COLUMNS], start=1):
+        if len(str(name)) > SHORT_HEADER:
+            continue
+        shown = df[name].map(formatters[name]) if name in formatters else df[name]
+        if shown.empty or shown.astype(str).str.len().max() <= SHORT_CELL:
+            short.append(i)
+    return short
 
 
 # How pandas' to_html writes a text cell: tabs and line breaks spelled out (in text it
@@ -204,7 +234,8 @@ def header_html(
 
 # --- rendering -------------------------------------------------------------------------------
 
-PAGE = """<!DOCTYPE html>
+PAGE = (
+    """<!DOCTYPE html>
 <html lang="{lang}">
 <head>
 <meta charset="utf-8">
@@ -225,7 +256,13 @@ th, td {{ border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left;
 th {{ background: #f2f5fa; }}
 .ts-table td {{ max-width: 520px; }}
 .ts-table th, .ts-table td {{ min-width: 4.2em; }}
-.ts-meta th {{ width: 130px; }}
+.ts-d {{ white-space: nowrap; }}
+"""
+    + "".join(
+        f".ts-n{i} th:nth-child({i}), .ts-n{i} td:nth-child({i}) {{{{ white-space: nowrap; }}}}\n"
+        for i in range(1, NOWRAP_COLUMNS + 1)
+    )
+    + """.ts-meta th {{ width: 130px; }}
 .ts-banner {{ background: #fdecea; border: 2px solid #d64541; color: #a52a1f; padding: 10px 14px;
   font-weight: bold; margin: 8px 0 12px; }}
 .ts-boxes {{ display: flex; flex-wrap: wrap; gap: 12px; margin: 12px 0; }}
@@ -269,3 +306,4 @@ pre {{ white-space: pre-wrap; }}
 </body>
 </html>
 """
+)
