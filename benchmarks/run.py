@@ -200,7 +200,7 @@ def own_work(params: dict, repeats: int) -> dict[str, float]:
         parts += [r.table(r.mix), r.table(r.concentration), r.table(r.measurability)]
         parts += [r.table(r.rates["district"], progress=True), r.red_list_html()]
         parts += [r.completion_html(key) for key in r.completion_keys]
-        parts += [r.ranking_html(), r.coverage_html(), r.table(r.quality_table())]
+        parts += [r.ranking_html(), r.coverage_html(), r.quality_html()]
         periods = report.period_view(r)  # 本期到期 and 与上期相比, as the notebook shows them
         return [*parts, periods.due_html(), periods.changes_html()]
 

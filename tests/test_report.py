@@ -492,3 +492,23 @@ def test_printed_tables_keep_short_cells_and_dates_on_one_line():
     assert ".ts-n3 th:nth-child(3), .ts-n3 td:nth-child(3) { white-space: nowrap; }" in (
         PAGE.format(lang="zh", version="", title="", body="")
     )
+
+
+def test_the_quality_section_lists_the_lines_to_check(tmp_path):
+    """见数据质量 (a task whose text the copy lost) points somewhere: the section lists each
+    warning with its task and source line; a table with none says so."""
+    r = report.prepare_district(
+        "dalian-hightech", as_of="2020-12-31", progress="demo", raw_dir=RAW, store_dir=tmp_path
+    )
+    rows = r.quality_rows()
+    lost = rows[rows["kind"] == "missing_text"]
+    assert lost["task_id"].tolist() == ["21", "63", "76", "88"]
+    assert lost["line"].tolist() == [179, 512, 629, 735]
+    assert len(rows) == 8  # and the four numbers inferred from their neighbours
+    section = re.sub(r"\s+", "", r.quality_html())
+    assert "<tr><td>21</td><td>179</td><td>任务内容缺失</td></tr>" in section
+    quiet = report.prepare_district(
+        "nanjing-gulou", as_of="2021-12-31", progress="demo", raw_dir=RAW, store_dir=tmp_path
+    )
+    assert quiet.quality_rows().empty
+    assert quiet.quality_html().endswith('<p class="ts-note">读取原文件时没有需要核对的行。</p>')

@@ -393,6 +393,28 @@ class DistrictReport:
         q = self.tables.quality
         return q.groupby(["kind", "severity"]).size().rename("count").reset_index()
 
+    def quality_rows(self) -> pd.DataFrame:
+        """The warnings one by one, each with the source line to check (a task whose text was
+        lost, a number inferred …), in the file's order: where 见数据质量 points."""
+        q = self.tables.quality
+        rows = q[q["severity"] == "warning"].sort_values("line", kind="stable")
+        return rows[["task_id", "line", "kind"]].reset_index(drop=True)
+
+    def quality_html(self) -> str:
+        """数据质量: the counts by kind, then the lines to check against the source file."""
+        rows = self.quality_rows()
+        w = text(self.lang)
+        if rows.empty:
+            return (
+                self.table(self.quality_table())
+                + f'<p class="ts-note">{html.escape(w["quality_none"])}</p>'
+            )
+        return (
+            self.table(self.quality_table())
+            + f"<p>{html.escape(w['quality_rows'])}</p>"
+            + self.table(rows, max_rows=40)
+        )
+
 
 def prepare_district(
     district: str,

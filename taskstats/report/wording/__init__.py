@@ -42,6 +42,8 @@ TEXT = {
         "ranking_board": "红榜：{top}；黄榜：{bottom}。",
         "ranking_apart": "到期节点少于{n}个的单位单列，不参与排名：{units}。",
         "no_work_report": "未附政府工作报告，无法比对落实覆盖情况。",
+        "quality_rows": "需要对照原文件核对的行（任务内容缺失、序号由前后任务推断等）：",
+        "quality_none": "读取原文件时没有需要核对的行。",
         "coverage_lead": "对照政府工作报告（文件{file}）：共梳理承诺事项{commitments}项，"
         "已分解到任务{matched}项（{share:.0%}），未分解{gaps}项；目标数值不一致{disagree}处。",
         "collective_leaders": "泛指领导（不计入领导排名）",
@@ -94,6 +96,9 @@ TEXT = {
         "ranking_board": "Top: {top}; bottom: {bottom}.",
         "ranking_apart": "Units with fewer than {n} nodes due, listed apart: {units}.",
         "no_work_report": "No work report is bundled with this district.",
+        "quality_rows": "Lines to check against the source file (task text lost, number inferred "
+        "from its neighbours …):",
+        "quality_none": "Nothing to check was found while reading the source file.",
         "coverage_lead": "Against the work report (file {file}): {commitments} commitments, "
         "{matched} assigned to tasks ({share:.0%}), {gaps} not assigned; {disagree} target "
         "disagreements.",
@@ -178,6 +183,7 @@ COLUMN_LABELS = {
         "reasons": "亮灯原因",
         "kind": "类型",
         "count": "条数",
+        "line": "原文件行",
         "named_leaders": "分管领导数",
         "tasks_per_leader_mean": "人均任务",
         "tasks_per_leader_max": "最多任务",
