@@ -284,3 +284,16 @@ def test_titles_sit_where_the_automatic_placement_puts_them(views):
     with plt.rc_context({"axes.titley": None}):
         searched = texts()
     assert len(fixed) > 30 and fixed == searched
+
+
+def test_lead_unit_bars_are_labelled_as_the_unit_table_counts(views):
+    """凌水街道 leads 19 tasks and supports one: its bar says 19+1, not 20 (the table says 19)."""
+    dalian, _gulou, _c = views
+    fig = charts.lead_units_chart(dalian.units)
+    ax = fig.axes[0]
+    units = [t.get_text() for t in ax.get_yticklabels()][::-1]
+    labels = [t.get_text().strip() for t in ax.texts][::-1]
+    said = dict(zip(units, labels, strict=True))
+    assert said["凌水街道"] == "19+1" and said["科技局"] == "19+1"
+    assert list(said)[:2] == ["凌水街道", "科技局"]
+    plt.close(fig)

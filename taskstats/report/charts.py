@@ -163,8 +163,9 @@ def lead_units_chart(
     units: pd.DataFrame, *, top: int = 15, lang: str = "zh", title: str = ""
 ) -> Figure:
     """Bars of the top lead units (``lead_unit_workload``, the units the cards count): tasks
-    led and supported, in the order of the unit table; the title says how many lead units are
-    shown of how many."""
+    led and supported, in the order of the unit table, each labelled as the table counts them
+    (19, or 19+1 with one supported); the title says how many lead units are shown of how
+    many."""
     lab = _labels(lang)
     fig, ax = _figure()
     every = lead_unit_workload(units)
@@ -181,8 +182,11 @@ def lead_units_chart(
         label=lab["supported"],
     )
     total = (named["led"] + named["supported"]).to_numpy()
-    for y, n in enumerate(total):
-        ax.text(n, y, f" {int(n)}", va="center", fontsize="small")
+    # Each bar says what the unit table says: tasks led, and those supported after a "+"
+    pairs = zip(named["led"], named["supported"], strict=True)
+    for y, (n, (led, supported)) in enumerate(zip(total, pairs, strict=True)):
+        label = f" {int(led)}" + (f"+{int(supported)}" if supported else "")
+        ax.text(n, y, label, va="center", fontsize="small")
     ax.set_xlim(0, total.max() * 1.08 + 0.5)
     _counts(ax.xaxis)
     ax.set_xlabel(lab["tasks"])
