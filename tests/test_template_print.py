@@ -31,6 +31,13 @@ def test_template_page_setup(sheet):
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert (int(ws.page_setup.fitToWidth), int(ws.page_setup.fitToHeight)) == (1, 0)
     assert ws.print_title_rows == "$1:$1"
+    # Ruled cells to write in, the header shown whole, the footer inside the bottom margin
+    last = ws.cell(ws.max_row, ws.max_column)
+    assert ws["A1"].border.bottom.style == last.border.right.style == "thin"
+    assert ws.row_dimensions[1].height == 33
+    assert ws.page_margins.bottom - ws.page_margins.footer >= 0.4
+    # The columns add up to what A4 landscape prints at a readable size
+    assert sum(ws.column_dimensions[c].width for c in "ABCDEFGHIJKL") == 194
 
 
 @pytest.mark.slow
@@ -76,10 +83,10 @@ def test_sheet_rows_are_as_tall_as_their_text():
     from taskstats.report.template import sheet_row_height
 
     short = [1, "短", "甲", "", "", "2026-06-30", "", "", "", "", "", ""]
-    # 50-wide task column: 23.75 ems a line; 100 Chinese characters take 5 lines
+    # 40-wide task column: 19 ems a line; 100 Chinese characters take 6 lines
     long = [1, "长" * 100, "甲", "", "", "2026-06-30", "", "", "", "", "", ""]
     assert sheet_row_height(short) == 2 * 15 + 3
-    assert sheet_row_height(long) == 5 * 15 + 3
+    assert sheet_row_height(long) == 6 * 15 + 3
 
 
 def test_the_sheets_words_come_from_the_wording_package_in_either_language(tables, tmp_path):

@@ -14,19 +14,21 @@ from taskstats.tidy import TaskTables
 from taskstats.tidy.vocabulary import SHEET_HEADERS
 
 # Each column of the fill-in sheet: its field, whether it is pre-filled, its width.
+# The widths add up to what an A4 landscape page prints at about 8.5 points (wider columns
+# printed the sheet at 5 points).
 _LAYOUT = [
-    ("task_id", True, 8),
-    ("text", True, 50),
-    ("lead", True, 18),
-    ("support", True, 18),
-    ("leaders", True, 10),
-    ("milestone", True, 12),
-    ("standard", False, 30),
-    ("progress", False, 40),
-    ("status", False, 10),
-    ("evidence", False, 30),
-    ("contact", False, 16),
-    ("reported_on", False, 12),
+    ("task_id", True, 6),
+    ("text", True, 40),
+    ("lead", True, 14),
+    ("support", True, 14),
+    ("leaders", True, 9),
+    ("milestone", True, 11),
+    ("standard", False, 20),
+    ("progress", False, 28),
+    ("status", False, 9),
+    ("evidence", False, 20),
+    ("contact", False, 12),
+    ("reported_on", False, 11),
 ]
 # (header, field, pre-filled, width); the headers are the vocabulary's (returned sheets are
 # read by the same words).

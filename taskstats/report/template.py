@@ -97,7 +97,7 @@ def write_template(
 
 
 def _fill_sheet(ws, rows: pd.DataFrame, words: dict) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
     from openpyxl.worksheet.datavalidation import DataValidation
 
     ws.append([c[0] for c in SHEET_COLUMNS])
@@ -105,13 +105,18 @@ def _fill_sheet(ws, rows: pd.DataFrame, words: dict) -> None:
         ws.append(list(record))
     head_fill = PatternFill("solid", fgColor="DDEBF7")
     fill_in = PatternFill("solid", fgColor="FFF9E5")
+    line = Side(style="thin", color="808080")
+    ruled = Border(left=line, right=line, top=line, bottom=line)  # a printed sheet to write in
     for col, (_, _, prefilled, width) in enumerate(SHEET_COLUMNS, 1):
         letter = ws.cell(1, col).column_letter
         ws.column_dimensions[letter].width = width
         ws.cell(1, col).font = Font(bold=True)
         ws.cell(1, col).fill = head_fill
+        ws.cell(1, col).border = ruled
+        ws.cell(1, col).alignment = Alignment(wrap_text=True, vertical="center")
         for r in range(2, len(rows) + 2):
             cell = ws.cell(r, col)
+            cell.border = ruled
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if not prefilled:
                 cell.protection = Protection(locked=False)
@@ -127,6 +132,7 @@ def _fill_sheet(ws, rows: pd.DataFrame, words: dict) -> None:
     )
     dv.add(f"{status_col}2:{status_col}{max(2, len(rows) + 1)}")
     ws.add_data_validation(dv)
+    ws.row_dimensions[1].height = 2 * LINE_POINTS + 3  # a header of two lines shown whole
     for r, record in enumerate(rows.itertuples(index=False), 2):
         ws.row_dimensions[r].height = sheet_row_height(record)
     ws.freeze_panes = "C2"
@@ -163,7 +169,8 @@ def _print_setup(ws, words: dict, *, header: bool = True) -> None:
     if header:
         ws.print_title_rows = "1:1"
     ws.print_options.horizontalCentered = True
-    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    # The footer (page numbers) printed whole inside the bottom margin
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.75, header=0.3, footer=0.3)
     ws.oddFooter.center.text = words["footer"]
 
 
