@@ -278,3 +278,13 @@ def test_a_leaders_red_task_led_only_by_a_collective_sends_no_notice(tmp_path):
         "请分管领导督促落实。",
         "区督查室　2021年1月5日",
     ]
+
+
+def test_at_the_plans_last_node_the_hand_out_says_there_is_no_next_period(tmp_path):
+    """Dalian's plan ends on 2020-12-31: no "no node falls due before the next one"."""
+    out = tmp_path / "out"
+    args = ["handouts", DISTRICT, "--out", str(out), "--as-of", "2020-12-31", "--progress", "demo"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    lines = [p.text for p in docx.Document(out / "城管局.docx").paragraphs]
+    assert "截至2020年12月31日计划已到最后节点，没有下一期。" in lines
+    assert "下一报送节点前没有到期节点。" not in lines

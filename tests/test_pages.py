@@ -38,6 +38,7 @@ def test_provenance_is_open_and_in_chinese():
     assert "<details open><summary>原始文件</summary>" in page  # printed with its files
     assert "<th>文件校验值（哈希）</th>" in page and "<th>程序版本</th>" in page
     assert "SHA-256" not in page and "taskstats 版本" not in page
+    assert "2026-12-03 10:00</td>" in page and "T10:00" not in page  # a time as people write it
 
 
 def test_print_layout_is_dense():
@@ -321,3 +322,27 @@ def test_the_printed_page_of_a_new_provincial_district_reads_in_chinese(tmp_path
     assert words - data == set()  # only the tasks' own words (PM2.5, XX), as written
     assert not RAW_FLOAT.search(text)
     assert "全部为省任务，共40项" in text.replace(" ", "") and "未列" in text
+
+
+def test_the_cards_print_shares_as_the_tables_and_the_deck_do(tmp_path):
+    """Dalian's cards say 4.8% (the measurability table's figure) and 79.0%, not 5% and 79%;
+    the deck's headline slide shows the same six cards, the progress ones marked simulated."""
+    from conftest import RAW
+
+    from taskstats import report
+    from taskstats.report.briefing import headline_figures
+
+    r = report.prepare_district(
+        "dalian-hightech", as_of="2020-12-31", progress="demo", raw_dir=RAW, store_dir=tmp_path
+    )
+    cards = r.headline_html()
+    assert '<div class="ts-num">4.8%</div>' in cards
+    assert '<div class="ts-num">79.0%</div>' in cards
+    assert headline_figures(r) == [
+        ("目标任务", "168"),
+        ("分管领导", "9"),
+        ("牵头单位", "42"),
+        ("量化目标", "4.8%"),
+        ("节点完成率（模拟）", "79.0%"),
+        ("红灯任务（模拟）", "34"),
+    ]

@@ -512,3 +512,13 @@ def test_the_quality_section_lists_the_lines_to_check(tmp_path):
     )
     assert quiet.quality_rows().empty
     assert quiet.quality_html().endswith('<p class="ts-note">读取原文件时没有需要核对的行。</p>')
+
+
+def test_a_table_is_cut_short_only_when_that_hides_a_few_rows():
+    from taskstats.report.html import html_table
+
+    rows = pd.DataFrame({"task_id": [str(i) for i in range(1, 46)]})
+    whole = html_table(rows.head(44), max_rows=40)  # would hide 4: shown whole
+    assert whole.count("<tr>") == 44 and "前40行" not in whole
+    cut = html_table(rows, max_rows=40)  # hides 5
+    assert cut.count("<tr>") == 40 and cut.startswith('<p class="ts-note">前40行，共45行</p>')

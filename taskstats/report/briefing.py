@@ -23,17 +23,10 @@ from taskstats.report.wording import (
 
 
 def headline_figures(report: DistrictReport) -> list[tuple[str, str]]:
-    """The six headline figures of a district (:meth:`DistrictReport.headline_numbers`), as
-    (label, value) pairs."""
-    tasks, leaders, units, quantified, rate, red = report.headline_numbers()
-    return [
-        ("目标任务", f"{tasks}"),
-        ("分管领导", report.leaders_card(leaders)),
-        ("牵头单位", f"{units}"),
-        ("量化目标", pct(quantified)),
-        ("节点完成率", pct(rate)),
-        ("红灯任务", f"{red}"),
-    ]
+    """The six headline figures of a district as the page's cards show them
+    (:meth:`DistrictReport.headline_cards`), as (label, value) pairs, a progress figure's
+    label marked （模拟） when the data are simulated."""
+    return [(label + mark, value) for label, value, mark in report.headline_cards()]
 
 
 def _first(frame: pd.DataFrame, column: str, *, largest: bool = True) -> pd.DataFrame:

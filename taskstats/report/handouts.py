@@ -17,6 +17,7 @@ from taskstats.measures.nodes import joined_lead_units, lead_units
 from taskstats.measures.period import due_next_period, next_node
 from taskstats.report.wording import VALUE_LABELS, reason_text, task_text
 from taskstats.report.wording.meeting import date_zh
+from taskstats.report.wording.period import PERIOD_REPORT
 from taskstats.report.wording.returns import HANDOUT
 from taskstats.tidy.schema import TaskTables
 
@@ -38,6 +39,7 @@ class Handout:
     # All the unit's (or leader's) tasks by light, whichever of them ``tasks`` lists
     lights: dict[str, int] = field(default_factory=dict)
     only: str = "all"  # which of them ``tasks`` lists (see ONLY)
+    final: bool = False  # the plan is at its last node: there is no next period
 
     @property
     def total(self) -> int:
@@ -107,6 +109,7 @@ def handouts(
                 mine_leads.reset_index(drop=True),
                 lights,
                 only,
+                until is None,
             )
         )
     return sorted(out, key=lambda h: (-int((h.tasks["light"] == "red").sum()), h.to))
@@ -282,7 +285,9 @@ def _document(item: Handout, district: str, as_of: dt.date, reply_by: dt.date, b
         [13, 60, 27, 18, 14, 34],
     )
     para(words["due_heading"], size=13, bold=True, font="黑体")
-    if item.due.empty:
+    if item.final:
+        para(PERIOD_REPORT["zh"]["no_next"].format(day=date_zh(as_of)))
+    elif item.due.empty:
         para(words["no_due"])
     else:
         table(

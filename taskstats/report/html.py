@@ -37,13 +37,16 @@ def html_table(
 
     Args:
         df: The table.
-        max_rows: Show the first rows only, and say so ("前30行，共42行").
+        max_rows: Show the first rows only, and say so ("前30行，共42行"); a table that
+            would hide fewer than :data:`FEW_HIDDEN` rows is shown whole.
         names: District slugs to names.
         empty: The sentence shown instead of a table without rows ("" : the table's header).
     """
     if df.empty and empty:
         return f'<p class="ts-note">{html.escape(empty)}</p>'
     labels = COLUMN_LABELS.get(lang, {})
+    if max_rows and len(df) - max_rows < FEW_HIDDEN:
+        max_rows = None  # "前40行，共41行" would hide one row behind a line saying so
     shown = label_values(df.head(max_rows) if max_rows else df, lang, names)
     for col in shown.columns:
         if isinstance(shown[col].dtype, pd.CategoricalDtype):
@@ -82,6 +85,8 @@ def html_table(
         table = f'<p class="ts-note">{html.escape(more)}</p>' + table
     return table
 
+
+FEW_HIDDEN = 5  # a table cut short hides at least this many rows
 
 _DATE = re.compile(r"(?<![\d-])(\d{4}-\d{2}-\d{2})(?![\d-])")
 
@@ -216,7 +221,7 @@ def header_html(
             parameters if isinstance(parameters, str) else parameters_text(parameters, lang),
         ),
         (w["version"], __version__),
-        (w["generated"], generated_at.isoformat(timespec="seconds")),
+        (w["generated"], generated_at.strftime("%Y-%m-%d %H:%M")),
         *((extra or {}).items()),
     ]
     meta = "".join(f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>" for k, v in rows)

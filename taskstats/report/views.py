@@ -46,6 +46,7 @@ from taskstats.report.wording import (
     VALUE_LABELS,
     as_of_label,
     parameters_text,
+    pct,
     previous_text,
     rule_name,
     text,
@@ -273,8 +274,10 @@ class DistrictReport:
         would read as leaders without tasks)."""
         return f"{leaders}" if self.has("leaders") else text(self.lang)["not_listed"]
 
-    def headline_html(self) -> str:
-        """The headline figures as a row of boxes."""
+    def headline_cards(self) -> list[tuple[str, str, str]]:
+        """The six headline figures as (label, value, mark) in the report's language, the
+        shares as the tables print them (4.8%), the progress figures marked when simulated:
+        the page's cards and the deck's slide."""
         tasks, leaders, units, quantified, rate, red = self.headline_numbers()
         sim = SIMULATED_MARK[self.lang] if self.simulated else ""
         labels = LABELS[self.lang]["cards"].split("|")
@@ -282,11 +285,16 @@ class DistrictReport:
             f"{tasks}",
             self.leaders_card(leaders),
             f"{units}",
-            f"{quantified:.0%}",
-            "—" if pd.isna(rate) else f"{rate:.0%}",
+            pct(quantified),
+            pct(rate),
             f"{red}",
         ]
-        boxes = zip(labels, values, ["", "", "", "", sim, sim], strict=True)
+        return list(zip(labels, values, ["", "", "", "", sim, sim], strict=True))
+
+    def headline_html(self) -> str:
+        """The headline figures as a row of boxes."""
+        boxes = self.headline_cards()
+        sim = SIMULATED_MARK[self.lang] if self.simulated else ""
         cells = "".join(
             f'<div class="ts-box"><div class="ts-num">{html.escape(v)}</div>'
             f'<div class="ts-lab">{html.escape(k)}<span class="ts-sim">{html.escape(m)}</span>'
