@@ -48,7 +48,10 @@ TABLE_LINE = Pt(18)
 RANKING_WIDTHS = [25, 29, 14, 18, 18, 10, 10, 13, 15]
 # The annex (the red list) in 五号 at exact 14-point lines: dense, still easy to read.
 ANNEX_SIZE, ANNEX_LINE = Pt(10.5), Pt(14)
-ANNEX_WIDTHS = {"task_id": 12, "text": 64, "lead_units": 28, "leaders": 18, "reasons": 34}
+# The reasons' column holds "超过完成时限2020-12-31" on one line (a date is not split).
+ANNEX_WIDTHS = {"task_id": 12, "text": 54, "lead_units": 28, "leaders": 18, "reasons": 44}
+# Names listed one to a line in their cells, never split inside a name ("孙龙/业")
+ANNEX_LISTS = ("lead_units", "leaders")
 # A bracket this short is kept on one line; a longer one keeps its opening "（第12" together.
 GLUED_BRACKET = 24
 WORD_JOINER = "\u2060"  # no line break here (Word and LibreOffice both honour it)
@@ -236,7 +239,10 @@ def _write(
     _table(
         doc,
         [COLUMN_LABELS["zh"][c] for c in columns],
-        [[str(r[c]) for c in columns] for r in shown.to_dict("records")],
+        [
+            [str(r[c]).replace("、", "\n") if c in ANNEX_LISTS else str(r[c]) for c in columns]
+            for r in shown.to_dict("records")
+        ],
         widths=widths,
         size=ANNEX_SIZE,
         line=ANNEX_LINE,
