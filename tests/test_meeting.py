@@ -260,7 +260,7 @@ def test_bulletin_tables(bulletin, measures):
     header = [c.text for c in annex.rows[0].cells]
     leaders = [r[header.index("负责领导")] for r in annex_rows]
     assert "孙龙业\n原驰" in leaders and not any("、" in cell for cell in leaders)
-    assert [round(c.width.mm) for c in annex.rows[0].cells] == [12, 54, 28, 18, 44]
+    assert [round(c.width.mm) for c in annex.rows[0].cells] == [12, 46, 28, 20, 50]
     ranked = measures["ranking"][measures["ranking"]["ranked"]]
     rows = [[c.text for c in row.cells] for row in ranking_table.rows][1:]
     assert [r[1] for r in rows] == ranked["unit"].tolist()

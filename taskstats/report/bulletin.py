@@ -49,7 +49,7 @@ RANKING_WIDTHS = [25, 29, 14, 18, 18, 10, 10, 13, 15]
 # The annex (the red list) in 五号 at exact 14-point lines: dense, still easy to read.
 ANNEX_SIZE, ANNEX_LINE = Pt(10.5), Pt(14)
 # The reasons' column holds "超过完成时限2020-12-31" on one line (a date is not split).
-ANNEX_WIDTHS = {"task_id": 12, "text": 54, "lead_units": 28, "leaders": 18, "reasons": 44}
+ANNEX_WIDTHS = {"task_id": 12, "text": 46, "lead_units": 28, "leaders": 20, "reasons": 50}
 # Names listed one to a line in their cells, never split inside a name ("孙龙/业")
 ANNEX_LISTS = ("lead_units", "leaders")
 # A bracket this short is kept on one line; a longer one keeps its opening "（第12" together.
