@@ -426,7 +426,10 @@ def test_tables_are_written_as_pandas_writes_them():
         ["A&amp;B &lt;b&gt;", "12", "—"],
         ["—", "0", "100.0%"],
     ]
-    assert html_table(table, "zh") == (
+    # The page marks its short columns to keep them on one line; the table is pandas' own
+    marked = html_table(table, "zh")
+    assert marked.startswith('<table class="dataframe ts-table ts-n1 ts-n2 ts-n3">')
+    assert re.sub(r" ts-n\d+", "", marked) == (
         '<table class="dataframe ts-table">\n  <thead>\n    <tr style="text-align: right;">\n'
         "      <th>单位</th>\n      <th>任务数</th>\n      <th>完成率</th>\n    </tr>\n"
         "  </thead>\n  <tbody>\n"
@@ -446,7 +449,7 @@ def test_tables_are_written_as_pandas_writes_them():
     )
     for frame in (odd, odd[["c1", "c2"]], odd.head(0)):
         expected = frame.to_html(index=False, escape=True, na_rep="—", border=0, classes="ts-table")
-        assert html_table(frame, "zh") == expected
+        assert re.sub(r" ts-n\d+", "", html_table(frame, "zh")) == expected
 
 
 def test_the_english_coverage_section_reads_in_english(english_dalian):

@@ -73,7 +73,7 @@ def html_table(
         )
     head, _, body = table.partition("<tbody>")
     if body:  # a date inside a longer cell (a light's reason) is not split at its hyphens
-        table = head + "<tbody>" + _DATE.sub(r'<span class="ts-d">\1</span>', body)
+        table = head + "<tbody>" + _DATE.sub(_kept_whole, body)
     short = _short_columns(out, formatters)
     if short:  # kept on one line: a date, a light, a count and their headers never split
         marks = " ".join(f"ts-n{i}" for i in short)
@@ -89,6 +89,15 @@ def html_table(
 FEW_HIDDEN = 5  # a table cut short hides at least this many rows
 
 _DATE = re.compile(r"(?<![\d-])(\d{4}-\d{2}-\d{2})(?![\d-])")
+
+
+def _kept_whole(match: re.Match) -> str:
+    """A date among other text in a cell, marked to stay on one line; a cell that is only a
+    date is left as it is (its column is short: see :func:`_short_columns`)."""
+    text = match.string
+    alone = text.endswith("<td>", 0, match.start()) and text.startswith("</td>", match.end())
+    return match.group(0) if alone else f'<span class="ts-d">{match.group(0)}</span>'
+
 
 # A column whose every cell and header are this short is kept on one line (its cells: a date,
 # a light, a status, a count); longer text wraps.
