@@ -252,7 +252,7 @@ def test_one_core_draws_in_the_kernel(monkeypatch, tmp_path):
     monkeypatch.setattr(
         "matplotlib.get_backend", lambda: "module://matplotlib_inline.backend_inline"
     )
-    monkeypatch.setattr(cores, "CGROUP_CPU_MAX", tmp_path / "no-quota")
+    monkeypatch.setattr(cores, "CGROUP_ROOT", tmp_path / "no-cgroups")
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
     assert not drawing.can_draw_ahead()
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
@@ -268,14 +268,18 @@ def test_one_core_draws_in_the_kernel(monkeypatch, tmp_path):
     assert cores.kernel_cores() == 1 and not drawing.can_draw_ahead()
     # A container that shows two cores but whose quota allows one and a half: two; one: one.
     monkeypatch.setenv(cores.CORES_ENV, "")
-    (tmp_path / "cpu.max").write_text("150000 100000\n")
-    monkeypatch.setattr(cores, "CGROUP_CPU_MAX", tmp_path / "cpu.max")
+    root, own = tmp_path / "cgroup", tmp_path / "cgroup" / "system.slice" / "report.service"
+    own.mkdir(parents=True)
+    (tmp_path / "self").write_text("0::/system.slice/report.service\n")
+    monkeypatch.setattr(cores, "CGROUP_ROOT", root)
+    monkeypatch.setattr(cores, "SELF_CGROUP", tmp_path / "self")
+    (own / "cpu.max").write_text("150000 100000\n")
     assert cores.usable_cores() == 2 and drawing.can_draw_ahead()
-    (tmp_path / "cpu.max").write_text("100000 100000\n")
+    (own / "cpu.max").write_text("max 100000\n")  # none on its own cgroup …
+    assert cores.usable_cores() == 2
+    (root / "system.slice" / "cpu.max").write_text("100000 100000\n")  # … one on its parent's
     assert cores.usable_cores() == 1 and not drawing.can_draw_ahead()
     assert [cores.cores_for(n) for n in (1, 2)] == [1, 1]
-    (tmp_path / "cpu.max").write_text("max 100000\n")  # no quota
-    assert cores.usable_cores() == 2
 
 
 @pytest.mark.parametrize(

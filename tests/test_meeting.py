@@ -222,6 +222,10 @@ def test_comparison_deck(tmp_path):
     pictures = [s for s in slides if any(sh.shape_type == 13 for sh in s.shapes)]
     assert len(pictures) == 5
     assert all(_named(s, "takeaway") for s in pictures)
+    # The headline slide names its cards as the district decks do, the progress ones marked
+    texts = [sh.text_frame.text for sh in slides[1].shapes if sh.has_text_frame]
+    for label in ("分管领导", "量化目标", "节点完成率（模拟）", "红灯任务（模拟）"):
+        assert label in texts, texts
 
 
 # --- the bulletin -------------------------------------------------------------------------------

@@ -447,6 +447,11 @@ def test_tables_are_written_as_pandas_writes_them():
             "c4": pd.to_datetime(["2020-01-01", "2020-06-30", None]),
         }
     )
+    # Two columns under one label (区县 for both district and name): pandas writes it, unmarked
+    twice = pd.DataFrame([["dalian-hightech", "大连高新区"]], columns=["district", "name"])
+    assert html_table(twice) == twice.rename(columns={"district": "区县", "name": "区县"}).to_html(
+        index=False, escape=True, na_rep="—", border=0, classes="ts-table"
+    )
     for frame in (odd, odd[["c1", "c2"]], odd.head(0)):
         expected = frame.to_html(index=False, escape=True, na_rep="—", border=0, classes="ts-table")
         assert re.sub(r" ts-n\d+", "", html_table(frame, "zh")) == expected
@@ -499,7 +504,7 @@ def test_printed_tables_keep_short_cells_and_dates_on_one_line():
 
 def test_the_quality_section_lists_the_lines_to_check(tmp_path):
     """见数据质量 (a task whose text the copy lost) points somewhere: the section lists each
-    warning with its task and source line; a table with none says so."""
+    note and warning with its task and source line, a line not read included."""
     r = report.prepare_district(
         "dalian-hightech", as_of="2020-12-31", progress="demo", raw_dir=RAW, store_dir=tmp_path
     )
@@ -507,14 +512,17 @@ def test_the_quality_section_lists_the_lines_to_check(tmp_path):
     lost = rows[rows["kind"] == "missing_text"]
     assert lost["task_id"].tolist() == ["21", "63", "76", "88"]
     assert lost["line"].tolist() == [179, 512, 629, 735]
-    assert len(rows) == 8  # and the four numbers inferred from their neighbours
+    assert len(rows) == 18 and rows["line"].iloc[-1] == 1384  # the annex after the table
     section = re.sub(r"\s+", "", r.quality_html())
-    assert "<tr><td>21</td><td>179</td><td>任务内容缺失</td></tr>" in section
+    assert "<tr><td>21</td><td>179</td><td>任务内容缺失</td><td>警告</td></tr>" in section
     quiet = report.prepare_district(
         "nanjing-gulou", as_of="2021-12-31", progress="demo", raw_dir=RAW, store_dir=tmp_path
     )
-    assert quiet.quality_rows().empty
-    assert quiet.quality_html().endswith('<p class="ts-note">读取原文件时没有需要核对的行。</p>')
+    # Its one line not read (a web page's "推荐访问" after the list) is listed, not denied
+    assert quiet.quality_rows()[["line", "kind"]].values.tolist() == [[92, "unparsed_row"]]
+    assert "<td>92</td><td>无法识别的行</td><td>提示</td>" in re.sub(
+        r"\s+", "", quiet.quality_html()
+    )
 
 
 def test_a_table_is_cut_short_only_when_that_hides_a_few_rows():

@@ -322,3 +322,20 @@ def test_command_figures_are_formatted():
     }
     side = cli_frame(df, "zh", {"dalian-hightech": "大连高新区"}, transpose=True)
     assert list(side.columns) == ["大连高新区", "x"] and side.loc["任务数", "x"] == "72"
+
+
+def test_numbers_among_words_keep_what_tells_them_apart():
+    """A target of 12.001 is not printed as 12 beside a disagreeing 12; a rate of NA is a dash."""
+    import pandas as pd
+
+    from taskstats.report.wording import pct
+    from taskstats.report.wording.cli import number_text
+
+    assert [number_text(v) for v in (150.0, 83.6, 12.001, 0.004, 1 / 3)] == [
+        "150",
+        "83.6",
+        "12.001",
+        "0.004",
+        "0.333333",
+    ]
+    assert number_text(float("nan")) == "—" and pct(pd.NA) == "—" and pct(0.048) == "4.8%"

@@ -9,8 +9,10 @@ from pathlib import Path
 # The cores a report's kernel may use; a batch running several reports at once gives each its
 # share, so a kernel with one does not draw its charts ahead (report/drawing.py).
 CORES_ENV = "TASKSTATS_CORES"
-# A container's CPU quota (cgroup v2): a machine may show more cores than it lets a process use.
-CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
+# A container's or a service's CPU quota (cgroup v2): a machine may show more cores than it
+# lets a process use. The quota may sit on this process's cgroup or on any above it.
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+SELF_CGROUP = Path("/proc/self/cgroup")
 
 
 def usable_cores() -> int:
@@ -20,12 +22,32 @@ def usable_cores() -> int:
         cores = len(os.sched_getaffinity(0))
     else:
         cores = os.cpu_count() or 1
-    quota = cpu_quota(CGROUP_CPU_MAX)
+    quota = cgroup_quota()
     return max(1, min(cores, quota)) if quota else cores
 
 
+def cgroup_quota() -> int | None:
+    """The smallest CPU quota (in cores, rounded up) on the way from this process's cgroup v2
+    (``0::/…`` in :data:`SELF_CGROUP`) up to :data:`CGROUP_ROOT`, or None: no quota there."""
+    try:
+        lines = SELF_CGROUP.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    own = next((line[3:] for line in lines if line.startswith("0::")), "/")
+    here = (CGROUP_ROOT / own.lstrip("/")).resolve()
+    root = CGROUP_ROOT.resolve()
+    quotas = []
+    for folder in (here, *here.parents):
+        if not folder.is_relative_to(root):
+            break
+        quota = cpu_quota(folder / "cpu.max")
+        if quota:
+            quotas.append(quota)
+    return min(quotas) if quotas else None
+
+
 def cpu_quota(cgroup: Path) -> int | None:
-    """The cores a cgroup v2 quota allows (``cpu.max``: "200000 100000" is 2; "150000 100000"
+    """The cores one cgroup v2 ``cpu.max`` file allows ("200000 100000" is 2; "150000 100000"
     is 2, rounded up), or None: no quota ("max ..."), no such file, or a line not understood."""
     try:
         fields = cgroup.read_text(encoding="ascii").split()

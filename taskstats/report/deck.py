@@ -26,9 +26,11 @@ from taskstats.report.views import DistrictReport, prepare_district, red_list_sh
 from taskstats.report.wording import (
     CHART_TITLES,
     COLUMN_LABELS,
+    LABELS,
     MEETING,
     QUALITY_KINDS,
     SEVERITIES,
+    SIMULATED_MARK,
     TEXT,
     date_zh,
     rule_short,
@@ -268,13 +270,15 @@ def _comparison_slides(deck: _Deck, report: ComparisonReport) -> None:
     named = report.workload[~report.workload["collective"]]
     figs = report.figures  # the progress pipeline's headline figures, per district
     done, due = int(figs["done"].sum()), int(figs["due"].sum())
+    cards = LABELS["zh"]["cards"].split("|")  # as the district pages and decks name them
+    sim = SIMULATED_MARK["zh"] if report.simulated else ""
     figures = [
         (MEETING["districts"], f"{len(report.reads)}"),
         (MEETING["total_tasks"], f"{len(report.tables.tasks)}"),
-        ("分管领导", f"{named[['district', 'leader']].drop_duplicates().shape[0]}"),
-        ("量化目标", briefing.pct(report.tables.tasks["quantified"].mean())),
-        ("节点完成率", briefing.pct(done / due if due else float("nan"))),
-        ("红灯任务", f"{int(figs['red'].sum())}"),
+        (cards[1], f"{named[['district', 'leader']].drop_duplicates().shape[0]}"),
+        (cards[3], briefing.pct(report.tables.tasks["quantified"].mean())),
+        (cards[4] + sim, briefing.pct(done / due if due else float("nan"))),
+        (cards[5] + sim, f"{int(figs['red'].sum())}"),
     ]
     deck.figures_slide(MEETING["headline"], figures, footer)
     charts.set_style("talk", slides=True)

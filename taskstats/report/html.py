@@ -107,11 +107,14 @@ NOWRAP_COLUMNS = 24  # the widest table the page's style sheet marks column by c
 
 def _short_columns(df: pd.DataFrame, formatters: dict) -> list[int]:
     """The 1-based positions of the short columns of a table about to be shown."""
+    if df.columns.duplicated().any():  # two columns under one label: written by pandas, unmarked
+        return []
     short = []
     for i, name in enumerate(df.columns[:NOWRAP_COLUMNS], start=1):
         if len(str(name)) > SHORT_HEADER:
             continue
-        shown = df[name].map(formatters[name]) if name in formatters else df[name]
+        column = df.iloc[:, i - 1]
+        shown = column.map(formatters[name]) if name in formatters else column
         if shown.empty or shown.astype(str).str.len().max() <= SHORT_CELL:
             short.append(i)
     return short

@@ -402,26 +402,20 @@ class DistrictReport:
         return q.groupby(["kind", "severity"]).size().rename("count").reset_index()
 
     def quality_rows(self) -> pd.DataFrame:
-        """The warnings one by one, each with the source line to check (a task whose text was
-        lost, a number inferred …), in the file's order: where 见数据质量 points."""
+        """Each note and warning with the source line it concerns (a task whose text was lost,
+        a number inferred, a line not read …), in the file's order: where 见数据质量 points."""
         q = self.tables.quality
-        rows = q[q["severity"] == "warning"].sort_values("line", kind="stable")
-        return rows[["task_id", "line", "kind"]].reset_index(drop=True)
+        rows = q[q["line"].notna()].sort_values("line", kind="stable")
+        return rows[["task_id", "line", "kind", "severity"]].reset_index(drop=True)
 
     def quality_html(self) -> str:
         """数据质量: the counts by kind, then the lines to check against the source file."""
         rows = self.quality_rows()
         w = text(self.lang)
-        if rows.empty:
-            return (
-                self.table(self.quality_table())
-                + f'<p class="ts-note">{html.escape(w["quality_none"])}</p>'
-            )
-        return (
-            self.table(self.quality_table())
-            + f"<p>{html.escape(w['quality_rows'])}</p>"
-            + self.table(rows, max_rows=40)
-        )
+        if rows.empty and self.tables.quality.empty:
+            return f'<p class="ts-note">{html.escape(w["quality_none"])}</p>'
+        lines = f"<p>{html.escape(w['quality_rows'])}</p>" + self.table(rows, max_rows=40)
+        return self.table(self.quality_table()) + (lines if len(rows) else "")
 
 
 def prepare_district(

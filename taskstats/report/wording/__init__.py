@@ -42,8 +42,8 @@ TEXT = {
         "ranking_board": "红榜：{top}；黄榜：{bottom}。",
         "ranking_apart": "到期节点少于{n}个的单位单列，不参与排名：{units}。",
         "no_work_report": "未附政府工作报告，无法比对落实覆盖情况。",
-        "quality_rows": "需要对照原文件核对的行（任务内容缺失、序号由前后任务推断等）：",
-        "quality_none": "读取原文件时没有需要核对的行。",
+        "quality_rows": "以上各条所在的原文件行，可对照原文件核对：",
+        "quality_none": "读取原文件时没有发现需要提示或核对的内容。",
         "coverage_lead": "对照政府工作报告（文件{file}）：共梳理承诺事项{commitments}项，"
         "已分解到任务{matched}项（{share:.0%}），未分解{gaps}项；目标数值不一致{disagree}处。",
         "collective_leaders": "泛指领导（不计入领导排名）",
@@ -96,9 +96,8 @@ TEXT = {
         "ranking_board": "Top: {top}; bottom: {bottom}.",
         "ranking_apart": "Units with fewer than {n} nodes due, listed apart: {units}.",
         "no_work_report": "No work report is bundled with this district.",
-        "quality_rows": "Lines to check against the source file (task text lost, number inferred "
-        "from its neighbours …):",
-        "quality_none": "Nothing to check was found while reading the source file.",
+        "quality_rows": "The source lines of the notes above, to check against the file:",
+        "quality_none": "Nothing to note or check was found while reading the source file.",
         "coverage_lead": "Against the work report (file {file}): {commitments} commitments, "
         "{matched} assigned to tasks ({share:.0%}), {gaps} not assigned; {disagree} target "
         "disagreements.",
@@ -403,7 +402,9 @@ SIMULATED_DISTRICTS = {
 
 def pct(value: float) -> str:
     """A rate as the documents print it: one decimal, ``—`` when there is none."""
-    return "—" if value is None or value != value else f"{value:.1%}"
+    import pandas as pd
+
+    return "—" if value is None or pd.isna(value) else f"{value:.1%}"
 
 
 def rule_short(name: str) -> str:

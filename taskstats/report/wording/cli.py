@@ -72,11 +72,12 @@ def cli_value(value, column: str, whole: bool = True) -> str:
 
 def number_text(value) -> str:
     """A number among words (a target's value, a column of text): a whole number as an
-    integer, another to at most two decimals (150, 83.6), a gap as "—"."""
+    integer, another to six significant digits without trailing zeros (150, 83.6, 12.001),
+    so that two values that differ read differently; a gap as "—"."""
     if isinstance(value, float):
         if value != value:
             return "—"
-        return str(int(value)) if value.is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")
+        return str(int(value)) if value.is_integer() else f"{value:.6g}"
     return "—" if value is None else str(value)
 
 

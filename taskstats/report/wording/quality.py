@@ -37,6 +37,13 @@ QUALITY_KINDS = {
 }
 # English names of the kinds above that readers in English meet first (the code otherwise).
 QUALITY_KINDS_EN = {
+    "missing_text": "task text lost",
+    "number_inferred": "number inferred from its neighbours",
+    "unparsed_row": "line not read",
+    "trailing_content": "content after the table",
+    "target_pending": "target not set yet",
+    "ambiguous_split": "unit split uncertain",
+    "no_leader_column": "no leaders column",
     "lead_from_column": "lead taken from its column",
     "folded_invisible": "invisible characters removed from names",
     "folded_traditional": "traditional characters folded to simplified",
