@@ -282,9 +282,10 @@ def _document(item: Handout, district: str, as_of: dt.date, reply_by: dt.date, b
             ]
             for r in tasks.itertuples()
         ],
-        [13, 60, 27, 18, 14, 34],
+        [13, 58, 27, 20, 14, 34],
     )
-    para(words["due_heading"], size=13, bold=True, font="黑体")
+    heading = para(words["due_heading"], size=13, bold=True, font="黑体")
+    heading.paragraph_format.space_before = Pt(10)  # apart from the table above it
     if item.final:
         para(PERIOD_REPORT["zh"]["no_next"].format(day=date_zh(as_of)))
     elif item.due.empty:
