@@ -82,7 +82,10 @@ def test_inspect_speaks_chinese():
 def test_inspect_in_english_and_as_csv():
     said = CliRunner().invoke(main, ["inspect", str(DALIAN), "--language", "en"])
     assert "layout:    cells" in said.output and "tasks:     168" in said.output
-    assert "[warning] number inferred from its neighbours (line 179 task 21): row without a number" in said.output
+    assert (
+        "[warning] number inferred from its neighbours (line 179 task 21): row without a number"
+        in said.output
+    )
     csv = CliRunner().invoke(main, ["inspect", str(DALIAN), "--csv"])
     rows = csv.output.splitlines()
     assert rows[0].startswith("district,") and len(rows) == 1 + 18
