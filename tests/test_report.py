@@ -525,6 +525,17 @@ def test_the_quality_section_lists_the_lines_to_check(tmp_path):
     )
 
 
+def test_a_column_of_whole_numbers_reads_as_counts():
+    """最多任务 46 (a column with a gap is float), 人均任务 20.33 beside it."""
+    from taskstats.report.html import html_table
+
+    frame = pd.DataFrame(
+        {"tasks_per_leader_max": [46.0, float("nan")], "tasks_per_leader_mean": [20.333, 9.8]}
+    )
+    cells = re.findall(r"<td>(.*?)</td>", html_table(frame))
+    assert cells == ["46", "20.33", "—", "9.80"]
+
+
 def test_a_table_is_cut_short_only_when_that_hides_a_few_rows():
     from taskstats.report.html import html_table
 

@@ -58,7 +58,11 @@ def html_table(
         if col in SHARE_COLUMNS and col not in ("gini", "hhi"):
             formatters[col] = lambda v: "—" if pd.isna(v) else _share(v)
         elif pd.api.types.is_float_dtype(shown[col]):
-            formatters[col] = lambda v: "—" if pd.isna(v) else f"{v:.2f}"
+            values = shown[col].dropna()
+            if len(values) and bool((values == values.round()).all()):  # counts (46, not 46.00)
+                formatters[col] = lambda v: "—" if pd.isna(v) else f"{v:.0f}"
+            else:
+                formatters[col] = lambda v: "—" if pd.isna(v) else f"{v:.2f}"
     out = shown.rename(columns=lambda c: labels.get(c, c))
     formatters = {labels.get(k, k): v for k, v in formatters.items()}
     table = _written(out, formatters)
