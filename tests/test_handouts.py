@@ -288,3 +288,30 @@ def test_at_the_plans_last_node_the_hand_out_says_there_is_no_next_period(tmp_pa
     lines = [p.text for p in docx.Document(out / "城管局.docx").paragraphs]
     assert "截至2020年12月31日计划已到最后节点，没有下一期。" in lines
     assert "下一报送节点前没有到期节点。" not in lines
+
+
+def test_a_provinces_hand_outs_come_from_its_own_office(tmp_path, monkeypatch):
+    """A province's list (scope 全省) is signed 省督查室, not 区督查室."""
+    from test_pages import provincial_district
+
+    raw = tmp_path / "raw"
+    slug = provincial_district(raw)
+    monkeypatch.setenv("TASKSTATS_RAW_DIR", str(raw))
+    out = tmp_path / "out"
+    args = ["handouts", slug, "--out", str(out), "--as-of", "2020-12-31"]
+    result = CliRunner().invoke(main, [*args, "--progress", "demo", "--store", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    signed = {
+        p.text
+        for path in out.glob("*.docx")
+        for p in docx.Document(path).paragraphs
+        if p.text.endswith("2020年12月31日") and "督查室" in p.text
+    }
+    assert signed == {"省督查室　2020年12月31日"}
+    # The bulletin speaks as the same office
+    bulletin = tmp_path / "b.docx"
+    args = ["bulletin", slug, "--raw-dir", str(raw), "--store", str(tmp_path)]
+    result = CliRunner().invoke(main, [*args, "--as-of", "2020-12-31", "--out", str(bulletin)])
+    assert result.exit_code == 0, result.output
+    lines = [p.text.replace("\u2060", "") for p in docx.Document(bulletin).paragraphs]
+    assert "省督查室" in lines and any(line.startswith("根据工作安排，省督查室") for line in lines)

@@ -78,6 +78,7 @@ def handouts(
     from taskstats.io.files import atomic_path
     from taskstats.report.handouts import handouts as make
     from taskstats.report.handouts import write_handouts
+    from taskstats.report.wording.meeting import office_name
 
     read, schedule, snap = _snapshot(district, as_of, progress_, store)
     if by == "leader" and not read.tables.task_leaders["collective"].eq(False).any():
@@ -92,6 +93,7 @@ def handouts(
         by=by,
         reply_days=reply_days,
         simulated=snap.source == "simulated",
+        office=office_name(read.manifest.scope_word),
     )
     for path in written if pdf else []:
         converted = convert_with_libreoffice(path, path.read_bytes(), "pdf", "a Word document")

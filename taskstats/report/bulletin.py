@@ -28,10 +28,10 @@ from taskstats.report.views import DistrictReport, prepare_district, ranking_row
 from taskstats.report.wording import (
     BULLETIN,
     COLUMN_LABELS,
-    MEETING,
     date_zh,
     rule_short,
 )
+from taskstats.report.wording.meeting import office_name
 from taskstats.report.wording.ranks import rank_rule
 
 # Fonts by name as official documents set them (GB/T 9704): the viewer substitutes its own
@@ -127,7 +127,8 @@ def _write(
             color=RGBColor(0xC0, 0x39, 0x2B),
         )
     _para(doc, BULLETIN["addressee"], indent=False)
-    _para(doc, BULLETIN["opening"].format(office=MEETING["office"], date=date))
+    office = office_name(report.read.manifest.scope_word)
+    _para(doc, BULLETIN["opening"].format(office=office, date=date))
 
     _heading(doc, BULLETIN["h_overall"])
     r = report.rates["district"].iloc[0]
@@ -224,7 +225,7 @@ def _write(
         _para(doc, paragraph)
     _para(
         doc,
-        BULLETIN["signature"].format(office=MEETING["office"]),
+        BULLETIN["signature"].format(office=office),
         align=WD_ALIGN_PARAGRAPH.RIGHT,
         indent=False,
     )

@@ -35,6 +35,7 @@ from taskstats.report.wording import (
     date_zh,
     rule_short,
 )
+from taskstats.report.wording.meeting import office_name
 from taskstats.report.wording.ranks import rank_labels, rank_rule
 
 # An Office font by name, its Latin name, and the GB2312 charset so that a viewer without it
@@ -135,7 +136,7 @@ def _district_slides(
     deck.title_slide(
         MEETING["deck_title"].format(name=report.name),
         MEETING["as_of_line"].format(date=date_zh(report.as_of)),
-        MEETING["office"],
+        office_name(report.read.manifest.scope_word),
         report.simulated,
     )
     deck.figures_slide(MEETING["headline"], briefing.headline_figures(report), footer)

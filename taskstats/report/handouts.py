@@ -16,7 +16,7 @@ from taskstats.io.files import atomic_path
 from taskstats.measures.nodes import joined_lead_units, lead_units
 from taskstats.measures.period import due_next_period, next_node
 from taskstats.report.wording import VALUE_LABELS, reason_text, task_text
-from taskstats.report.wording.meeting import date_zh
+from taskstats.report.wording.meeting import date_zh, office_name
 from taskstats.report.wording.period import PERIOD_REPORT
 from taskstats.report.wording.returns import HANDOUT
 from taskstats.tidy.schema import TaskTables
@@ -186,6 +186,7 @@ def write_handouts(
     by: str = "unit",
     reply_days: int = 10,
     simulated: bool = False,
+    office: str | None = None,
 ) -> list[Path]:
     """Write each hand-out as an A4 .docx in ``out_dir`` (``<name>.docx``).
 
@@ -197,6 +198,8 @@ def write_handouts(
         by: ``unit`` or ``leader`` (how each document addresses its reader).
         reply_days: Red tasks are to report their rectification within this many days.
         simulated: Mark every document as made from simulated progress data.
+        office: The office that sends them (:func:`~taskstats.report.wording.meeting.office_name`
+            of the manifest's scope word: 区督查室, 省督查室 …; default a district's).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -204,7 +207,8 @@ def write_handouts(
     written = []
     for item in items:
         target = out / f"{_file_name(item.to)}.docx"
-        document = _document(item, district_name, as_of, reply_by, by, simulated)
+        sender = office or office_name()
+        document = _document(item, district_name, as_of, reply_by, by, simulated, sender)
         with atomic_path(target) as tmp:
             document.save(tmp)
         written.append(target)
@@ -215,7 +219,9 @@ def _file_name(name: str) -> str:
     return "".join(ch for ch in name if ch not in '\\/:*?"<>|').strip() or "handout"
 
 
-def _document(item: Handout, district: str, as_of: dt.date, reply_by: dt.date, by, simulated):
+def _document(
+    item: Handout, district: str, as_of: dt.date, reply_by: dt.date, by, simulated, office: str
+):
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
     from docx.oxml.ns import qn
@@ -306,7 +312,11 @@ def _document(item: Handout, district: str, as_of: dt.date, reply_by: dt.date, b
             para(words["leader_red_title"], size=16, bold=True, center=True, font="黑体")
             lead = words["leader_red_lead" if red else "leader_red_lead_none"]
             said = dict(
-                to=item.to, as_of=date_zh(as_of), n=counts["red"], reply_by=date_zh(reply_by)
+                to=item.to,
+                as_of=date_zh(as_of),
+                n=counts["red"],
+                reply_by=date_zh(reply_by),
+                office=office,
             )
             para(lead.format(**said), size=12)
             for unit, rows in red:
@@ -322,7 +332,7 @@ def _document(item: Handout, district: str, as_of: dt.date, reply_by: dt.date, b
             for unit, rows in red_by_unit(tasks, item.leads, collective=True):
                 tasks_named = words["leader_collective_sep"].join(rows["task_id"].astype(str))
                 para(words["leader_collective"].format(unit=unit, tasks=tasks_named), size=12)
-            para(words["notice_sign"].format(date=date_zh(as_of)), size=12)
+            para(words["notice_sign"].format(office=office, date=date_zh(as_of)), size=12)
         return doc
     for r in tasks[tasks["light"] == "red"].itertuples():
         doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -335,8 +345,9 @@ def _document(item: Handout, district: str, as_of: dt.date, reply_by: dt.date, b
                 as_of=date_zh(as_of),
                 reasons=reason_text(r.reasons),
                 reply_by=date_zh(reply_by),
+                office=office,
             ),
             size=14,
         )
-        para(words["notice_sign"].format(date=date_zh(as_of)), size=14)
+        para(words["notice_sign"].format(office=office, date=date_zh(as_of)), size=14)
     return doc

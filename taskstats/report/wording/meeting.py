@@ -7,7 +7,8 @@ import datetime as dt
 from taskstats.report.wording.ranks import RANKING_COLUMNS
 
 MEETING = {
-    "office": "督查室",
+    "office": "督查室",  # of a page across districts; one district's: office_name
+    "district_office": "{level}督查室",
     "deck_title": "{name}重点工作任务推进情况",
     "compare_deck_title": "各区县重点工作任务推进情况对比",
     "as_of_line": "数据截至{date}",
@@ -126,6 +127,12 @@ BULLETIN = {
     "no_lead_unit": "未列牵头单位",
     "task_numbers": "第{tasks}项",
 }
+
+
+def office_name(scope_word: str = "全区") -> str:
+    """The supervision office of one district's table, by its level: 区督查室 for a district's
+    (scope word 全区), 省督查室 for a province's (全省)."""
+    return MEETING["district_office"].format(level=scope_word.removeprefix("全") or "区")
 
 
 def date_zh(day: dt.date) -> str:

@@ -273,13 +273,13 @@ HANDOUT = {
         "notice_title": "督办通知单",
         "notice_to": "{to}：",
         "notice_body": "第{task}项任务“{text}”截至{as_of}亮红灯（{reasons}）。请限期整改，"
-        "于{reply_by}前将整改措施和进展情况书面报送区督查室。",
-        "notice_sign": "区督查室　{date}",
+        "于{reply_by}前将整改措施和进展情况书面报送{office}。",
+        "notice_sign": "{office}　{date}",
         "leader_red_title": "分管红灯任务督办情况（按牵头单位）",
-        "leader_red_lead": "截至{as_of}，{to}同志分管的任务中有{n}项亮红灯。区督查室向下列牵头单位"
-        "发出督办通知单，由牵头单位限期整改，并于{reply_by}前将整改措施和进展情况书面报送区督查室：",
+        "leader_red_lead": "截至{as_of}，{to}同志分管的任务中有{n}项亮红灯。{office}向下列牵头单位"
+        "发出督办通知单，由牵头单位限期整改，并于{reply_by}前将整改措施和进展情况书面报送{office}：",
         "leader_red_lead_none": "截至{as_of}，{to}同志分管的任务中有{n}项亮红灯，均无具名牵头"
-        "单位，区督查室不单独发出督办通知单。",
+        "单位，{office}不单独发出督办通知单。",
         "leader_unit": "{unit}（牵头，红灯{n}项，负责报送整改情况）",
         # A collective (区政府各部门 …) leading a red task: named apart, sent no 督办通知单.
         "leader_collective": "另：第{tasks}项红灯任务由{unit}牵头（泛指，不单独发督办通知单，"
