@@ -23,7 +23,7 @@ def usable_cores() -> int:
     else:
         cores = os.cpu_count() or 1
     quota = cgroup_quota()
-    return max(1, min(cores, quota)) if quota else cores
+    return min(cores, quota) if quota else cores  # a quota is at least one core
 
 
 def cgroup_quota() -> int | None:

@@ -204,10 +204,10 @@ def write_handouts(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     reply_by = as_of + dt.timedelta(days=reply_days)
+    sender = office or office_name()
     written = []
     for item in items:
         target = out / f"{_file_name(item.to)}.docx"
-        sender = office or office_name()
         document = _document(item, district_name, as_of, reply_by, by, simulated, sender)
         with atomic_path(target) as tmp:
             document.save(tmp)

@@ -18,6 +18,7 @@ from taskstats.report.wording import (
     parameters_text,
     text,
 )
+from taskstats.report.wording.cli import whole_numbers
 
 
 def _share(value) -> str:
@@ -58,8 +59,7 @@ def html_table(
         if col in SHARE_COLUMNS and col not in ("gini", "hhi"):
             formatters[col] = lambda v: "—" if pd.isna(v) else _share(v)
         elif pd.api.types.is_float_dtype(shown[col]):
-            values = shown[col].dropna()
-            if len(values) and bool((values == values.round()).all()):  # counts (46, not 46.00)
+            if whole_numbers(shown[col]):  # counts (46, not 46.00)
                 formatters[col] = lambda v: "—" if pd.isna(v) else f"{v:.0f}"
             else:
                 formatters[col] = lambda v: "—" if pd.isna(v) else f"{v:.2f}"

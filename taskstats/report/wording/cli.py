@@ -81,6 +81,12 @@ def number_text(value) -> str:
     return "—" if value is None else str(value)
 
 
+def whole_numbers(column) -> bool:
+    """Whether a numeric column holds only whole numbers (gaps aside): printed as counts."""
+    values = column.dropna()
+    return bool((values == values.round()).all())
+
+
 def cli_frame(df, lang: str = "zh", names: dict[str, str] | None = None, *, transpose=False):
     """A new frame of text as a command prints it (:func:`cli_value`), coded values in words,
     headed in ``lang``; ``transpose``: districts as columns, the measures as rows."""
@@ -97,9 +103,7 @@ def cli_frame(df, lang: str = "zh", names: dict[str, str] | None = None, *, tran
         if col == "rank":
             continue
         if pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col]):
-            values = df[col].dropna()
-            whole = bool((values == values.round()).all())
-            out[col] = [cli_value(v, col, whole) for v in df[col].tolist()]
+            out[col] = [cli_value(v, col, whole_numbers(df[col])) for v in df[col].tolist()]
         elif out[col].map(lambda v: isinstance(v, float)).any():  # numbers among text
             out[col] = [number_text(v) for v in out[col].tolist()]
     if transpose:
